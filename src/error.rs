@@ -1,0 +1,103 @@
+//! The crate's one error type.
+
+/// Everything that can go wrong in `logreg`, as a value.
+///
+/// Every variant's message says what was wrong and what to do about it.
+/// Public functions return these instead of panicking on user input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The feature matrix has no rows.
+    #[error("x has no rows: fitting needs at least one sample per class")]
+    EmptyData,
+    /// The feature matrix has rows but no columns.
+    #[error("x has {rows} rows but no feature columns: pass at least one feature")]
+    NoFeatures {
+        /// Number of rows in x.
+        rows: usize,
+    },
+    /// The labels hold fewer than two distinct classes.
+    #[error(
+        "y holds {found} distinct class(es): logistic regression needs at least two classes \
+         (check the labels, or that zero sample weights did not remove a class)"
+    )]
+    TooFewClasses {
+        /// Number of distinct classes found.
+        found: usize,
+    },
+    /// Two inputs that must have the same length do not.
+    #[error("{what} has length {got} but must have length {expected}")]
+    LengthMismatch {
+        /// Which input is wrong, e.g. `"y"` or `"sample_weight"`.
+        what: &'static str,
+        /// The length it must have.
+        expected: usize,
+        /// The length it has.
+        got: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("{what} holds a non-finite value (NaN or ±inf) at index {index}: remove or impute it")]
+    NonFinite {
+        /// Which input holds it, e.g. `"x"`.
+        what: &'static str,
+        /// Flat (row-major) index of the first offending entry.
+        index: usize,
+    },
+    /// A sample or class weight is negative.
+    #[error("{what} holds a negative value {value} at index {index}: weights must be ≥ 0")]
+    NegativeWeight {
+        /// Which input holds it.
+        what: &'static str,
+        /// Index of the first negative entry.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// All weights are zero, so there is nothing to fit.
+    #[error("all sample weights are zero: give at least one sample a positive weight")]
+    ZeroTotalWeight,
+    /// A setting is out of its valid range.
+    #[error("invalid setting {name} = {value}: {requirement}")]
+    InvalidParameter {
+        /// The setting, e.g. `"C"`.
+        name: &'static str,
+        /// Its value, as text.
+        value: String,
+        /// What it must satisfy.
+        requirement: &'static str,
+    },
+    /// Predicting with a different number of features than the model was fitted on.
+    #[error("x has {got} features but the model was fitted with {expected}")]
+    FeatureMismatch {
+        /// Features the model was fitted with.
+        expected: usize,
+        /// Features in the given x.
+        got: usize,
+    },
+    /// A solver was handed a parameter vector of the wrong length.
+    #[error("start point has {got} parameters but the objective has {expected}")]
+    ParameterCount {
+        /// Parameters the objective has.
+        expected: usize,
+        /// Parameters given.
+        got: usize,
+    },
+}
+
+/// `Result` with [`Error`] as the error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Convenience constructor for [`Error::InvalidParameter`].
+    pub(crate) fn invalid(
+        name: &'static str,
+        value: impl std::fmt::Display,
+        requirement: &'static str,
+    ) -> Self {
+        Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            requirement,
+        }
+    }
+}

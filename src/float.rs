@@ -1,0 +1,76 @@
+//! The [`Float`] trait: the element types the crate works with (`f32`, `f64`).
+
+use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2, NdFloat};
+use num_traits::{FromPrimitive, ToPrimitive};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point element type: `f32` or `f64`.
+///
+/// Sealed: besides arithmetic it carries the numerical cut-offs of the stable
+/// kernels and the dense linear algebra (faer by default, LAPACK under the
+/// `lapack` feature), which exist for these two types only.
+pub trait Float:
+    NdFloat + FromPrimitive + ToPrimitive + Default + std::iter::Sum + sealed::Sealed
+{
+    /// Below this, softplus(x) = eˣ to working precision.
+    const SOFTPLUS_EXP_BELOW: Self;
+    /// Below this (and above the previous), softplus(x) = ln_1p(eˣ).
+    const SOFTPLUS_LOG1P_BELOW: Self;
+    /// Below this (and above the previous), softplus(x) = x + e⁻ˣ; above it, x.
+    const SOFTPLUS_LINEAR_ABOVE: Self;
+
+    /// Converts from `f64`, rounding to the nearest representable value.
+    fn from_f64_lossy(x: f64) -> Self;
+    /// Converts to `f64` (exact for both types).
+    fn to_f64_lossy(self) -> f64;
+
+    /// `acc += aᵀ·b` with one GEMM.
+    #[doc(hidden)]
+    fn gemm_tn_add(acc: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>);
+    /// Solves `h·x = rhs` for symmetric positive definite `h` by Cholesky;
+    /// `None` when `h` is not (numerically) positive definite.
+    #[doc(hidden)]
+    fn cholesky_solve(h: ArrayView2<'_, Self>, rhs: ArrayView1<'_, Self>) -> Option<Array1<Self>>;
+}
+
+macro_rules! impl_float {
+    ($t:ty, $exp_below:expr, $log1p_below:expr, $linear_above:expr) => {
+        impl Float for $t {
+            const SOFTPLUS_EXP_BELOW: Self = $exp_below;
+            const SOFTPLUS_LOG1P_BELOW: Self = $log1p_below;
+            const SOFTPLUS_LINEAR_ABOVE: Self = $linear_above;
+
+            #[inline]
+            fn from_f64_lossy(x: f64) -> Self {
+                x as $t
+            }
+            #[inline]
+            fn to_f64_lossy(self) -> f64 {
+                self as f64
+            }
+            fn gemm_tn_add(
+                acc: ArrayViewMut2<'_, Self>,
+                a: ArrayView2<'_, Self>,
+                b: ArrayView2<'_, Self>,
+            ) {
+                crate::linalg::gemm_tn_add(acc, a, b)
+            }
+            fn cholesky_solve(
+                h: ArrayView2<'_, Self>,
+                rhs: ArrayView1<'_, Self>,
+            ) -> Option<Array1<Self>> {
+                crate::linalg::cholesky_solve(h, rhs)
+            }
+        }
+    };
+}
+
+// f64 cut-offs from Mächler (2012), "Accurately computing log(1 − exp(−|a|))";
+// f32 ones are where the neglected term falls below half an f32 ulp.
+impl_float!(f64, -37.0, 18.0, 33.3);
+impl_float!(f32, -17.0, 9.0, 16.7);

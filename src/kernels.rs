@@ -1,0 +1,350 @@
+//! Numerically stable kernels: the only place where sigmoid, softplus,
+//! log-sum-exp, softmax and cross-entropy are computed.
+//!
+//! Scalar kernels are finite and accurate for every finite input (including
+//! ±`f64::MAX`). The fused passes sweep the rows of X once, in cache-sized
+//! chunks that run in parallel, and sum the chunk results in a fixed order so
+//! that the answer does not depend on the number of threads.
+
+use crate::Float;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
+use rayon::prelude::*;
+
+/// softplus(x) = ln(1 + eˣ), without overflow or loss of precision.
+///
+/// ```
+/// use logreg::kernels::softplus;
+/// assert_eq!(softplus(-800.0_f64), 0.0_f64.max((-800.0_f64).exp()));
+/// assert!((softplus(0.0_f64) - 2f64.ln()).abs() < 1e-16);
+/// assert_eq!(softplus(1e300_f64), 1e300);
+/// ```
+#[inline]
+pub fn softplus<F: Float>(x: F) -> F {
+    if x <= F::SOFTPLUS_EXP_BELOW {
+        x.exp()
+    } else if x <= F::SOFTPLUS_LOG1P_BELOW {
+        x.exp().ln_1p()
+    } else if x <= F::SOFTPLUS_LINEAR_ABOVE {
+        x + (-x).exp()
+    } else {
+        x
+    }
+}
+
+/// ln σ(x) = −softplus(−x): finite for every finite x.
+///
+/// ```
+/// use logreg::kernels::log_sigmoid;
+/// assert_eq!(log_sigmoid(-1e300_f64), -1e300);
+/// assert!(log_sigmoid(40.0_f64) < 0.0);
+/// ```
+#[inline]
+pub fn log_sigmoid<F: Float>(x: F) -> F {
+    -softplus(-x)
+}
+
+/// The logistic function σ(x) = 1 / (1 + e⁻ˣ), computed from e^(−|x|) only.
+///
+/// ```
+/// use logreg::kernels::sigmoid;
+/// assert_eq!(sigmoid(0.0_f64), 0.5);
+/// assert_eq!(sigmoid(-800.0_f64), 0.0);
+/// assert!(sigmoid(-30.0_f64) > 0.0);
+/// ```
+#[inline]
+pub fn sigmoid<F: Float>(x: F) -> F {
+    let e = (-x.abs()).exp();
+    if x >= F::zero() {
+        F::one() / (F::one() + e)
+    } else {
+        e / (F::one() + e)
+    }
+}
+
+/// ln Σ exp(xⱼ), with the maximum subtracted first. `-inf` for an empty row.
+///
+/// ```
+/// use logreg::kernels::logsumexp;
+/// use ndarray::array;
+/// let v = logsumexp(array![1000.0_f64, 1000.0].view());
+/// assert!((v - (1000.0 + 2f64.ln())).abs() < 1e-12);
+/// ```
+pub fn logsumexp<F: Float>(row: ArrayView1<'_, F>) -> F {
+    let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+    if !max.is_finite() {
+        return max;
+    }
+    let sum = row.fold(F::zero(), |acc, &v| acc + (v - max).exp());
+    max + sum.ln()
+}
+
+/// Replaces a row of scores by its softmax (probabilities summing to 1).
+///
+/// ```
+/// use logreg::kernels::softmax_inplace;
+/// use ndarray::array;
+/// let mut row = array![1e300_f64, 0.0, -1e300];
+/// softmax_inplace(row.view_mut());
+/// assert_eq!(row, array![1.0, 0.0, 0.0]);
+/// ```
+pub fn softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
+    let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+    row.mapv_inplace(|v| (v - max).exp());
+    let sum = row.sum();
+    row.mapv_inplace(|v| v / sum);
+}
+
+/// Replaces a row of scores by its log-softmax η − logsumexp(η) (never ln p).
+///
+/// ```
+/// use logreg::kernels::log_softmax_inplace;
+/// use ndarray::array;
+/// let mut row = array![0.0_f64, -800.0];
+/// log_softmax_inplace(row.view_mut());
+/// assert_eq!(row[1], -800.0);
+/// ```
+pub fn log_softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
+    let lse = logsumexp(row.view());
+    row.mapv_inplace(|v| v - lse);
+}
+
+/// Binary cross-entropy ℓ(y, η) = softplus(η) − y·η for a label y ∈ [0, 1]
+/// and a linear predictor η (the logit), without cancellation.
+///
+/// ```
+/// use logreg::kernels::binary_cross_entropy;
+/// assert_eq!(binary_cross_entropy(1.0_f64, 800.0), 0.0);
+/// assert_eq!(binary_cross_entropy(0.0_f64, 800.0), 800.0);
+/// ```
+#[inline]
+pub fn binary_cross_entropy<F: Float>(y: F, eta: F) -> F {
+    binary_terms(y, eta).loss
+}
+
+/// Multinomial cross-entropy logsumexp(η) − η_class for one row of scores.
+/// `None` when `class` is out of range.
+///
+/// ```
+/// use logreg::kernels::multinomial_cross_entropy;
+/// use ndarray::array;
+/// let l = multinomial_cross_entropy(array![0.0_f64, 0.0].view(), 1).unwrap();
+/// assert!((l - 2f64.ln()).abs() < 1e-16);
+/// ```
+pub fn multinomial_cross_entropy<F: Float>(eta: ArrayView1<'_, F>, class: usize) -> Option<F> {
+    let target = *eta.get(class)?;
+    Some(logsumexp(eta) - target)
+}
+
+/// Loss, residual p − y and Hessian weight p(1 − p) of one binary row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BinaryTerms<F> {
+    pub loss: F,
+    pub residual: F,
+    pub hess_weight: F,
+}
+
+/// Branches on the sign of η so that only e^(−|η|) is computed: no overflow,
+/// no cancellation in the loss or in p − y.
+#[inline]
+pub(crate) fn binary_terms<F: Float>(y: F, eta: F) -> BinaryTerms<F> {
+    let e = (-eta.abs()).exp();
+    let log1p_e = e.ln_1p();
+    let one = F::one();
+    let small = e / (one + e); // σ(−|η|)
+    let (loss, residual) = if eta >= F::zero() {
+        ((one - y) * eta + log1p_e, (one - y) - small)
+    } else {
+        (log1p_e - y * eta, small - y)
+    };
+    BinaryTerms {
+        loss,
+        residual,
+        hess_weight: small * (one - small),
+    }
+}
+
+/// Rows per chunk: about 128 KiB of X, so a chunk stays in L2 between the
+/// forward (η = Xw) and backward (Xᵀr) halves of a pass. Depends only on d, so
+/// the summation order never depends on the thread count.
+pub(crate) fn chunk_rows(n_features: usize) -> usize {
+    (16_384 / n_features.max(1)).clamp(64, 16_384)
+}
+
+/// Maps `f` over the row chunks of X (in parallel when the work is large
+/// enough to pay for it) and returns the results in chunk order.
+pub(crate) fn map_row_chunks<T, M>(n_rows: usize, n_features: usize, f: M) -> Vec<T>
+where
+    T: Send,
+    M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
+{
+    let step = chunk_rows(n_features);
+    let ranges: Vec<_> = (0..n_rows)
+        .step_by(step)
+        .map(|start| start..(start + step).min(n_rows))
+        .collect();
+    if ranges.len() > 1 && n_rows * n_features.max(1) >= 1 << 16 {
+        ranges.into_par_iter().map(f).collect()
+    } else {
+        ranges.into_iter().map(f).collect()
+    }
+}
+
+/// Data of a binary pass: rows of X, targets in [0, 1] and sample weights.
+#[derive(Clone, Copy)]
+pub(crate) struct BinaryData<'a, F> {
+    pub x: ArrayView2<'a, F>,
+    pub y: ArrayView1<'a, F>,
+    pub weight: ArrayView1<'a, F>,
+}
+
+/// One fused sweep for the binary loss: returns Σ sᵢ ℓᵢ and writes
+/// Σ sᵢ (pᵢ − yᵢ) xᵢ into `grad_coef` and Σ sᵢ (pᵢ − yᵢ) into the returned pair's
+/// second element. `coef` has length d.
+pub(crate) fn binary_loss_grad<F: Float>(
+    data: BinaryData<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+    mut grad_coef: ArrayViewMut1<'_, F>,
+) -> (F, F) {
+    let (n, d) = data.x.dim();
+    let parts = map_row_chunks(n, d, |rows| {
+        let x = data.x.slice(s![rows.clone(), ..]);
+        let mut eta = x.dot(&coef);
+        let mut loss = F::zero();
+        let mut grad_b = F::zero();
+        Zip::from(&mut eta)
+            .and(data.y.slice(s![rows.clone()]))
+            .and(data.weight.slice(s![rows]))
+            .for_each(|e, &y, &w| {
+                let t = binary_terms(y, *e + intercept);
+                loss += w * t.loss;
+                *e = w * t.residual;
+                grad_b += *e;
+            });
+        (loss, x.t().dot(&eta), grad_b)
+    });
+    grad_coef.fill(F::zero());
+    let mut loss = F::zero();
+    let mut grad_b = F::zero();
+    for (l, g, gb) in parts {
+        loss += l;
+        grad_coef += &g;
+        grad_b += gb;
+    }
+    (loss, grad_b)
+}
+
+/// Hessian weights sᵢ pᵢ (1 − pᵢ) of the binary loss, one per row.
+pub(crate) fn binary_hessian_weights<F: Float>(
+    data: BinaryData<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+) -> Array1<F> {
+    let mut h = data.x.dot(&coef);
+    Zip::from(&mut h)
+        .and(data.y)
+        .and(data.weight)
+        .for_each(|e, &y, &w| *e = w * binary_terms(y, *e + intercept).hess_weight);
+    h
+}
+
+/// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
+/// chunk with one GEMM per chunk on √h·X̃. Needs h ≥ 0.
+pub(crate) fn weighted_gram<F: Float>(
+    x: ArrayView2<'_, F>,
+    h: ArrayView1<'_, F>,
+    fit_intercept: bool,
+) -> Array2<F> {
+    let (n, d) = x.dim();
+    let p = d + usize::from(fit_intercept);
+    let mut gram = Array2::zeros((p, p));
+    let step = chunk_rows(p);
+    let mut scaled = Array2::zeros((step.min(n), p));
+    for start in (0..n).step_by(step) {
+        let rows = start..(start + step).min(n);
+        let len = rows.len();
+        let mut block = scaled.slice_mut(s![..len, ..]);
+        Zip::from(block.rows_mut())
+            .and(x.slice(s![rows.clone(), ..]).rows())
+            .and(h.slice(s![rows]))
+            .for_each(|mut out, xi, &hi| {
+                let r = hi.sqrt();
+                out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
+                if fit_intercept {
+                    out[d] = r;
+                }
+            });
+        let block = scaled.slice(s![..len, ..]);
+        F::gemm_tn_add(gram.view_mut(), block, block);
+    }
+    gram
+}
+
+/// Data of a multinomial pass: rows of X, class indices and sample weights.
+#[derive(Clone, Copy)]
+pub(crate) struct MultinomialData<'a, F> {
+    pub x: ArrayView2<'a, F>,
+    pub class: &'a [usize],
+    pub weight: ArrayView1<'a, F>,
+}
+
+/// Scores η = X Wᵀ + b for a block of rows.
+fn scores<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> Array2<F> {
+    let mut eta = x.dot(&coef.t());
+    eta += &intercept;
+    eta
+}
+
+/// One fused sweep for the multinomial loss: returns Σ sᵢ ℓᵢ, writes
+/// Σ sᵢ (pᵢ − onehotᵢ) xᵢᵀ into `grad_coef` (k×d) and the intercept
+/// gradient Σ sᵢ (pᵢ − onehotᵢ) into `grad_intercept` (k).
+pub(crate) fn multinomial_loss_grad<F: Float>(
+    data: MultinomialData<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+    mut grad_coef: ndarray::ArrayViewMut2<'_, F>,
+    mut grad_intercept: ArrayViewMut1<'_, F>,
+) -> F {
+    let (n, d) = data.x.dim();
+    let parts = map_row_chunks(n, d, |rows| {
+        let x = data.x.slice(s![rows.clone(), ..]);
+        let mut eta = scores(x, coef, intercept);
+        let mut loss = F::zero();
+        for ((mut row, &c), &w) in eta
+            .rows_mut()
+            .into_iter()
+            .zip(&data.class[rows.clone()])
+            .zip(data.weight.slice(s![rows]))
+        {
+            let lse = logsumexp(row.view());
+            loss += w * (lse - row[c]);
+            row.mapv_inplace(|v| w * (v - lse).exp());
+            row[c] -= w;
+        }
+        (loss, eta.t().dot(&x), eta.sum_axis(Axis(0)))
+    });
+    grad_coef.fill(F::zero());
+    grad_intercept.fill(F::zero());
+    let mut loss = F::zero();
+    for (l, g, gb) in parts {
+        loss += l;
+        grad_coef += &g;
+        grad_intercept += &gb;
+    }
+    loss
+}
+
+/// Softmax probabilities (n×k) for the rows of X.
+pub(crate) fn multinomial_probabilities<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> Array2<F> {
+    let mut eta = scores(x, coef, intercept);
+    eta.rows_mut().into_iter().for_each(softmax_inplace);
+    eta
+}

@@ -1,0 +1,83 @@
+//! Dense linear algebra for Newton and inference: one GEMM and one Cholesky.
+//!
+//! faer by default; LAPACK/BLAS through ndarray-linalg under the `lapack`
+//! feature. Both give the same answers up to rounding.
+
+#[cfg(not(feature = "lapack"))]
+pub(crate) use faer_backend::{cholesky_solve, gemm_tn_add};
+#[cfg(feature = "lapack")]
+pub(crate) use lapack_backend::{cholesky_solve, gemm_tn_add};
+
+#[cfg(not(feature = "lapack"))]
+mod faer_backend {
+    use faer::linalg::solvers::Solve;
+    use faer::traits::RealField;
+    use faer::{Accum, Par, Side};
+    use faer_ext::{IntoFaer, IntoNdarray};
+    use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2};
+
+    fn parallelism(work: usize) -> Par {
+        // Below ~1e6 flops, thread start-up costs more than it saves.
+        if work < 1 << 20 {
+            Par::Seq
+        } else {
+            Par::rayon(0)
+        }
+    }
+
+    pub(crate) fn gemm_tn_add<T: RealField + Copy>(
+        acc: ArrayViewMut2<'_, T>,
+        a: ArrayView2<'_, T>,
+        b: ArrayView2<'_, T>,
+    ) {
+        let work = a.nrows() * a.ncols() * b.ncols();
+        faer::linalg::matmul::matmul(
+            acc.into_faer(),
+            Accum::Add,
+            a.t().into_faer(),
+            b.into_faer(),
+            T::one_impl(),
+            parallelism(work),
+        );
+    }
+
+    pub(crate) fn cholesky_solve<T: RealField + Copy>(
+        h: ArrayView2<'_, T>,
+        rhs: ArrayView1<'_, T>,
+    ) -> Option<Array1<T>> {
+        let n = rhs.len();
+        let llt = h.into_faer().llt(Side::Lower).ok()?;
+        let mut b = faer::Mat::<T>::zeros(n, 1);
+        for (i, v) in rhs.iter().enumerate() {
+            b[(i, 0)] = *v;
+        }
+        let x = llt.solve(&b);
+        let x = x.as_ref().into_ndarray();
+        let out = x.column(0).to_owned();
+        out.iter().all(T::is_finite_impl).then_some(out)
+    }
+}
+
+#[cfg(feature = "lapack")]
+mod lapack_backend {
+    use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2, LinalgScalar};
+    use ndarray_linalg::{FactorizeC, Lapack, Scalar, SolveC, UPLO};
+
+    pub(crate) fn gemm_tn_add<T: LinalgScalar>(
+        mut acc: ArrayViewMut2<'_, T>,
+        a: ArrayView2<'_, T>,
+        b: ArrayView2<'_, T>,
+    ) {
+        // With ndarray's `blas` feature this is one BLAS gemm.
+        ndarray::linalg::general_mat_mul(T::one(), &a.t(), &b, T::one(), &mut acc);
+    }
+
+    pub(crate) fn cholesky_solve<T: Scalar + Lapack>(
+        h: ArrayView2<'_, T>,
+        rhs: ArrayView1<'_, T>,
+    ) -> Option<Array1<T>> {
+        let factor = h.to_owned().factorizec(UPLO::Lower).ok()?;
+        let out = factor.solvec(&rhs.to_owned()).ok()?;
+        out.iter().all(|v| v.is_finite()).then_some(out)
+    }
+}

@@ -1,0 +1,163 @@
+//! Binary, one-vs-rest and multinomial fits over the one `Solver` trait.
+
+use crate::objective::{BinaryLogistic, Multinomial, Objective};
+use crate::solver::{FitReport, NoObserver, Solver, StopRule};
+use crate::{Float, Result};
+use ndarray::{Array1, Array2, ArrayView2, Axis, s};
+use rayon::prelude::*;
+
+/// How to handle more than two classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Multiclass {
+    /// One binary model for two classes, [`Multinomial`](Multiclass::Multinomial)
+    /// for three or more (scikit-learn's default).
+    #[default]
+    Auto,
+    /// One binary model per class against the rest (one model for two
+    /// classes); the sub-problems are fitted in parallel.
+    OneVsRest,
+    /// One softmax model over all classes, even for two (then `coef()` has
+    /// two rows).
+    Multinomial,
+}
+
+/// The model form a fit produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strategy {
+    Binary,
+    OneVsRest,
+    Multinomial,
+}
+
+impl Multiclass {
+    pub(crate) fn strategy(self, n_classes: usize) -> Strategy {
+        match (self, n_classes) {
+            (Multiclass::Multinomial, _) => Strategy::Multinomial,
+            (_, 2) => Strategy::Binary,
+            (Multiclass::Auto, _) => Strategy::Multinomial,
+            (Multiclass::OneVsRest, _) => Strategy::OneVsRest,
+        }
+    }
+}
+
+/// A validated classification problem: encoded classes and final weights.
+pub(crate) struct Problem<'a, F> {
+    pub x: ArrayView2<'a, F>,
+    pub class: Vec<usize>,
+    pub n_classes: usize,
+    pub weight: Array1<F>,
+    pub alpha: F,
+    pub fit_intercept: bool,
+}
+
+/// Fitted coefficients (rows × d), intercepts and one report per solver run.
+pub(crate) struct Fit<F> {
+    pub coef: Array2<F>,
+    pub intercept: Array1<F>,
+    pub reports: Vec<FitReport<F>>,
+}
+
+pub(crate) fn fit<F: Float>(
+    problem: &Problem<'_, F>,
+    strategy: Strategy,
+    solver: &dyn Solver<F>,
+    stop: &StopRule<F>,
+) -> Result<Fit<F>> {
+    match strategy {
+        Strategy::Binary => fit_binary(problem, 1, solver, stop),
+        Strategy::OneVsRest => {
+            let fits = (0..problem.n_classes)
+                .into_par_iter()
+                .map(|positive| fit_binary(problem, positive, solver, stop))
+                .collect::<Result<Vec<_>>>()?;
+            let rows: Vec<_> = fits.iter().map(|f| f.coef.row(0)).collect();
+            Ok(Fit {
+                coef: ndarray::stack(Axis(0), &rows)
+                    .unwrap_or_else(|_| unreachable!("every one-vs-rest row has d coefficients")),
+                intercept: fits.iter().map(|f| f.intercept[0]).collect(),
+                reports: fits.iter().flat_map(|f| f.reports.clone()).collect(),
+            })
+        }
+        Strategy::Multinomial => fit_multinomial(problem, solver, stop),
+    }
+}
+
+/// Fits class `positive` against all others.
+fn fit_binary<F: Float>(
+    problem: &Problem<'_, F>,
+    positive: usize,
+    solver: &dyn Solver<F>,
+    stop: &StopRule<F>,
+) -> Result<Fit<F>> {
+    let y = problem
+        .class
+        .iter()
+        .map(|&c| if c == positive { F::one() } else { F::zero() })
+        .collect();
+    let objective = BinaryLogistic::new_unchecked(
+        problem.x,
+        y,
+        problem.weight.clone(),
+        problem.alpha,
+        problem.fit_intercept,
+    );
+    let start = Array1::zeros(objective.n_params());
+    let solution = solver.minimize(&objective, start, stop, &mut NoObserver)?;
+    let d = problem.x.ncols();
+    let params = solution.params;
+    let intercept = if problem.fit_intercept {
+        params[d]
+    } else {
+        F::zero()
+    };
+    Ok(Fit {
+        coef: params.slice(s![..d]).insert_axis(Axis(0)).to_owned(),
+        intercept: Array1::from_elem(1, intercept),
+        reports: vec![solution.report],
+    })
+}
+
+fn fit_multinomial<F: Float>(
+    problem: &Problem<'_, F>,
+    solver: &dyn Solver<F>,
+    stop: &StopRule<F>,
+) -> Result<Fit<F>> {
+    let (k, d) = (problem.n_classes, problem.x.ncols());
+    let objective = Multinomial::new_unchecked(
+        problem.x,
+        problem.class.clone(),
+        k,
+        problem.weight.clone(),
+        problem.alpha,
+        problem.fit_intercept,
+    );
+    let start = Array1::zeros(objective.n_params());
+    let solution = solver.minimize(&objective, start, stop, &mut NoObserver)?;
+    let params = solution.params;
+    let mut coef = params
+        .slice(s![..k * d])
+        .to_owned()
+        .into_shape_with_order((k, d))
+        .unwrap_or_else(|_| unreachable!("the multinomial has k·d coefficients"));
+    let mut intercept = if problem.fit_intercept {
+        params.slice(s![k * d..]).to_owned()
+    } else {
+        Array1::zeros(k)
+    };
+    // Shifting all classes together changes nothing unpenalized: report the
+    // centred representative, as scikit-learn does.
+    if let Some(mean) = intercept.mean() {
+        intercept -= mean;
+    }
+    if problem.alpha == F::zero() {
+        if let Some(mean) = coef.mean_axis(Axis(0)) {
+            coef -= &mean;
+        }
+    }
+    Ok(Fit {
+        coef,
+        intercept,
+        reports: vec![solution.report],
+    })
+}

@@ -1,0 +1,137 @@
+//! Objectives: the penalized, weighted mean cross-entropy that solvers minimize.
+//!
+//! minimize over w, b:   (1/S) · Σᵢ sᵢ · ℓ(yᵢ, xᵢ·w + b)  +  (α/2) · ‖w‖²
+//!
+//! with S = Σ sᵢ; the intercept b is never penalized. The parameter vector is
+//! one flat array: coefficients first (class-major for [`Multinomial`]: k×d),
+//! then the intercepts (1 or k) when the model fits them.
+
+mod binary;
+mod multinomial;
+mod penalty;
+
+pub use binary::BinaryLogistic;
+pub use multinomial::Multinomial;
+pub use penalty::Penalty;
+
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
+
+/// A smooth objective a [`Solver`](crate::solver::Solver) can minimize.
+///
+/// Object safe: solvers take `&dyn Objective<F>`, so a user crate can also hand
+/// its own objective to the crate's solvers.
+pub trait Objective<F: Float>: Send + Sync {
+    /// Length of the parameter vector.
+    fn n_params(&self) -> usize;
+
+    /// Number of rows of data (for minibatch solvers).
+    fn n_samples(&self) -> usize;
+
+    /// The objective value at `params`.
+    fn value(&self, params: ArrayView1<'_, F>) -> F {
+        let mut grad = Array1::zeros(self.n_params());
+        self.value_grad(params, grad.view_mut())
+    }
+
+    /// The objective value and its gradient (written into `grad`) in one pass
+    /// over the data.
+    fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F;
+
+    /// The dense Hessian at `params` (`n_params × n_params`, symmetric).
+    fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F>;
+
+    /// The Hessian-vector product H(params)·v, written into `out`, without
+    /// forming H.
+    fn hess_vec(&self, params: ArrayView1<'_, F>, v: ArrayView1<'_, F>, out: ArrayViewMut1<'_, F>);
+
+    /// Value and gradient of the same objective restricted to the given rows
+    /// (a minibatch): the data term is normalized by the rows' own weight sum,
+    /// the penalty is unchanged, so it is an unbiased estimate of the full one.
+    fn value_grad_rows(
+        &self,
+        params: ArrayView1<'_, F>,
+        rows: &[usize],
+        grad: ArrayViewMut1<'_, F>,
+    ) -> F;
+
+    /// Parameters a second-order solver may hold fixed because the objective
+    /// does not change when they shift together with others (the redundant
+    /// class of an unpenalized softmax). Empty for identifiable objectives.
+    fn redundant_params(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+/// Checks that x is non-empty and finite.
+pub(crate) fn check_features<F: Float>(x: ArrayView2<'_, F>) -> Result<()> {
+    let (n, d) = x.dim();
+    if n == 0 {
+        return Err(Error::EmptyData);
+    }
+    if d == 0 {
+        return Err(Error::NoFeatures { rows: n });
+    }
+    check_finite("x", x.iter())
+}
+
+/// Checks that every value is finite.
+pub(crate) fn check_finite<'a, F: Float>(
+    what: &'static str,
+    values: impl IntoIterator<Item = &'a F>,
+) -> Result<()> {
+    match values.into_iter().position(|v| !v.is_finite()) {
+        Some(index) => Err(Error::NonFinite { what, index }),
+        None => Ok(()),
+    }
+}
+
+/// Checks sample weights (length, finite, ≥ 0, positive sum) and returns
+/// them, or unit weights when none are given.
+pub(crate) fn sample_weights<F: Float>(
+    n: usize,
+    weight: Option<ArrayView1<'_, F>>,
+) -> Result<Array1<F>> {
+    let Some(weight) = weight else {
+        return Ok(Array1::ones(n));
+    };
+    if weight.len() != n {
+        return Err(Error::LengthMismatch {
+            what: "sample_weight",
+            expected: n,
+            got: weight.len(),
+        });
+    }
+    check_finite("sample_weight", weight.iter())?;
+    if let Some(index) = weight.iter().position(|&v| v < F::zero()) {
+        return Err(Error::NegativeWeight {
+            what: "sample_weight",
+            index,
+            value: weight[index].to_f64_lossy(),
+        });
+    }
+    if weight.sum() <= F::zero() {
+        return Err(Error::ZeroTotalWeight);
+    }
+    Ok(weight.to_owned())
+}
+
+/// Checks an L2 strength α: finite and ≥ 0.
+pub(crate) fn check_alpha<F: Float>(alpha: F) -> Result<()> {
+    if alpha.is_finite() && alpha >= F::zero() {
+        Ok(())
+    } else {
+        Err(Error::invalid("alpha", alpha, "must be finite and ≥ 0"))
+    }
+}
+
+/// Checks a parameter vector against the objective.
+pub(crate) fn check_params<F: Float>(n_params: usize, params: ArrayView1<'_, F>) -> Result<()> {
+    if params.len() != n_params {
+        return Err(Error::ParameterCount {
+            expected: n_params,
+            got: params.len(),
+        });
+    }
+    check_finite("start parameters", params.iter())
+}

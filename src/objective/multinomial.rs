@@ -1,0 +1,301 @@
+//! The multinomial (softmax) objective.
+
+use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
+use super::{Objective, check_alpha, check_features, sample_weights};
+use crate::kernels::{MultinomialData, multinomial_loss_grad, multinomial_probabilities};
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
+
+/// Softmax cross-entropy with one-hot targets, sample weights and an L2
+/// penalty: (1/S)·Σ sᵢ·(logsumexp(ηᵢ) − ηᵢ,yᵢ) + (α/2)‖W‖², ηᵢ = W xᵢ + b.
+///
+/// Parameters: `[W (k×d, row-major by class), b (k)]`, or `[W]` without
+/// intercepts. The intercepts (and, without a penalty, the coefficients) are
+/// defined only up to a common shift across classes; see
+/// [`Objective::redundant_params`].
+///
+/// ```
+/// use logreg::objective::{Multinomial, Objective};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64], [1.0], [2.0]];
+/// let objective = Multinomial::new(x.view(), vec![0, 1, 2], 3, None, 0.0, true)?;
+/// let at_zero = objective.value(Array1::zeros(6).view());
+/// assert!((at_zero - 3f64.ln()).abs() < 1e-15);
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Multinomial<'a, F> {
+    x: ArrayView2<'a, F>,
+    class: Vec<usize>,
+    n_classes: usize,
+    weight: Array1<F>,
+    weight_sum: F,
+    alpha: F,
+    fit_intercept: bool,
+}
+
+impl<'a, F: Float> Multinomial<'a, F> {
+    /// Builds the objective after checking every input: x non-empty and
+    /// finite, `class[i] < n_classes` for every row, n_classes ≥ 2, weights
+    /// finite and ≥ 0 with a positive sum, α finite and ≥ 0.
+    pub fn new(
+        x: ArrayView2<'a, F>,
+        class: Vec<usize>,
+        n_classes: usize,
+        sample_weight: Option<Array1<F>>,
+        alpha: F,
+        fit_intercept: bool,
+    ) -> Result<Self> {
+        check_features(x)?;
+        if class.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: class.len(),
+            });
+        }
+        if n_classes < 2 {
+            return Err(Error::TooFewClasses { found: n_classes });
+        }
+        if let Some(index) = class.iter().position(|&c| c >= n_classes) {
+            return Err(Error::invalid(
+                "y",
+                format!("class {} at index {index}", class[index]),
+                "class indices must be < n_classes",
+            ));
+        }
+        let weight = sample_weights(x.nrows(), sample_weight.as_ref().map(|w| w.view()))?;
+        check_alpha(alpha)?;
+        Ok(Self::new_unchecked(
+            x,
+            class,
+            n_classes,
+            weight,
+            alpha,
+            fit_intercept,
+        ))
+    }
+
+    /// For callers that have validated everything already.
+    pub(crate) fn new_unchecked(
+        x: ArrayView2<'a, F>,
+        class: Vec<usize>,
+        n_classes: usize,
+        weight: Array1<F>,
+        alpha: F,
+        fit_intercept: bool,
+    ) -> Self {
+        let weight_sum = weight.sum();
+        Self {
+            x,
+            class,
+            n_classes,
+            weight,
+            weight_sum,
+            alpha,
+            fit_intercept,
+        }
+    }
+
+    fn n_coef(&self) -> usize {
+        self.n_classes * self.x.ncols()
+    }
+
+    /// Splits the flat parameters into W (k×d) and b (k; zeros without intercepts).
+    fn split<'p>(&self, params: ArrayView1<'p, F>) -> (ArrayView2<'p, F>, Array1<F>) {
+        let (k, d) = (self.n_classes, self.x.ncols());
+        let (coef, rest) = params.split_at(Axis(0), k * d);
+        // The length is fixed by construction, so the reshape cannot fail for
+        // parameters of the right length.
+        let coef = coef
+            .into_shape_with_order((k, d))
+            .unwrap_or_else(|_| unreachable!("params hold k·d coefficients"));
+        let intercept = if self.fit_intercept {
+            rest.to_owned()
+        } else {
+            Array1::zeros(k)
+        };
+        (coef, intercept)
+    }
+
+    fn value_grad_on(
+        &self,
+        data: MultinomialData<'_, F>,
+        weight_sum: F,
+        params: ArrayView1<'_, F>,
+        mut grad: ArrayViewMut1<'_, F>,
+    ) -> F {
+        let (k, d) = (self.n_classes, self.x.ncols());
+        let (coef, intercept) = self.split(params);
+        let mut grad_intercept = Array1::zeros(k);
+        let (grad_coef, mut grad_rest) = grad.view_mut().split_at(Axis(0), k * d);
+        let grad_coef = grad_coef
+            .into_shape_with_order((k, d))
+            .unwrap_or_else(|_| unreachable!("grad holds k·d coefficients"));
+        let loss = multinomial_loss_grad(
+            data,
+            coef,
+            intercept.view(),
+            grad_coef,
+            grad_intercept.view_mut(),
+        );
+        if self.fit_intercept {
+            grad_rest.assign(&grad_intercept);
+        }
+        let scale = weight_sum.recip();
+        grad.mapv_inplace(|g| g * scale);
+        let mut value = loss * scale;
+        add_l2(self.alpha, self.n_coef(), params, Some(grad), &mut value);
+        value
+    }
+
+    /// Flat index of class `a`'s parameter `j` (j = d is its intercept).
+    fn flat_index(&self, a: usize, j: usize) -> usize {
+        let d = self.x.ncols();
+        if j < d {
+            a * d + j
+        } else {
+            self.n_classes * d + a
+        }
+    }
+}
+
+impl<F: Float> Objective<F> for Multinomial<'_, F> {
+    fn n_params(&self) -> usize {
+        self.n_coef()
+            + if self.fit_intercept {
+                self.n_classes
+            } else {
+                0
+            }
+    }
+
+    fn n_samples(&self) -> usize {
+        self.x.nrows()
+    }
+
+    fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
+        let data = MultinomialData {
+            x: self.x,
+            class: &self.class,
+            weight: self.weight.view(),
+        };
+        self.value_grad_on(data, self.weight_sum, params, grad)
+    }
+
+    /// Block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ with x̃ = [x, 1]: one GEMM per
+    /// block pair and row chunk.
+    fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
+        let (k, d) = (self.n_classes, self.x.ncols());
+        let p = d + usize::from(self.fit_intercept);
+        let (coef, intercept) = self.split(params);
+        let prob = multinomial_probabilities(self.x, coef, intercept.view());
+        let mut blocks = Array2::<F>::zeros((k * p, k * p));
+        let mut augmented = Array2::<F>::ones((self.x.nrows(), p));
+        augmented.slice_mut(s![.., ..d]).assign(&self.x);
+        let mut scaled = augmented.clone();
+        for a in 0..k {
+            for b in a..k {
+                Zip::from(scaled.rows_mut())
+                    .and(augmented.rows())
+                    .and(prob.rows())
+                    .and(&self.weight)
+                    .for_each(|mut out, xi, pi, &w| {
+                        let delta = if a == b { F::one() } else { F::zero() };
+                        let v = w * pi[a] * (delta - pi[b]);
+                        out.zip_mut_with(&xi, |o, &x| *o = v * x);
+                    });
+                let block = s![a * p..(a + 1) * p, b * p..(b + 1) * p];
+                F::gemm_tn_add(blocks.slice_mut(block), scaled.view(), augmented.view());
+            }
+        }
+        let n_params = self.n_params();
+        let scale = self.weight_sum.recip();
+        let mut hess = Array2::zeros((n_params, n_params));
+        for a in 0..k {
+            for b in a..k {
+                for i in 0..p {
+                    for j in 0..p {
+                        let v = blocks[(a * p + i, b * p + j)] * scale;
+                        let (r, c) = (self.flat_index(a, i), self.flat_index(b, j));
+                        hess[(r, c)] = v;
+                        hess[(c, r)] = v;
+                    }
+                }
+            }
+        }
+        add_l2_hessian(self.alpha, self.n_coef(), hess.view_mut());
+        hess
+    }
+
+    fn hess_vec(
+        &self,
+        params: ArrayView1<'_, F>,
+        v: ArrayView1<'_, F>,
+        mut out: ArrayViewMut1<'_, F>,
+    ) {
+        let (k, d) = (self.n_classes, self.x.ncols());
+        let (coef, intercept) = self.split(params);
+        let (v_coef, v_intercept) = self.split(v);
+        let mut r = multinomial_probabilities(self.x, coef, intercept.view());
+        let mut u = self.x.dot(&v_coef.t());
+        u += &v_intercept;
+        // rᵢₐ = sᵢ pᵢₐ (uᵢₐ − Σᵦ pᵢᵦ uᵢᵦ)
+        Zip::from(r.rows_mut())
+            .and(u.rows())
+            .and(&self.weight)
+            .for_each(|mut pi, ui, &w| {
+                let mean = pi.dot(&ui);
+                pi.zip_mut_with(&ui, |p, &u| *p = w * *p * (u - mean));
+            });
+        let scale = self.weight_sum.recip();
+        let out_coef = r.t().dot(&self.x);
+        for a in 0..k {
+            for j in 0..d {
+                out[a * d + j] = out_coef[(a, j)] * scale;
+            }
+            if self.fit_intercept {
+                out[k * d + a] = r.column(a).sum() * scale;
+            }
+        }
+        add_l2_hess_vec(self.alpha, self.n_coef(), v, out);
+    }
+
+    fn value_grad_rows(
+        &self,
+        params: ArrayView1<'_, F>,
+        rows: &[usize],
+        grad: ArrayViewMut1<'_, F>,
+    ) -> F {
+        let x = self.x.select(Axis(0), rows);
+        let class: Vec<usize> = rows.iter().map(|&i| self.class[i]).collect();
+        let weight = self.weight.select(Axis(0), rows);
+        let weight_sum = weight.sum();
+        let weight_sum = if weight_sum > F::zero() {
+            weight_sum
+        } else {
+            F::one()
+        };
+        let data = MultinomialData {
+            x: x.view(),
+            class: &class,
+            weight: weight.view(),
+        };
+        self.value_grad_on(data, weight_sum, params, grad)
+    }
+
+    /// The last class's intercept (with a penalty), or all its parameters
+    /// (without one): shifting every class by the same amount changes nothing.
+    fn redundant_params(&self) -> Vec<usize> {
+        let (k, d) = (self.n_classes, self.x.ncols());
+        let last = k - 1;
+        let mut redundant = Vec::new();
+        if self.alpha == F::zero() {
+            redundant.extend((0..d).map(|j| last * d + j));
+        }
+        if self.fit_intercept {
+            redundant.push(k * d + last);
+        }
+        redundant
+    }
+}

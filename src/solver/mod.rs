@@ -1,0 +1,182 @@
+//! Solvers: minimize an [`Objective`] through one object-safe trait.
+//!
+//! Every fit (binary, each one-vs-rest sub-problem, multinomial) calls
+//! [`Solver::minimize`]. A user crate adds a solver by implementing the trait;
+//! `Box<dyn Solver<F>>` and `Arc<dyn Solver<F>>` work.
+
+mod line_search;
+mod newton;
+
+pub use newton::Newton;
+
+pub(crate) use line_search::{Armijo, Point};
+
+use crate::objective::Objective;
+use crate::{Error, Float, Result};
+use ndarray::Array1;
+use std::fmt::Debug;
+
+/// A numerical optimizer for smooth [`Objective`]s.
+///
+/// ```
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let solver: Box<dyn Solver<f64>> = Box::new(Newton::new());
+/// let stop = StopRule::new(1e-10, 50)?;
+/// let solution = solver.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver)?;
+/// assert!(solution.report.converged());
+/// # Ok::<(), logreg::Error>(())
+/// ```
+pub trait Solver<F: Float>: Send + Sync + Debug {
+    /// A short name, e.g. `"newton"`.
+    fn name(&self) -> &'static str;
+
+    /// Minimizes `objective` from `start` until `stop` says so or `observer`
+    /// asks to stop. Not converging is reported in the [`FitReport`], not an
+    /// error; errors are for inputs the solver cannot start from.
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>>;
+}
+
+/// When to stop: max |gradient| ≤ `tol`, or after `max_iter` iterations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StopRule<F> {
+    tol: F,
+    max_iter: usize,
+}
+
+impl<F: Float> StopRule<F> {
+    /// A stop rule; `tol` must be finite and > 0, `max_iter` ≥ 1.
+    pub fn new(tol: F, max_iter: usize) -> Result<Self> {
+        if !(tol.is_finite() && tol > F::zero()) {
+            return Err(Error::invalid("tol", tol, "must be finite and > 0"));
+        }
+        if max_iter == 0 {
+            return Err(Error::invalid("max_iter", max_iter, "must be ≥ 1"));
+        }
+        Ok(Self { tol, max_iter })
+    }
+
+    /// Tolerance on max |gradient| of the (mean-scaled) objective.
+    pub fn tol(&self) -> F {
+        self.tol
+    }
+
+    /// Largest number of iterations (Newton steps, or epochs for stochastic solvers).
+    pub fn max_iter(&self) -> usize {
+        self.max_iter
+    }
+}
+
+/// Why a solver stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Termination {
+    /// The convergence test passed.
+    Converged,
+    /// `max_iter` iterations ran without passing the convergence test.
+    MaxIterations,
+    /// No step along the search direction decreased the objective: usually the
+    /// optimum was reached to machine precision before `tol`, or `tol` is
+    /// tighter than the data's conditioning allows.
+    LineSearchFailed,
+    /// The [`Observer`] asked to stop.
+    StoppedByObserver,
+    /// The objective or gradient became NaN or infinite.
+    NumericalFailure,
+}
+
+/// What a fit did: the iterations, where it ended and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitReport<F> {
+    /// Iterations run (Newton steps, L-BFGS updates, epochs, …).
+    pub iterations: usize,
+    /// Objective value at the returned parameters.
+    pub objective: F,
+    /// max |gradient| at the returned parameters.
+    pub grad_max: F,
+    /// Why the solver stopped.
+    pub termination: Termination,
+}
+
+impl<F> FitReport<F> {
+    /// Whether the convergence test passed.
+    pub fn converged(&self) -> bool {
+        self.termination == Termination::Converged
+    }
+}
+
+/// A solver's answer: the parameters and the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution<F> {
+    /// The parameters, in the objective's layout.
+    pub params: Array1<F>,
+    /// How the solver got there.
+    pub report: FitReport<F>,
+}
+
+/// The state a solver shows its [`Observer`] after each iteration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress<F> {
+    /// Iterations completed so far (0 = the start point).
+    pub iteration: usize,
+    /// Objective value at the current point.
+    pub objective: F,
+    /// max |gradient| at the current point.
+    pub grad_max: F,
+}
+
+/// What an [`Observer`] tells the solver to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Keep going.
+    Continue,
+    /// Stop now and return the current point ([`Termination::StoppedByObserver`]).
+    Stop,
+}
+
+/// A callback the solver calls once per iteration: for progress bars, loss
+/// curves and early stopping. Closures `FnMut(&Progress<F>) -> Control` are
+/// observers.
+///
+/// ```
+/// use logreg::solver::{Control, Observer, Progress};
+/// let mut trace = Vec::new();
+/// let mut record = |p: &Progress<f64>| { trace.push(p.objective); Control::Continue };
+/// let observer: &mut dyn Observer<f64> = &mut record;
+/// # let _ = observer;
+/// ```
+pub trait Observer<F> {
+    /// Called with the state after each iteration (and once at the start).
+    fn observe(&mut self, progress: &Progress<F>) -> Control;
+}
+
+impl<F, T: FnMut(&Progress<F>) -> Control> Observer<F> for T {
+    fn observe(&mut self, progress: &Progress<F>) -> Control {
+        self(progress)
+    }
+}
+
+/// An observer that never stops the solver.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoObserver;
+
+impl<F> Observer<F> for NoObserver {
+    fn observe(&mut self, _: &Progress<F>) -> Control {
+        Control::Continue
+    }
+}
+
+/// max |v|, the convergence measure of every solver.
+pub(crate) fn max_abs<F: Float>(v: &Array1<F>) -> F {
+    v.fold(F::zero(), |m, &x| m.max(x.abs()))
+}

@@ -1,0 +1,134 @@
+//! Newton's method (IRLS) with a Cholesky solve and Armijo backtracking.
+
+use super::{
+    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    max_abs,
+};
+use crate::objective::{Objective, check_params};
+use crate::{Float, Result};
+use ndarray::{Array1, Array2};
+
+/// Newton's method, which for logistic regression is iteratively reweighted
+/// least squares (IRLS): solve H·p = −∇f by Cholesky, then backtrack along p.
+///
+/// Each iteration builds the dense Hessian XᵀRX/S + αI with one GEMM, so the
+/// cost is O(n·p²) per iteration plus O(p³) for the factorization: the right
+/// choice for up to a few hundred parameters, where it converges in a handful
+/// of iterations to full precision.
+///
+/// Stops when max |∇f| ≤ tol *and* half the Newton decrement ½·∇fᵀH⁻¹∇f ≤ tol.
+///
+/// When the Hessian is not numerically positive definite (collinear features
+/// without a penalty), the step falls back to a Levenberg–Marquardt
+/// regularization H + τI with τ growing from √ε·max(1, max Hᵢᵢ) by factors of
+/// ten; in the limit this is a scaled gradient step. The fit therefore never
+/// fails on a singular Hessian; its report tells whether it converged.
+///
+/// # Requirements on the problem
+/// [`Objective::value_grad`] and [`Objective::hessian`]. Parameters listed by
+/// [`Objective::redundant_params`] are held fixed (the softmax's spare class).
+///
+/// # References
+/// - C. M. Bishop, *Pattern Recognition and Machine Learning*, 2006, §4.3.3 (IRLS).
+/// - J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., 2006,
+///   §3.1 (Armijo backtracking) and §3.4 (Newton with Hessian modification).
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct Newton {}
+
+impl Newton {
+    /// Newton with the crate's line search (σ = 2⁻¹¹, halving, ≤ 21 tries).
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl<F: Float> Solver<F> for Newton {
+    fn name(&self) -> &'static str {
+        "newton"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        check_params(objective.n_params(), start.view())?;
+        let armijo = Armijo::<F>::default();
+        let redundant = objective.redundant_params();
+        let mut point = Point::evaluate(objective, start);
+        let mut iterations = 0;
+        let termination = loop {
+            if !point.is_finite() {
+                break Termination::NumericalFailure;
+            }
+            let grad_max = max_abs(&point.grad);
+            let progress = Progress {
+                iteration: iterations,
+                objective: point.value,
+                grad_max,
+            };
+            if observer.observe(&progress) == Control::Stop {
+                break Termination::StoppedByObserver;
+            }
+            let direction = newton_direction(objective, &point, &redundant);
+            let half_decrement = -point.grad.dot(&direction) * F::from_f64_lossy(0.5);
+            if grad_max <= stop.tol() && half_decrement <= stop.tol() {
+                break Termination::Converged;
+            }
+            if iterations == stop.max_iter() {
+                break Termination::MaxIterations;
+            }
+            match armijo.search(objective, &point, &direction, F::one()) {
+                Some((next, _)) => point = next,
+                // No representable progress is left: the gradient test decides.
+                None if grad_max <= stop.tol() => break Termination::Converged,
+                None => break Termination::LineSearchFailed,
+            }
+            iterations += 1;
+        };
+        let report = FitReport {
+            iterations,
+            objective: point.value,
+            grad_max: max_abs(&point.grad),
+            termination,
+        };
+        Ok(Solution {
+            params: point.params,
+            report,
+        })
+    }
+}
+
+/// Solves H·p = −∇f with the redundant parameters held fixed, regularizing
+/// H when it is not positive definite (see [`Newton`]).
+fn newton_direction<F: Float>(
+    objective: &dyn Objective<F>,
+    point: &Point<F>,
+    redundant: &[usize],
+) -> Array1<F> {
+    let mut hess = objective.hessian(point.params.view());
+    let mut rhs = point.grad.mapv(|g| -g);
+    for &r in redundant {
+        hess.row_mut(r).fill(F::zero());
+        hess.column_mut(r).fill(F::zero());
+        hess[(r, r)] = F::one();
+        rhs[r] = F::zero();
+    }
+    if let Some(direction) = F::cholesky_solve(hess.view(), rhs.view()) {
+        return direction;
+    }
+    let scale = hess.diag().fold(F::one(), |m, &v| m.max(v.abs()));
+    let mut tau = F::epsilon().sqrt() * scale;
+    let limit = F::from_f64_lossy(1e10) * scale;
+    while tau <= limit {
+        let shifted: Array2<F> = &hess + &(Array2::eye(hess.nrows()) * tau);
+        if let Some(direction) = F::cholesky_solve(shifted.view(), rhs.view()) {
+            return direction;
+        }
+        tau *= F::from_f64_lossy(10.0);
+    }
+    rhs.mapv(|g| g / scale)
+}

@@ -1,0 +1,72 @@
+//! Sample and class weights → the per-row weights the objectives use.
+
+use crate::objective::{check_finite, sample_weights};
+use crate::{Error, Float, Result};
+use ndarray::{Array1, ArrayView1};
+
+/// Per-class weights that multiply the sample weights (scikit-learn's
+/// `class_weight`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum ClassWeight<F> {
+    /// Every class weighs 1.
+    #[default]
+    None,
+    /// Class c weighs n / (k · count(c)), from the unweighted class counts,
+    /// as in scikit-learn's `class_weight="balanced"`.
+    Balanced,
+    /// One weight per class, in the order of
+    /// [`FittedLogisticRegression::classes`](crate::FittedLogisticRegression::classes)
+    /// (labels sorted by `Ord`); each finite and ≥ 0.
+    Manual(Vec<F>),
+}
+
+/// sᵢ = sample_weightᵢ · class_weight[yᵢ], checked: finite, ≥ 0, positive sum.
+pub(crate) fn effective_weights<F: Float>(
+    class: &[usize],
+    n_classes: usize,
+    sample_weight: Option<ArrayView1<'_, F>>,
+    class_weight: &ClassWeight<F>,
+) -> Result<Array1<F>> {
+    let mut weight = sample_weights(class.len(), sample_weight)?;
+    let per_class: Vec<F> = match class_weight {
+        ClassWeight::None => return Ok(weight),
+        ClassWeight::Balanced => {
+            let mut count = vec![0usize; n_classes];
+            for &c in class {
+                count[c] += 1;
+            }
+            let n = F::from_usize(class.len()).unwrap_or_else(F::max_value);
+            let k = F::from_usize(n_classes).unwrap_or_else(F::max_value);
+            count
+                .iter()
+                .map(|&c| n / (k * F::from_usize(c).unwrap_or_else(F::max_value)))
+                .collect()
+        }
+        ClassWeight::Manual(w) => {
+            if w.len() != n_classes {
+                return Err(Error::LengthMismatch {
+                    what: "class weights (one per class)",
+                    expected: n_classes,
+                    got: w.len(),
+                });
+            }
+            check_finite("class weights", w.iter())?;
+            if let Some(index) = w.iter().position(|&v| v < F::zero()) {
+                return Err(Error::NegativeWeight {
+                    what: "class weights",
+                    index,
+                    value: w[index].to_f64_lossy(),
+                });
+            }
+            w.clone()
+        }
+    };
+    for (s, &c) in weight.iter_mut().zip(class) {
+        *s *= per_class[c];
+    }
+    if weight.sum() <= F::zero() {
+        return Err(Error::ZeroTotalWeight);
+    }
+    Ok(weight)
+}
