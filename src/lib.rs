@@ -37,3 +37,8 @@ pub use multiclass::Multiclass;
 pub use objective::Penalty;
 pub use solver::{FitReport, Termination};
 pub use weights::ClassWeight;
+
+/// Compiles and runs the README's code blocks as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

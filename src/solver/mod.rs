@@ -47,6 +47,23 @@ pub trait Solver<F: Float>: Send + Sync + Debug {
     ) -> Result<Solution<F>>;
 }
 
+/// A boxed solver is a solver, so one chosen at run time plugs in anywhere.
+impl<F: Float, S: Solver<F> + ?Sized> Solver<F> for Box<S> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        (**self).minimize(objective, start, stop, observer)
+    }
+}
+
 /// When to stop: max |gradient| ≤ `tol`, or after `max_iter` iterations.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StopRule<F> {

@@ -1,0 +1,38 @@
+//! Data sets shipped in the repository, parsed without extra dependencies.
+
+use ndarray::{Array1, Array2};
+
+/// Parses a CSV with a header: the named feature columns and the named label column.
+pub fn read_csv(text: &str, features: &[&str], label: &str) -> (Array2<f64>, Vec<String>) {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").trim().split(',').collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let feature_cols: Vec<usize> = features.iter().map(|f| column(f)).collect();
+    let label_col = column(label);
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.trim().split(',').collect();
+        for &c in &feature_cols {
+            values.push(fields[c].parse::<f64>().expect("number"));
+        }
+        labels.push(fields[label_col].to_string());
+    }
+    let x = Array2::from_shape_vec((labels.len(), features.len()), values).expect("shape");
+    (x, labels)
+}
+
+/// Iris: 150 × 4 features and species names.
+pub fn iris() -> (Array2<f64>, Array1<String>) {
+    let (x, y) = read_csv(
+        include_str!("../../examples/data/iris.csv"),
+        &["sepal_length", "sepal_width", "petal_length", "petal_width"],
+        "species",
+    );
+    (x, Array1::from(y))
+}

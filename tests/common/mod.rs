@@ -1,0 +1,4 @@
+//! Shared test helpers and data.
+#![allow(dead_code)]
+
+pub mod data;
