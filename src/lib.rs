@@ -5,7 +5,7 @@
 //! stable kernels.
 //!
 //! ```
-//! use logreg::{LogisticRegression, Multiclass};
+//! use logreg::LogisticRegression;
 //! use ndarray::array;
 //!
 //! let x = array![[0.0, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0], [4.0, 3.5], [5.0, 2.0]];

@@ -35,7 +35,7 @@ enum Strength<F> {
 /// ```
 /// use logreg::LogisticRegression;
 /// use ndarray::array;
-/// let x = array![[1.0, 0.5], [2.0, 1.0], [3.0, 0.0], [4.0, 2.0], [5.0, 1.5], [6.0, 3.0]];
+/// let x = array![[1.0_f64, 0.5], [2.0, 1.0], [3.0, 0.0], [4.0, 2.0], [5.0, 1.5], [6.0, 3.0]];
 /// let y = array!["no", "no", "yes", "no", "yes", "yes"];
 /// let model = LogisticRegression::new().c(10.0).fit(&x, &y)?;
 /// assert_eq!(model.classes(), &["no", "yes"]);
