@@ -64,7 +64,10 @@ macro_rules! impl_float {
                 h: ArrayView2<'_, Self>,
                 rhs: ArrayView1<'_, Self>,
             ) -> Option<Array1<Self>> {
+                // A factorization that "succeeds" with tiny pivots can still
+                // give inf or NaN: treat that as not positive definite.
                 crate::linalg::cholesky_solve(h, rhs)
+                    .filter(|x| x.iter().all(|v| v.is_finite()))
             }
         }
     };

@@ -53,8 +53,7 @@ mod faer_backend {
         }
         let x = llt.solve(&b);
         let x = x.as_ref().into_ndarray();
-        let out = x.column(0).to_owned();
-        out.iter().all(T::is_finite_impl).then_some(out)
+        Some(x.column(0).to_owned())
     }
 }
 
@@ -77,7 +76,6 @@ mod lapack_backend {
         rhs: ArrayView1<'_, T>,
     ) -> Option<Array1<T>> {
         let factor = h.to_owned().factorizec(UPLO::Lower).ok()?;
-        let out = factor.solvec(&rhs.to_owned()).ok()?;
-        out.iter().all(|v| v.is_finite()).then_some(out)
+        factor.solvec(&rhs.to_owned()).ok()
     }
 }
