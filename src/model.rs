@@ -2,9 +2,9 @@
 //! [`FittedLogisticRegression`] (a fitted model that predicts).
 
 use crate::kernels::{log_sigmoid, logsumexp, sigmoid, softmax_inplace};
-use crate::multiclass::{self, Multiclass, Problem, Strategy};
+use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
-use crate::solver::{FitReport, Newton, Solver, StopRule, Termination};
+use crate::solver::{FitReport, Newton, Observer, Solver, StopRule, Termination};
 use crate::weights::{ClassWeight, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip};
@@ -54,6 +54,7 @@ pub struct LogisticRegression<F: Float = f64> {
     tol: F,
     max_iter: usize,
     class_weight: ClassWeight<F>,
+    warm_start: Option<(Array2<F>, Array1<F>)>,
 }
 
 impl<F: Float> Default for LogisticRegression<F> {
@@ -67,6 +68,7 @@ impl<F: Float> Default for LogisticRegression<F> {
             tol: F::from_f64_lossy(1e-4),
             max_iter: 100,
             class_weight: ClassWeight::None,
+            warm_start: None,
         }
     }
 }
@@ -137,6 +139,16 @@ impl<F: Float> LogisticRegression<F> {
         self
     }
 
+    /// Starts the next fits from `previous`'s coefficients and intercepts
+    /// instead of zeros. Refitting a converged model on the same data then
+    /// takes no more than a step or two. The previous model must have the
+    /// same features, classes and model form, else `fit` returns
+    /// [`Error::InvalidParameter`] for `warm_start`.
+    pub fn warm_start<L>(mut self, previous: &FittedLogisticRegression<F, L>) -> Self {
+        self.warm_start = Some((previous.coef.clone(), previous.intercept.clone()));
+        self
+    }
+
     /// Fits the model to features `x` (n × d) and labels `y` (n) of any
     /// ordered type: integers, `bool`, `String`, `&str`, …
     ///
@@ -152,7 +164,83 @@ impl<F: Float> LogisticRegression<F> {
         T: Data<Elem = L>,
         L: Clone + Ord,
     {
-        self.fit_inner(x.view(), y.view(), None)
+        self.fit_inner(x.view(), y.view(), None, None)
+    }
+
+    /// Like [`fit`](Self::fit), starting from `previous` (see
+    /// [`warm_start`](Self::warm_start)); its classes must equal those of `y`.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let settings = LogisticRegression::new().tol(1e-8);
+    /// let first = settings.fit(&x, &y)?;
+    /// let again = settings.fit_from(&x, &y, &first)?;
+    /// assert!(again.report().iterations <= 1);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and [`Error::InvalidParameter`] when `previous`
+    /// does not match the data.
+    pub fn fit_from<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        previous: &FittedLogisticRegression<F, L>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        let fitted = self.clone().warm_start(previous).fit(x, y)?;
+        if fitted.classes != previous.classes {
+            return Err(Error::invalid(
+                "warm_start",
+                "a model with other classes",
+                "the previous model must have been fitted on the same classes",
+            ));
+        }
+        Ok(fitted)
+    }
+
+    /// Like [`fit`](Self::fit), calling `observer` after every solver
+    /// iteration: for progress bars, loss curves and early stopping (an
+    /// observer that returns [`Control::Stop`](crate::solver::Control::Stop)
+    /// ends the fit with [`Termination::StoppedByObserver`]). One-vs-rest
+    /// sub-fits run one after another so that they can share the observer.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use logreg::solver::{Control, Progress};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let mut losses = Vec::new();
+    /// let mut record = |p: &Progress<f64>| { losses.push(p.objective); Control::Continue };
+    /// LogisticRegression::new().fit_observed(&x, &y, None, &mut record)?;
+    /// assert!(losses.windows(2).all(|w| w[1] <= w[0]));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit_weighted`](Self::fit_weighted).
+    pub fn fit_observed<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        self.fit_inner(x.view(), y.view(), sample_weight, Some(observer))
     }
 
     /// Like [`fit`](Self::fit), with one weight per row (finite, ≥ 0, not all
@@ -172,7 +260,7 @@ impl<F: Float> LogisticRegression<F> {
         W: Data<Elem = F>,
         L: Clone + Ord,
     {
-        self.fit_inner(x.view(), y.view(), Some(sample_weight.view()))
+        self.fit_inner(x.view(), y.view(), Some(sample_weight.view()), None)
     }
 
     fn check_settings(&self) -> Result<StopRule<F>> {
@@ -193,6 +281,7 @@ impl<F: Float> LogisticRegression<F> {
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
+        observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
         check_features(x)?;
@@ -224,7 +313,9 @@ impl<F: Float> LogisticRegression<F> {
             alpha,
             fit_intercept: self.fit_intercept,
         };
-        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop)?;
+        let start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
+        let run = Run { start, observer };
+        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
         Ok(FittedLogisticRegression {
             classes,
             coef: fit.coef,
@@ -233,6 +324,34 @@ impl<F: Float> LogisticRegression<F> {
             report: combine_reports(&fit.reports),
             reports: fit.reports,
         })
+    }
+}
+
+impl<F: Float> LogisticRegression<F> {
+    /// The warm start, checked against the shape this fit will produce.
+    fn warm_start_for(
+        &self,
+        strategy: Strategy,
+        n_classes: usize,
+        n_features: usize,
+    ) -> Result<Option<(Array2<F>, Array1<F>)>> {
+        let Some((coef, intercept)) = &self.warm_start else {
+            return Ok(None);
+        };
+        let rows = if strategy == Strategy::Binary {
+            1
+        } else {
+            n_classes
+        };
+        if coef.dim() != (rows, n_features) || intercept.len() != rows {
+            return Err(Error::invalid(
+                "warm_start",
+                format!("a model with coef of shape {:?}", coef.dim()),
+                "the previous model must have the same features, classes and multiclass form",
+            ));
+        }
+        check_finite("warm-start coefficients", coef.iter().chain(intercept))?;
+        Ok(Some((coef.clone(), intercept.clone())))
     }
 }
 

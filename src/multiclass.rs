@@ -1,7 +1,7 @@
 //! Binary, one-vs-rest and multinomial fits over the one `Solver` trait.
 
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
-use crate::solver::{FitReport, NoObserver, Solver, StopRule};
+use crate::solver::{FitReport, NoObserver, Observer, Solver, StopRule};
 use crate::{Float, Result};
 use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 use rayon::prelude::*;
@@ -52,10 +52,20 @@ pub(crate) struct Problem<'a, F> {
 }
 
 /// Fitted coefficients (rows × d), intercepts and one report per solver run.
+#[derive(Debug, Clone)]
 pub(crate) struct Fit<F> {
     pub coef: Array2<F>,
     pub intercept: Array1<F>,
     pub reports: Vec<FitReport<F>>,
+}
+
+/// How a solver run starts and who watches it.
+pub(crate) struct Run<'o, F> {
+    /// Coefficients and intercepts to start from (zeros when `None`), in the
+    /// shape the strategy produces.
+    pub start: Option<(Array2<F>, Array1<F>)>,
+    /// Called every iteration; one-vs-rest sub-fits then run one after another.
+    pub observer: Option<&'o mut dyn Observer<F>>,
 }
 
 pub(crate) fn fit<F: Float>(
@@ -63,14 +73,37 @@ pub(crate) fn fit<F: Float>(
     strategy: Strategy,
     solver: &dyn Solver<F>,
     stop: &StopRule<F>,
+    run: Run<'_, F>,
 ) -> Result<Fit<F>> {
+    let start = |row: usize| {
+        run.start
+            .as_ref()
+            .map(|(coef, intercept)| binary_start(problem, coef, intercept, row))
+    };
     match strategy {
-        Strategy::Binary => fit_binary(problem, 1, solver, stop),
+        Strategy::Binary => fit_binary(problem, 1, solver, stop, start(0), run.observer),
         Strategy::OneVsRest => {
-            let fits = (0..problem.n_classes)
-                .into_par_iter()
-                .map(|positive| fit_binary(problem, positive, solver, stop))
-                .collect::<Result<Vec<_>>>()?;
+            let fits = match run.observer {
+                // An observer is `&mut`: visit the classes in order.
+                Some(observer) => (0..problem.n_classes)
+                    .map(|positive| {
+                        fit_binary(
+                            problem,
+                            positive,
+                            solver,
+                            stop,
+                            start(positive),
+                            Some(&mut *observer),
+                        )
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+                None => (0..problem.n_classes)
+                    .into_par_iter()
+                    .map(|positive| {
+                        fit_binary(problem, positive, solver, stop, start(positive), None)
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            };
             let rows: Vec<_> = fits.iter().map(|f| f.coef.row(0)).collect();
             Ok(Fit {
                 coef: ndarray::stack(Axis(0), &rows)
@@ -79,8 +112,31 @@ pub(crate) fn fit<F: Float>(
                 reports: fits.iter().flat_map(|f| f.reports.clone()).collect(),
             })
         }
-        Strategy::Multinomial => fit_multinomial(problem, solver, stop),
+        Strategy::Multinomial => {
+            let start = run.start.map(|(coef, intercept)| {
+                let mut params = coef.into_iter().collect::<Vec<_>>();
+                if problem.fit_intercept {
+                    params.extend(intercept);
+                }
+                Array1::from(params)
+            });
+            fit_multinomial(problem, solver, stop, start, run.observer)
+        }
     }
+}
+
+/// Parameters `[w, b]` of one binary sub-problem from row `row` of a fit.
+fn binary_start<F: Float>(
+    problem: &Problem<'_, F>,
+    coef: &Array2<F>,
+    intercept: &Array1<F>,
+    row: usize,
+) -> Array1<F> {
+    let mut params = coef.row(row).to_vec();
+    if problem.fit_intercept {
+        params.push(intercept[row]);
+    }
+    Array1::from(params)
 }
 
 /// Fits class `positive` against all others.
@@ -89,6 +145,8 @@ fn fit_binary<F: Float>(
     positive: usize,
     solver: &dyn Solver<F>,
     stop: &StopRule<F>,
+    start: Option<Array1<F>>,
+    observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let y = problem
         .class
@@ -102,8 +160,8 @@ fn fit_binary<F: Float>(
         problem.alpha,
         problem.fit_intercept,
     );
-    let start = Array1::zeros(objective.n_params());
-    let solution = solver.minimize(&objective, start, stop, &mut NoObserver)?;
+    let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
+    let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let d = problem.x.ncols();
     let params = solution.params;
     let intercept = if problem.fit_intercept {
@@ -122,6 +180,8 @@ fn fit_multinomial<F: Float>(
     problem: &Problem<'_, F>,
     solver: &dyn Solver<F>,
     stop: &StopRule<F>,
+    start: Option<Array1<F>>,
+    observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let (k, d) = (problem.n_classes, problem.x.ncols());
     let objective = Multinomial::new_unchecked(
@@ -132,8 +192,8 @@ fn fit_multinomial<F: Float>(
         problem.alpha,
         problem.fit_intercept,
     );
-    let start = Array1::zeros(objective.n_params());
-    let solution = solver.minimize(&objective, start, stop, &mut NoObserver)?;
+    let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
+    let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let params = solution.params;
     let mut coef = params
         .slice(s![..k * d])
