@@ -74,6 +74,32 @@ pub enum Error {
         /// Features in the given x.
         got: usize,
     },
+    /// A label that is not one of the model's classes.
+    #[error("y[{index}] is not one of the model's classes: pass labels the model was fitted with")]
+    UnknownLabel {
+        /// Index of the first unknown label.
+        index: usize,
+    },
+    /// Features are linearly dependent (on each other or on the intercept), so
+    /// the information matrix is singular and standard errors do not exist.
+    #[error(
+        "features {features:?} are linear combinations of earlier columns (or of the intercept): \
+         drop them, or fit with a penalty"
+    )]
+    Collinear {
+        /// 0-based feature indices that depend on earlier ones.
+        features: Vec<usize>,
+    },
+    /// The classes are perfectly separated: the maximum-likelihood estimate
+    /// does not exist (coefficients diverge).
+    #[error(
+        "the classes are perfectly separated (features {features:?} carry the separation): \
+         the maximum-likelihood estimate does not exist; fit with a penalty (e.g. Penalty::L2)"
+    )]
+    PerfectSeparation {
+        /// 0-based indices of the features whose coefficients diverge.
+        features: Vec<usize>,
+    },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]
     ParameterCount {

@@ -1,6 +1,6 @@
 //! The [`Float`] trait: the element types the crate works with (`f32`, `f64`).
 
-use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2, NdFloat};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, NdFloat};
 use num_traits::{FromPrimitive, ToPrimitive};
 
 mod sealed {
@@ -35,7 +35,15 @@ pub trait Float:
     /// Solves `h·x = rhs` for symmetric positive definite `h` by Cholesky;
     /// `None` when `h` is not (numerically) positive definite.
     #[doc(hidden)]
-    fn cholesky_solve(h: ArrayView2<'_, Self>, rhs: ArrayView1<'_, Self>) -> Option<Array1<Self>>;
+    fn cholesky_solve(h: ArrayView2<'_, Self>, rhs: ArrayView1<'_, Self>) -> Option<Array1<Self>> {
+        let solved = Self::cholesky_solve_many(h, rhs.insert_axis(Axis(1)))?;
+        Some(solved.column(0).to_owned())
+    }
+    /// Solves `h·X = rhs` for symmetric positive definite `h`, one column at a
+    /// time against one factorization; `None` when `h` is not positive
+    /// definite or the solution is not finite.
+    #[doc(hidden)]
+    fn cholesky_solve_many(h: ArrayView2<'_, Self>, rhs: ArrayView2<'_, Self>) -> Option<Array2<Self>>;
 }
 
 macro_rules! impl_float {
@@ -60,13 +68,13 @@ macro_rules! impl_float {
             ) {
                 crate::linalg::gemm_tn_add(acc, a, b)
             }
-            fn cholesky_solve(
+            fn cholesky_solve_many(
                 h: ArrayView2<'_, Self>,
-                rhs: ArrayView1<'_, Self>,
-            ) -> Option<Array1<Self>> {
+                rhs: ArrayView2<'_, Self>,
+            ) -> Option<Array2<Self>> {
                 // A factorization that "succeeds" with tiny pivots can still
                 // give inf or NaN: treat that as not positive definite.
-                crate::linalg::cholesky_solve(h, rhs)
+                crate::linalg::cholesky_solve_many(h, rhs)
                     .filter(|x| x.iter().all(|v| v.is_finite()))
             }
         }

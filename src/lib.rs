@@ -20,6 +20,7 @@
 #![deny(clippy::float_cmp)]
 #![doc(test(attr(deny(warnings))))]
 
+mod diagnostics;
 mod error;
 mod float;
 pub mod kernels;
@@ -30,6 +31,7 @@ pub mod objective;
 pub mod solver;
 mod weights;
 
+pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;
 pub use model::{FittedLogisticRegression, LogisticRegression};

@@ -4,9 +4,9 @@
 //! feature. Both give the same answers up to rounding.
 
 #[cfg(not(feature = "lapack"))]
-pub(crate) use faer_backend::{cholesky_solve, gemm_tn_add};
+pub(crate) use faer_backend::{cholesky_solve_many, gemm_tn_add};
 #[cfg(feature = "lapack")]
-pub(crate) use lapack_backend::{cholesky_solve, gemm_tn_add};
+pub(crate) use lapack_backend::{cholesky_solve_many, gemm_tn_add};
 
 #[cfg(not(feature = "lapack"))]
 mod faer_backend {
@@ -14,7 +14,7 @@ mod faer_backend {
     use faer::traits::RealField;
     use faer::{Accum, Par, Side};
     use faer_ext::{IntoFaer, IntoNdarray};
-    use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2};
+    use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
     fn parallelism(work: usize) -> Par {
         // Below ~1e6 flops, thread start-up costs more than it saves.
@@ -41,25 +41,19 @@ mod faer_backend {
         );
     }
 
-    pub(crate) fn cholesky_solve<T: RealField + Copy>(
+    pub(crate) fn cholesky_solve_many<T: RealField + Copy>(
         h: ArrayView2<'_, T>,
-        rhs: ArrayView1<'_, T>,
-    ) -> Option<Array1<T>> {
-        let n = rhs.len();
+        rhs: ArrayView2<'_, T>,
+    ) -> Option<Array2<T>> {
         let llt = h.into_faer().llt(Side::Lower).ok()?;
-        let mut b = faer::Mat::<T>::zeros(n, 1);
-        for (i, v) in rhs.iter().enumerate() {
-            b[(i, 0)] = *v;
-        }
-        let x = llt.solve(&b);
-        let x = x.as_ref().into_ndarray();
-        Some(x.column(0).to_owned())
+        let x = llt.solve(rhs.into_faer());
+        Some(x.as_ref().into_ndarray().to_owned())
     }
 }
 
 #[cfg(feature = "lapack")]
 mod lapack_backend {
-    use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut2, LinalgScalar};
+    use ndarray::{Array2, ArrayView2, ArrayViewMut2, LinalgScalar};
     use ndarray_linalg::{FactorizeC, Lapack, Scalar, SolveC, UPLO};
 
     pub(crate) fn gemm_tn_add<T: LinalgScalar>(
@@ -71,11 +65,16 @@ mod lapack_backend {
         ndarray::linalg::general_mat_mul(T::one(), &a.t(), &b, T::one(), &mut acc);
     }
 
-    pub(crate) fn cholesky_solve<T: Scalar + Lapack>(
+    pub(crate) fn cholesky_solve_many<T: Scalar + Lapack>(
         h: ArrayView2<'_, T>,
-        rhs: ArrayView1<'_, T>,
-    ) -> Option<Array1<T>> {
+        rhs: ArrayView2<'_, T>,
+    ) -> Option<Array2<T>> {
         let factor = h.to_owned().factorizec(UPLO::Lower).ok()?;
-        factor.solvec(&rhs.to_owned()).ok()
+        let mut out = rhs.to_owned();
+        for mut column in out.columns_mut() {
+            let solved = factor.solvec(&column.to_owned()).ok()?;
+            column.assign(&solved);
+        }
+        Some(out)
     }
 }

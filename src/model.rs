@@ -1,6 +1,7 @@
 //! The public model: [`LogisticRegression`] (settings) and
 //! [`FittedLogisticRegression`] (a fitted model that predicts).
 
+use crate::diagnostics::Diagnostic;
 use crate::kernels::{log_sigmoid, logsumexp, sigmoid, softmax_inplace};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
@@ -292,7 +293,7 @@ impl<F: Float> LogisticRegression<F> {
                 got: y.len(),
             });
         }
-        let (classes, class) = encode_labels(y);
+        let (classes, class) = encode_labels(y.view());
         if classes.len() < 2 {
             return Err(Error::TooFewClasses {
                 found: classes.len(),
@@ -323,6 +324,10 @@ impl<F: Float> LogisticRegression<F> {
             strategy,
             report: combine_reports(&fit.reports),
             reports: fit.reports,
+            diagnostics: fit.diagnostics,
+            fit_intercept: self.fit_intercept,
+            alpha,
+            class_weight: self.class_weight.clone(),
         })
     }
 }
@@ -356,7 +361,7 @@ impl<F: Float> LogisticRegression<F> {
 }
 
 /// Sorted distinct labels, and each row's index into them.
-fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Vec<usize>) {
+pub(crate) fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Vec<usize>) {
     let mut classes: Vec<L> = y.iter().cloned().collect();
     classes.sort();
     classes.dedup();
@@ -388,12 +393,17 @@ fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
 /// is the positive one) and one row per class otherwise.
 #[derive(Debug, Clone)]
 pub struct FittedLogisticRegression<F, L> {
-    classes: Vec<L>,
-    coef: Array2<F>,
-    intercept: Array1<F>,
-    strategy: Strategy,
-    report: FitReport<F>,
-    reports: Vec<FitReport<F>>,
+    pub(crate) classes: Vec<L>,
+    pub(crate) coef: Array2<F>,
+    pub(crate) intercept: Array1<F>,
+    pub(crate) strategy: Strategy,
+    pub(crate) report: FitReport<F>,
+    pub(crate) reports: Vec<FitReport<F>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// What the fit used, so that inference can rebuild the same objective.
+    pub(crate) fit_intercept: bool,
+    pub(crate) alpha: F,
+    pub(crate) class_weight: ClassWeight<F>,
 }
 
 impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
@@ -427,6 +437,12 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// One report per solver run: one, or one per class for one-vs-rest.
     pub fn reports(&self) -> &[FitReport<F>] {
         &self.reports
+    }
+
+    /// Problems found in the fit: separation (for unpenalized fits, where the
+    /// maximum-likelihood estimate may not exist). Empty when all is well.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
     }
 
     /// Linear predictors x·wᵀ + b: n × 1 for a binary model (the logit of the

@@ -1,6 +1,8 @@
 //! Binary, one-vs-rest and multinomial fits over the one `Solver` trait.
 
+use crate::diagnostics::{Diagnostic, check_separation};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
+use crate::solver::Termination;
 use crate::solver::{FitReport, NoObserver, Observer, Solver, StopRule};
 use crate::{Float, Result};
 use ndarray::{Array1, Array2, ArrayView2, Axis, s};
@@ -57,6 +59,26 @@ pub(crate) struct Fit<F> {
     pub coef: Array2<F>,
     pub intercept: Array1<F>,
     pub reports: Vec<FitReport<F>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks an unpenalized solution for separation and marks its report.
+fn diagnose<F: Float>(
+    problem: &Problem<'_, F>,
+    objective: &dyn Objective<F>,
+    params: &Array1<F>,
+    report: &mut FitReport<F>,
+    coef_of: impl Fn(&Array1<F>) -> Array1<F>,
+    margins: impl Fn(&Array1<F>) -> Array1<F>,
+) -> Vec<Diagnostic> {
+    if problem.alpha > F::zero() {
+        return Vec::new();
+    }
+    let found = check_separation(objective, params, problem.x, coef_of, margins);
+    if found.is_some() {
+        report.termination = Termination::Separation;
+    }
+    found.into_iter().collect()
 }
 
 /// How a solver run starts and who watches it.
@@ -110,6 +132,7 @@ pub(crate) fn fit<F: Float>(
                     .unwrap_or_else(|_| unreachable!("every one-vs-rest row has d coefficients")),
                 intercept: fits.iter().map(|f| f.intercept[0]).collect(),
                 reports: fits.iter().flat_map(|f| f.reports.clone()).collect(),
+                diagnostics: fits.iter().flat_map(|f| f.diagnostics.clone()).collect(),
             })
         }
         Strategy::Multinomial => {
@@ -148,14 +171,14 @@ fn fit_binary<F: Float>(
     start: Option<Array1<F>>,
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
-    let y = problem
+    let y: Array1<F> = problem
         .class
         .iter()
         .map(|&c| if c == positive { F::one() } else { F::zero() })
         .collect();
     let objective = BinaryLogistic::new_unchecked(
         problem.x,
-        y,
+        y.clone(),
         problem.weight.clone(),
         problem.alpha,
         problem.fit_intercept,
@@ -164,15 +187,23 @@ fn fit_binary<F: Float>(
     let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let d = problem.x.ncols();
     let params = solution.params;
-    let intercept = if problem.fit_intercept {
-        params[d]
-    } else {
-        F::zero()
+    let mut report = solution.report;
+    let coef_of = |p: &Array1<F>| p.slice(s![..d]).to_owned();
+    let intercept_of = |p: &Array1<F>| if problem.fit_intercept { p[d] } else { F::zero() };
+    let margins = |p: &Array1<F>| {
+        let mut eta = problem.x.dot(&p.slice(s![..d]));
+        let b = intercept_of(p);
+        ndarray::Zip::from(&mut eta).and(&y).for_each(|e, &t| {
+            *e = if t > F::zero() { *e + b } else { -(*e + b) };
+        });
+        eta
     };
+    let diagnostics = diagnose(problem, &objective, &params, &mut report, coef_of, margins);
     Ok(Fit {
         coef: params.slice(s![..d]).insert_axis(Axis(0)).to_owned(),
-        intercept: Array1::from_elem(1, intercept),
-        reports: vec![solution.report],
+        intercept: Array1::from_elem(1, intercept_of(&params)),
+        reports: vec![report],
+        diagnostics,
     })
 }
 
@@ -195,6 +226,24 @@ fn fit_multinomial<F: Float>(
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let params = solution.params;
+    let mut report = solution.report;
+    let coef_of = |p: &Array1<F>| p.slice(s![..k * d]).to_owned();
+    let margins = |p: &Array1<F>| {
+        let coef = coef_of(p).into_shape_with_order((k, d)).unwrap_or_else(|_| unreachable!());
+        let mut eta = problem.x.dot(&coef.t());
+        if problem.fit_intercept {
+            eta += &p.slice(s![k * d..]);
+        }
+        eta.rows()
+            .into_iter()
+            .zip(&problem.class)
+            .map(|(row, &c)| {
+                let other = (0..k).filter(|&j| j != c).map(|j| row[j]).fold(F::neg_infinity(), F::max);
+                row[c] - other
+            })
+            .collect::<Array1<F>>()
+    };
+    let diagnostics = diagnose(problem, &objective, &params, &mut report, coef_of, margins);
     let mut coef = params
         .slice(s![..k * d])
         .to_owned()
@@ -218,6 +267,7 @@ fn fit_multinomial<F: Float>(
     Ok(Fit {
         coef,
         intercept,
-        reports: vec![solution.report],
+        reports: vec![report],
+        diagnostics,
     })
 }

@@ -110,6 +110,11 @@ pub enum Termination {
     StoppedByObserver,
     /// The objective or gradient became NaN or infinite.
     NumericalFailure,
+    /// An unpenalized fit found the classes (quasi-)separated: the
+    /// maximum-likelihood estimate does not exist. The model's
+    /// [`diagnostics`](crate::FittedLogisticRegression::diagnostics) name the
+    /// features; fit with a penalty instead.
+    Separation,
 }
 
 /// What a fit did: the iterations, where it ended and why.

@@ -1,0 +1,89 @@
+//! Separation diagnostics for unpenalized fits, where the maximum-likelihood
+//! estimate may not exist.
+
+use crate::Float;
+use crate::objective::Objective;
+use crate::solver::{NoObserver, Solver, StopRule, Newton};
+use ndarray::{Array1, ArrayView2, Axis};
+
+/// A problem found in a fit, as a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Diagnostic {
+    /// A hyperplane classifies every row correctly: the unpenalized
+    /// maximum-likelihood estimate does not exist and the coefficients of
+    /// `features` diverge. Fit with a penalty.
+    CompleteSeparation {
+        /// 0-based indices of the features that carry the separation.
+        features: Vec<usize>,
+    },
+    /// Some rows (`rows` of them) are perfectly predicted and the
+    /// coefficients of `features` diverge while the loss flattens.
+    QuasiSeparation {
+        /// 0-based indices of the features that carry the separation.
+        features: Vec<usize>,
+        /// Number of perfectly predicted rows.
+        rows: usize,
+    },
+}
+
+/// Newton steps taken past the fit to see whether the coefficients diverge.
+const EXTRA_STEPS: usize = 40;
+
+/// Checks an unpenalized fit for separation.
+///
+/// `margins(params)` gives each row's signed margin (the log-odds of its own
+/// class against the best other), positive when the row is classified
+/// correctly. Complete separation is exact: every margin positive means a
+/// separating hyperplane exists. Otherwise the fit is continued with Newton
+/// for a bounded number of steps: a finite optimum barely moves, while under
+/// quasi-complete separation the parameters keep growing (about one logit per
+/// step) and rows become perfectly predicted; the features with the largest
+/// scaled growth are named.
+pub(crate) fn check_separation<F: Float>(
+    objective: &dyn Objective<F>,
+    params: &Array1<F>,
+    x: ArrayView2<'_, F>,
+    coef_of: impl Fn(&Array1<F>) -> Array1<F>,
+    margins: impl Fn(&Array1<F>) -> Array1<F>,
+) -> Option<Diagnostic> {
+    let scale = x.std_axis(Axis(0), F::zero());
+    let named = |direction: &Array1<F>| -> Vec<usize> {
+        let coef = coef_of(direction);
+        let d = scale.len();
+        let size: Vec<F> = (0..d)
+            .map(|j| {
+                (0..coef.len() / d)
+                    .map(|r| (coef[r * d + j] * scale[j]).abs())
+                    .fold(F::zero(), F::max)
+            })
+            .collect();
+        let largest = size.iter().copied().fold(F::zero(), F::max);
+        (0..d)
+            .filter(|&j| largest > F::zero() && size[j] >= F::from_f64_lossy(0.01) * largest)
+            .collect()
+    };
+    if margins(params).iter().all(|&m| m > F::zero()) {
+        return Some(Diagnostic::CompleteSeparation {
+            features: named(params),
+        });
+    }
+    let stop = StopRule::new(F::epsilon(), EXTRA_STEPS).ok()?;
+    let extended = Newton::new()
+        .minimize(objective, params.clone(), &stop, &mut NoObserver)
+        .ok()?
+        .params;
+    // A row is perfectly predicted when its own class has probability within
+    // ~1e-10 of one.
+    let perfect = F::from_f64_lossy(23.0);
+    let rows = margins(&extended).iter().filter(|&&m| m > perfect).count();
+    let norm = |v: &Array1<F>| v.fold(F::zero(), |m, &x| m.max(x.abs()));
+    let grew = norm(&coef_of(&extended)) > F::from_f64_lossy(2.0) * norm(&coef_of(params));
+    if rows == 0 || !grew {
+        return None;
+    }
+    Some(Diagnostic::QuasiSeparation {
+        features: named(&(&extended - params)),
+        rows,
+    })
+}
