@@ -3,7 +3,7 @@
 
 use crate::Float;
 use crate::objective::Objective;
-use crate::solver::{NoObserver, Solver, StopRule, Newton};
+use crate::solver::{Newton, NoObserver, Solver, StopRule};
 use ndarray::{Array1, ArrayView2, Axis};
 
 /// A problem found in a fit, as a value.

@@ -23,6 +23,7 @@
 mod diagnostics;
 mod error;
 mod float;
+mod inference;
 pub mod kernels;
 mod linalg;
 mod model;
@@ -34,6 +35,7 @@ mod weights;
 pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;
+pub use inference::Summary;
 pub use model::{FittedLogisticRegression, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;

@@ -189,7 +189,13 @@ fn fit_binary<F: Float>(
     let params = solution.params;
     let mut report = solution.report;
     let coef_of = |p: &Array1<F>| p.slice(s![..d]).to_owned();
-    let intercept_of = |p: &Array1<F>| if problem.fit_intercept { p[d] } else { F::zero() };
+    let intercept_of = |p: &Array1<F>| {
+        if problem.fit_intercept {
+            p[d]
+        } else {
+            F::zero()
+        }
+    };
     let margins = |p: &Array1<F>| {
         let mut eta = problem.x.dot(&p.slice(s![..d]));
         let b = intercept_of(p);
@@ -229,7 +235,9 @@ fn fit_multinomial<F: Float>(
     let mut report = solution.report;
     let coef_of = |p: &Array1<F>| p.slice(s![..k * d]).to_owned();
     let margins = |p: &Array1<F>| {
-        let coef = coef_of(p).into_shape_with_order((k, d)).unwrap_or_else(|_| unreachable!());
+        let coef = coef_of(p)
+            .into_shape_with_order((k, d))
+            .unwrap_or_else(|_| unreachable!());
         let mut eta = problem.x.dot(&coef.t());
         if problem.fit_intercept {
             eta += &p.slice(s![k * d..]);
@@ -238,7 +246,10 @@ fn fit_multinomial<F: Float>(
             .into_iter()
             .zip(&problem.class)
             .map(|(row, &c)| {
-                let other = (0..k).filter(|&j| j != c).map(|j| row[j]).fold(F::neg_infinity(), F::max);
+                let other = (0..k)
+                    .filter(|&j| j != c)
+                    .map(|j| row[j])
+                    .fold(F::neg_infinity(), F::max);
                 row[c] - other
             })
             .collect::<Array1<F>>()

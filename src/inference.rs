@@ -1,0 +1,648 @@
+//! Statistical inference for maximum-likelihood fits, in the style of
+//! statsmodels' `Logit(...).fit().summary()` and `MNLogit`.
+//!
+//! Standard errors come from the inverse of the observed information: the
+//! Hessian Σᵢ sᵢ x̃ᵢ x̃ᵢᵀ ⊗ (diag(pᵢ) − pᵢpᵢᵀ) of the *summed* weighted
+//! log-likelihood (not divided by S). For a penalized fit the penalty's
+//! Hessian α·S·I is included, as statsmodels does for regularized GLMs; the
+//! Wald statistics then assume what only holds for an unpenalized MLE, and
+//! [`Summary::penalized`] says so.
+
+use crate::model::FittedLogisticRegression;
+use crate::multiclass::Strategy;
+use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
+use crate::weights::effective_weights;
+use crate::{Diagnostic, Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use std::fmt;
+
+/// The statistics of a fitted model on its data: per-coefficient estimates,
+/// standard errors, z, p-values, confidence intervals and odds ratios, and the
+/// model-level likelihood statistics.
+///
+/// Per-coefficient arrays have shape (rows, 1 + d): the intercept in column 0
+/// (when the model has one), then the features. One row for a binary model;
+/// k − 1 rows for a multinomial model, each class against the first (as
+/// statsmodels' `MNLogit`).
+#[derive(Debug, Clone)]
+pub struct Summary<F> {
+    params: Array2<F>,
+    std_errors: Array2<F>,
+    row_names: Vec<String>,
+    feature_names: Vec<String>,
+    has_intercept: bool,
+    log_likelihood: F,
+    null_log_likelihood: F,
+    n_obs: usize,
+    df_model: usize,
+    df_resid: isize,
+    converged: bool,
+    iterations: usize,
+    penalized: bool,
+}
+
+impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
+    /// The statistics of this fit on `x`, `y` (the data it was fitted on).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.params().dim(), (1, 2));
+    /// assert!(summary.p_values()[(0, 1)] > 0.0);
+    /// println!("{summary}");
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Bad `x`/`y` as in `fit`; [`Error::UnknownLabel`]; for one-vs-rest
+    /// models use [`summaries`](Self::summaries); [`Error::PerfectSeparation`]
+    /// when the classes are completely separated; [`Error::Collinear`] when
+    /// features are linearly dependent.
+    pub fn summary<S, T>(&self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix1>) -> Result<Summary<F>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        self.summary_inner(x.view(), y.view(), None)
+    }
+
+    /// Like [`summary`](Self::summary), with the sample weights of the fit.
+    ///
+    /// # Errors
+    /// As [`summary`](Self::summary), and bad weights as in `fit_weighted`.
+    pub fn summary_weighted<S, T, W>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        sample_weight: &ArrayBase<W, Ix1>,
+    ) -> Result<Summary<F>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        W: Data<Elem = F>,
+    {
+        self.summary_inner(x.view(), y.view(), Some(sample_weight.view()))
+    }
+
+    /// One summary per fitted sub-model: one for binary and multinomial
+    /// models, one per class (against the rest) for one-vs-rest models.
+    ///
+    /// # Errors
+    /// As [`summary`](Self::summary).
+    pub fn summaries<S, T>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+    ) -> Result<Vec<Summary<F>>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        let (x, y) = (x.view(), y.view());
+        if self.strategy != Strategy::OneVsRest {
+            return Ok(vec![self.summary_inner(x, y, None)?]);
+        }
+        let (class, weight) = self.encoded_data(x, y, None)?;
+        (0..self.classes.len())
+            .map(|c| {
+                let target = class
+                    .iter()
+                    .map(|&k| if k == c { F::one() } else { F::zero() })
+                    .collect();
+                let params = self.binary_params(c);
+                let name = format!("{} vs rest", self.classes[c]);
+                self.binary_summary(x, target, weight.clone(), params, name, c)
+            })
+            .collect()
+    }
+
+    fn encoded_data(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<(Vec<usize>, Array1<F>)> {
+        check_features(x)?;
+        if x.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: x.ncols(),
+            });
+        }
+        if y.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        let class = y
+            .iter()
+            .enumerate()
+            .map(|(index, label)| {
+                self.classes
+                    .binary_search(label)
+                    .map_err(|_| Error::UnknownLabel { index })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let weight = effective_weights(
+            &class,
+            self.classes.len(),
+            sample_weight,
+            &self.class_weight,
+        )?;
+        Ok((class, weight))
+    }
+
+    fn binary_params(&self, row: usize) -> Array1<F> {
+        let mut params = self.coef.row(row).to_vec();
+        if self.fit_intercept {
+            params.push(self.intercept[row]);
+        }
+        Array1::from(params)
+    }
+
+    fn summary_inner(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Summary<F>> {
+        if self.strategy == Strategy::OneVsRest {
+            return Err(Error::invalid(
+                "multiclass",
+                "OneVsRest",
+                "a one-vs-rest model has one likelihood per class: use summaries()",
+            ));
+        }
+        let (class, weight) = self.encoded_data(x, y, sample_weight)?;
+        for diagnostic in &self.diagnostics {
+            if let Diagnostic::CompleteSeparation { features } = diagnostic {
+                return Err(Error::PerfectSeparation {
+                    features: features.clone(),
+                });
+            }
+        }
+        if self.strategy == Strategy::Binary {
+            let target = class
+                .iter()
+                .map(|&k| if k == 1 { F::one() } else { F::zero() })
+                .collect();
+            let name = format!("{}", self.classes[1]);
+            return self.binary_summary(x, target, weight, self.binary_params(0), name, 0);
+        }
+        self.multinomial_summary(x, class, weight)
+    }
+
+    fn binary_summary(
+        &self,
+        x: ArrayView2<'_, F>,
+        target: Array1<F>,
+        weight: Array1<F>,
+        params: Array1<F>,
+        row_name: String,
+        report_index: usize,
+    ) -> Result<Summary<F>> {
+        let d = x.ncols();
+        let total = weight.sum();
+        let positive = Zip::from(&target)
+            .and(&weight)
+            .fold(F::zero(), |acc, &t, &w| acc + t * w);
+        let null =
+            xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
+        let likelihood =
+            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.fit_intercept);
+        let log_likelihood = -likelihood.value(params.view()) * total;
+        let mut information = likelihood.hessian(params.view()).mapv(|h| h * total);
+        for i in 0..d {
+            information[(i, i)] += self.alpha * total;
+        }
+        let covariance = invert(information, x, self.fit_intercept)?;
+        let std_errors = covariance.diag().mapv(F::sqrt);
+        // Objective layout [w, b] → summary layout [b, w].
+        let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
+            let mut out: Vec<F> = Vec::with_capacity(v.len());
+            if self.fit_intercept {
+                out.push(v[d]);
+            }
+            out.extend(v.slice(s![..d]).iter().copied());
+            Array2::from_shape_vec((1, out.len()), out).unwrap_or_else(|_| unreachable!())
+        };
+        let report = self.reports.get(report_index).unwrap_or(&self.report);
+        Ok(Summary {
+            params: reorder(params.view()),
+            std_errors: reorder(std_errors.view()),
+            row_names: vec![row_name],
+            feature_names: default_names(d),
+            has_intercept: self.fit_intercept,
+            log_likelihood,
+            null_log_likelihood: null,
+            n_obs: x.nrows(),
+            df_model: d,
+            df_resid: x.nrows() as isize - (d + usize::from(self.fit_intercept)) as isize,
+            converged: report.converged(),
+            iterations: report.iterations,
+            penalized: self.alpha > F::zero(),
+        })
+    }
+
+    fn multinomial_summary(
+        &self,
+        x: ArrayView2<'_, F>,
+        class: Vec<usize>,
+        weight: Array1<F>,
+    ) -> Result<Summary<F>> {
+        let (k, d) = (self.classes.len(), x.ncols());
+        let p = d + usize::from(self.fit_intercept);
+        let total = weight.sum();
+        let mut class_total = vec![F::zero(); k];
+        for (&c, &w) in class.iter().zip(&weight) {
+            class_total[c] += w;
+        }
+        let null = class_total
+            .iter()
+            .fold(F::zero(), |acc, &t| acc + xlogy(t, t / total));
+        // Reference parameterization: class 0 pinned at zero, the others
+        // relative to it; the likelihood is the same function.
+        let coef = &self.coef - &self.coef.row(0);
+        let intercept = &self.intercept - self.intercept[0];
+        let mut full: Vec<F> = coef.iter().copied().collect();
+        if self.fit_intercept {
+            full.extend(intercept.iter().copied());
+        }
+        let full = Array1::from(full);
+        let likelihood =
+            Multinomial::new_unchecked(x, class, k, weight, F::zero(), self.fit_intercept);
+        let log_likelihood = -likelihood.value(full.view()) * total;
+        let hessian = likelihood.hessian(full.view());
+        // Keep classes 1..k, in summary layout: row r = class r + 1, column 0
+        // the intercept, then the features.
+        let index = |r: usize, j: usize| -> usize {
+            let class = r + 1;
+            match (self.fit_intercept, j) {
+                (true, 0) => k * d + class,
+                (true, j) => class * d + j - 1,
+                (false, j) => class * d + j,
+            }
+        };
+        let m = (k - 1) * p;
+        let mut information = Array2::zeros((m, m));
+        for a in 0..m {
+            for b in 0..m {
+                information[(a, b)] = hessian[(index(a / p, a % p), index(b / p, b % p))] * total;
+            }
+            let is_coef = !(self.fit_intercept && a % p == 0);
+            if is_coef {
+                information[(a, a)] += self.alpha * total;
+            }
+        }
+        let covariance = invert(information, x, self.fit_intercept)?;
+        let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
+        let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
+            covariance[(r * p + j, r * p + j)].sqrt()
+        });
+        let row_names = (1..k)
+            .map(|c| format!("{} vs {}", self.classes[c], self.classes[0]))
+            .collect();
+        Ok(Summary {
+            params,
+            std_errors,
+            row_names,
+            feature_names: default_names(d),
+            has_intercept: self.fit_intercept,
+            log_likelihood,
+            null_log_likelihood: null,
+            n_obs: x.nrows(),
+            df_model: d * (k - 1),
+            df_resid: x.nrows() as isize - ((k - 1) * p) as isize,
+            converged: self.report.converged(),
+            iterations: self.report.iterations,
+            penalized: self.alpha > F::zero(),
+        })
+    }
+}
+
+/// t·ln(q), with 0·ln(0) = 0.
+fn xlogy<F: Float>(t: F, q: F) -> F {
+    if t > F::zero() { t * q.ln() } else { F::zero() }
+}
+
+fn default_names(d: usize) -> Vec<String> {
+    (0..d).map(|j| format!("x{j}")).collect()
+}
+
+/// Inverts the information matrix, or names the collinear features.
+fn invert<F: Float>(
+    information: Array2<F>,
+    x: ArrayView2<'_, F>,
+    fit_intercept: bool,
+) -> Result<Array2<F>> {
+    let identity = Array2::eye(information.nrows());
+    F::cholesky_solve_many(information.view(), identity.view()).ok_or_else(|| Error::Collinear {
+        features: collinear_features(x, fit_intercept),
+    })
+}
+
+/// Features that are (numerically) linear combinations of the intercept and
+/// earlier features: a Cholesky of the correlation-scaled Gram matrix [1, X]ᵀ[1, X]
+/// that skips a column whose remaining pivot is below 1e-10 of its norm.
+pub(crate) fn collinear_features<F: Float>(
+    x: ArrayView2<'_, F>,
+    fit_intercept: bool,
+) -> Vec<usize> {
+    let (n, d) = x.dim();
+    let offset = usize::from(fit_intercept);
+    let p = d + offset;
+    let mut augmented = Array2::<F>::ones((n, p));
+    augmented.slice_mut(s![.., offset..]).assign(&x);
+    let mut gram = Array2::zeros((p, p));
+    F::gemm_tn_add(gram.view_mut(), augmented.view(), augmented.view());
+    let mut factor = Array2::<F>::zeros((p, p));
+    let mut kept: Vec<usize> = Vec::new();
+    let mut dependent = Vec::new();
+    let threshold = F::from_f64_lossy(1e-10);
+    for j in 0..p {
+        let norm = gram[(j, j)];
+        let mut pivot = norm;
+        for &i in &kept {
+            pivot -= factor[(j, i)] * factor[(j, i)];
+        }
+        if norm <= F::zero() || pivot <= threshold * norm {
+            if j >= offset {
+                dependent.push(j - offset);
+            }
+            continue;
+        }
+        let root = pivot.sqrt();
+        factor[(j, j)] = root;
+        for l in (j + 1)..p {
+            let mut v = gram[(l, j)];
+            for &i in &kept {
+                v -= factor[(l, i)] * factor[(j, i)];
+            }
+            factor[(l, j)] = v / root;
+        }
+        kept.push(j);
+    }
+    dependent
+}
+
+impl<F: Float> Summary<F> {
+    /// Names the features (length d) for the [`Display`](fmt::Display) table.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when there is not one name per feature.
+    pub fn with_feature_names<I, N>(mut self, names: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
+    {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        if names.len() != self.feature_names.len() {
+            return Err(Error::LengthMismatch {
+                what: "feature names",
+                expected: self.feature_names.len(),
+                got: names.len(),
+            });
+        }
+        self.feature_names = names;
+        Ok(self)
+    }
+
+    /// Estimates (rows × (1 + d)): intercept first, then the features.
+    pub fn params(&self) -> &Array2<F> {
+        &self.params
+    }
+
+    /// Standard errors √diag(I⁻¹) from the observed information I.
+    pub fn std_errors(&self) -> &Array2<F> {
+        &self.std_errors
+    }
+
+    /// Wald statistics z = estimate / standard error.
+    pub fn z_values(&self) -> Array2<F> {
+        &self.params / &self.std_errors
+    }
+
+    /// Two-sided p-values 2·Φ(−|z|) of the Wald tests.
+    pub fn p_values(&self) -> Array2<F> {
+        self.z_values().mapv(|z| {
+            F::from_f64_lossy(statrs::function::erf::erfc(
+                z.to_f64_lossy().abs() / std::f64::consts::SQRT_2,
+            ))
+        })
+    }
+
+    /// Wald confidence intervals (lower, upper) at `level` (e.g. 0.95).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless 0 < level < 1.
+    pub fn conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
+        let level = level.to_f64_lossy();
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Error::invalid(
+                "level",
+                level,
+                "must lie strictly between 0 and 1",
+            ));
+        }
+        let normal = Normal::standard();
+        let q = F::from_f64_lossy(normal.inverse_cdf(0.5 + level / 2.0));
+        let half = self.std_errors.mapv(|se| se * q);
+        Ok((&self.params - &half, &self.params + &half))
+    }
+
+    /// Odds ratios exp(β): the factor on the odds for a unit increase of a feature.
+    pub fn odds_ratios(&self) -> Array2<F> {
+        self.params.mapv(F::exp)
+    }
+
+    /// Confidence intervals of the odds ratios: exp of the bounds of [`conf_int`](Self::conf_int).
+    ///
+    /// # Errors
+    /// As [`conf_int`](Self::conf_int).
+    pub fn odds_ratio_conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
+        let (low, high) = self.conf_int(level)?;
+        Ok((low.mapv(F::exp), high.mapv(F::exp)))
+    }
+
+    /// Log-likelihood Σ sᵢ ln p(yᵢ | xᵢ) at the estimate.
+    pub fn log_likelihood(&self) -> F {
+        self.log_likelihood
+    }
+
+    /// Log-likelihood of the intercept-only model.
+    pub fn null_log_likelihood(&self) -> F {
+        self.null_log_likelihood
+    }
+
+    /// Likelihood-ratio statistic 2·(ℓ − ℓ₀).
+    pub fn llr(&self) -> F {
+        F::from_f64_lossy(2.0) * (self.log_likelihood - self.null_log_likelihood)
+    }
+
+    /// p-value of the likelihood-ratio test against the intercept-only model
+    /// (χ² with `df_model` degrees of freedom).
+    pub fn llr_p_value(&self) -> F {
+        match ChiSquared::new(self.df_model as f64) {
+            Ok(chi2) => F::from_f64_lossy(chi2.sf(self.llr().to_f64_lossy())),
+            Err(_) => F::nan(),
+        }
+    }
+
+    /// Number of estimated parameters (intercepts included).
+    pub fn n_params(&self) -> usize {
+        self.params.len()
+    }
+
+    /// Akaike information criterion −2ℓ + 2·(number of parameters).
+    pub fn aic(&self) -> F {
+        let k = F::from_usize(self.n_params()).unwrap_or_else(F::max_value);
+        F::from_f64_lossy(2.0) * (k - self.log_likelihood)
+    }
+
+    /// Bayesian information criterion −2ℓ + ln(n)·(number of parameters).
+    pub fn bic(&self) -> F {
+        let k = F::from_usize(self.n_params()).unwrap_or_else(F::max_value);
+        let n = F::from_usize(self.n_obs).unwrap_or_else(F::max_value);
+        n.ln() * k - F::from_f64_lossy(2.0) * self.log_likelihood
+    }
+
+    /// McFadden's pseudo-R² 1 − ℓ/ℓ₀.
+    pub fn pseudo_r2(&self) -> F {
+        F::one() - self.log_likelihood / self.null_log_likelihood
+    }
+
+    /// Number of rows.
+    pub fn n_obs(&self) -> usize {
+        self.n_obs
+    }
+
+    /// Degrees of freedom of the model (slopes, excluding intercepts).
+    pub fn df_model(&self) -> usize {
+        self.df_model
+    }
+
+    /// Residual degrees of freedom: rows minus parameters.
+    pub fn df_resid(&self) -> isize {
+        self.df_resid
+    }
+
+    /// Whether the fit converged.
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+
+    /// Solver iterations of the fit.
+    pub fn iterations(&self) -> usize {
+        self.iterations
+    }
+
+    /// Whether the fit was penalized: the Wald statistics then come from the
+    /// penalized Hessian and are only approximate.
+    pub fn penalized(&self) -> bool {
+        self.penalized
+    }
+}
+
+impl<F: Float> fmt::Display for Summary<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = "=".repeat(78);
+        let thin = "-".repeat(78);
+        writeln!(f, "{rule}")?;
+        writeln!(f, "{:^78}", "Logistic regression results")?;
+        writeln!(f, "{rule}")?;
+        let pair = |f: &mut fmt::Formatter<'_>, a: &str, av: String, b: &str, bv: String| {
+            writeln!(f, "{a:<18}{av:>20}   {b:<18}{bv:>19}")
+        };
+        pair(
+            f,
+            "No. observations:",
+            self.n_obs.to_string(),
+            "Log-likelihood:",
+            format!("{:.4}", self.log_likelihood),
+        )?;
+        pair(
+            f,
+            "Df model:",
+            self.df_model.to_string(),
+            "LL-null:",
+            format!("{:.4}", self.null_log_likelihood),
+        )?;
+        pair(
+            f,
+            "Df residuals:",
+            self.df_resid.to_string(),
+            "LLR p-value:",
+            format!("{:.4e}", self.llr_p_value()),
+        )?;
+        pair(
+            f,
+            "Converged:",
+            self.converged.to_string(),
+            "Pseudo R-squ.:",
+            format!("{:.4}", self.pseudo_r2()),
+        )?;
+        pair(
+            f,
+            "Iterations:",
+            self.iterations.to_string(),
+            "AIC / BIC:",
+            format!("{:.2} / {:.2}", self.aic(), self.bic()),
+        )?;
+        if self.penalized {
+            writeln!(
+                f,
+                "Penalized fit: standard errors from the penalized Hessian are approximate."
+            )?;
+        }
+        let z = self.z_values();
+        let p = self.p_values();
+        let (low, high) = self
+            .conf_int(F::from_f64_lossy(0.95))
+            .map_err(|_| fmt::Error)?;
+        let mut names = Vec::new();
+        if self.has_intercept {
+            names.push("intercept".to_string());
+        }
+        names.extend(self.feature_names.iter().cloned());
+        for (r, row_name) in self.row_names.iter().enumerate() {
+            writeln!(f, "{rule}")?;
+            writeln!(
+                f,
+                "{:<16}{:>10}{:>10}{:>9}{:>10}{:>11}{:>11}",
+                truncate(row_name, 16),
+                "coef",
+                "std err",
+                "z",
+                "P>|z|",
+                "[0.025",
+                "0.975]"
+            )?;
+            writeln!(f, "{thin}")?;
+            for (j, name) in names.iter().enumerate() {
+                writeln!(
+                    f,
+                    "{:<16}{:>10.4}{:>10.3}{:>9.3}{:>10.3}{:>11.3}{:>11.3}",
+                    truncate(name, 16),
+                    self.params[(r, j)],
+                    self.std_errors[(r, j)],
+                    z[(r, j)],
+                    p[(r, j)],
+                    low[(r, j)],
+                    high[(r, j)]
+                )?;
+            }
+        }
+        writeln!(f, "{rule}")
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    s.chars().take(width).collect()
+}
