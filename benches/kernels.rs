@@ -1,0 +1,93 @@
+//! Kernel throughput: the fused loss + gradient pass and the Newton Hessian
+//! build, binary and 10-class, f32 and f64. Data are generated with a fixed
+//! seed outside the timed part.
+//!
+//! `cargo bench --bench kernels`
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use logreg::Float;
+use logreg::objective::{BinaryLogistic, Multinomial, Objective};
+use ndarray::{Array1, Array2};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use std::hint::black_box;
+
+/// Gaussian-ish features (sum of uniforms) and labels from a noisy linear model.
+fn data<F: Float>(n: usize, d: usize, classes: usize) -> (Array2<F>, Vec<usize>) {
+    let mut rng = StdRng::seed_from_u64(42);
+    let x = Array2::from_shape_fn((n, d), |_| {
+        F::from_f64_lossy((0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>())
+    });
+    let w: Vec<Vec<f64>> = (0..classes)
+        .map(|_| (0..d).map(|_| rng.random_range(-1.0..1.0)).collect())
+        .collect();
+    let mut y = Vec::with_capacity(n);
+    for row in x.rows() {
+        let mut best = (0, f64::NEG_INFINITY);
+        for (c, wc) in w.iter().enumerate() {
+            let linear: f64 = row.iter().zip(wc).map(|(a, b)| a.to_f64_lossy() * b).sum();
+            let score = linear + rng.random_range(-2.0..2.0);
+            if score > best.1 {
+                best = (c, score);
+            }
+        }
+        y.push(best.0);
+    }
+    (x, y)
+}
+
+fn bench_type<F: Float>(c: &mut Criterion, type_name: &str) {
+    let mut group = c.benchmark_group(format!("kernels/{type_name}"));
+    group.sample_size(10);
+    for &(n, d) in &[(10_000, 10), (10_000, 100), (100_000, 10), (100_000, 100)] {
+        for &classes in &[2, 10] {
+            let (x, y) = data::<F>(n, d, classes);
+            group.throughput(Throughput::Elements((n * d) as u64));
+            let id =
+                |what: &str| BenchmarkId::new(format!("{what}/k{classes}"), format!("{n}x{d}"));
+            if classes == 2 {
+                let target: Array1<F> = y.iter().map(|&c| F::from_f64_lossy(c as f64)).collect();
+                let objective =
+                    BinaryLogistic::new(x.view(), target, None, F::from_f64_lossy(1e-3), true)
+                        .expect("valid data");
+                let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
+                let mut grad = Array1::zeros(objective.n_params());
+                group.bench_function(id("value_grad"), |b| {
+                    b.iter(|| black_box(objective.value_grad(params.view(), grad.view_mut())))
+                });
+                group.bench_function(id("hessian"), |b| {
+                    b.iter(|| black_box(objective.hessian(params.view())))
+                });
+            } else {
+                let objective = Multinomial::new(
+                    x.view(),
+                    y.clone(),
+                    classes,
+                    None,
+                    F::from_f64_lossy(1e-3),
+                    true,
+                )
+                .expect("valid data");
+                let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
+                let mut grad = Array1::zeros(objective.n_params());
+                group.bench_function(id("value_grad"), |b| {
+                    b.iter(|| black_box(objective.value_grad(params.view(), grad.view_mut())))
+                });
+                if d <= 10 {
+                    group.bench_function(id("hessian"), |b| {
+                        b.iter(|| black_box(objective.hessian(params.view())))
+                    });
+                }
+            }
+        }
+    }
+    group.finish();
+}
+
+fn kernels(c: &mut Criterion) {
+    bench_type::<f64>(c, "f64");
+    bench_type::<f32>(c, "f32");
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);
