@@ -193,7 +193,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 .iter()
                 .map(|&k| if k == 1 { F::one() } else { F::zero() })
                 .collect();
-            let name = format!("{}", self.classes[1]);
+            let name = format!("{} vs {}", self.classes[1], self.classes[0]);
             return self.binary_summary(x, target, weight, self.binary_params(0), name, 0);
         }
         self.multinomial_summary(x, class, weight)
