@@ -222,7 +222,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         for i in 0..d {
             information[(i, i)] += self.alpha * total;
         }
-        let covariance = invert(information, x, self.fit_intercept)?;
+        let covariance = invert(information, x, self.fit_intercept, self.alpha > F::zero())?;
         let std_errors = covariance.diag().mapv(F::sqrt);
         // Objective layout [w, b] → summary layout [b, w].
         let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
@@ -301,7 +301,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 information[(a, a)] += self.alpha * total;
             }
         }
-        let covariance = invert(information, x, self.fit_intercept)?;
+        let covariance = invert(information, x, self.fit_intercept, self.alpha > F::zero())?;
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
         let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
             covariance[(r * p + j, r * p + j)].sqrt()
@@ -336,15 +336,29 @@ fn default_names(d: usize) -> Vec<String> {
     (0..d).map(|j| format!("x{j}")).collect()
 }
 
-/// Inverts the information matrix, or names the collinear features.
+/// Inverts the information matrix, or names the collinear features. The
+/// design is checked first: a Cholesky of a singular matrix can "succeed"
+/// with tiny pivots and return huge, meaningless standard errors.
 fn invert<F: Float>(
     information: Array2<F>,
     x: ArrayView2<'_, F>,
     fit_intercept: bool,
+    penalized: bool,
 ) -> Result<Array2<F>> {
+    // A penalty makes the information positive definite whatever the design.
+    let features = if penalized {
+        Vec::new()
+    } else {
+        collinear_features(x, fit_intercept)
+    };
+    if !features.is_empty() {
+        return Err(Error::Collinear { features });
+    }
     let identity = Array2::eye(information.nrows());
-    F::cholesky_solve_many(information.view(), identity.view()).ok_or_else(|| Error::Collinear {
-        features: collinear_features(x, fit_intercept),
+    // Not positive definite although the design has full rank: fitted
+    // probabilities of exactly 0 or 1 leave no information.
+    F::cholesky_solve_many(information.view(), identity.view()).ok_or(Error::Collinear {
+        features: Vec::new(),
     })
 }
 

@@ -36,3 +36,34 @@ pub fn iris() -> (Array2<f64>, Array1<String>) {
     );
     (x, Array1::from(y))
 }
+
+/// Spector & Mazzeo (1980): gpa, tuce, psi and the 0/1 grade.
+pub fn spector() -> (Array2<f64>, Array1<i64>) {
+    let (x, y) = read_csv(
+        include_str!("../../examples/data/spector.csv"),
+        &["gpa", "tuce", "psi"],
+        "grade",
+    );
+    (x, y.iter().map(|v| v.parse().expect("0 or 1")).collect())
+}
+
+/// Synthetic correlated binary data (tests/reference/make_reference.py).
+pub fn correlated() -> (Array2<f64>, Array1<i64>) {
+    let (x, y) = read_csv(
+        include_str!("../data/correlated.csv"),
+        &["x0", "x1", "x2", "x3", "x4"],
+        "y",
+    );
+    (x, y.iter().map(|v| v.parse().expect("0 or 1")).collect())
+}
+
+/// ANES 1996 (statsmodels' `anes96`): logpopul, selfLR, age, educ, income and
+/// the party identification PID (7 classes, 0..6).
+pub fn anes96() -> (Array2<f64>, Array1<i64>) {
+    let (x, y) = read_csv(
+        include_str!("../data/anes96.csv"),
+        &["logpopul", "selfLR", "age", "educ", "income"],
+        "PID",
+    );
+    (x, y.iter().map(|v| v.parse().expect("class")).collect())
+}

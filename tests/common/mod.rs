@@ -2,3 +2,37 @@
 #![allow(dead_code)]
 
 pub mod data;
+pub mod reference_values;
+
+use ndarray::{ArrayBase, Data, Dimension};
+
+/// Asserts |a − b| ≤ tol·max(|b|, floor) elementwise, naming the first offender.
+pub fn assert_close<S, T, D>(
+    a: &ArrayBase<S, D>,
+    b: &ArrayBase<T, D>,
+    tol: f64,
+    floor: f64,
+    what: &str,
+) where
+    S: Data<Elem = f64>,
+    T: Data<Elem = f64>,
+    D: Dimension,
+{
+    assert_eq!(a.shape(), b.shape(), "{what}: shapes differ");
+    for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+        let err = (x - y).abs() / y.abs().max(floor);
+        assert!(
+            err <= tol,
+            "{what}[{i}]: {x} vs reference {y} (relative error {err:.2e} > {tol:.0e})"
+        );
+    }
+}
+
+/// Relative closeness of two scalars.
+pub fn assert_close_scalar(a: f64, b: f64, tol: f64, what: &str) {
+    let err = (a - b).abs() / b.abs().max(f64::MIN_POSITIVE);
+    assert!(
+        err <= tol,
+        "{what}: {a} vs reference {b} (relative error {err:.2e} > {tol:.0e})"
+    );
+}
