@@ -76,10 +76,14 @@ pub(crate) fn check_separation<F: Float>(
     // A row is perfectly predicted when its own class has probability within
     // ~1e-10 of one.
     let perfect = F::from_f64_lossy(23.0);
-    let rows = margins(&extended).iter().filter(|&&m| m > perfect).count();
+    let count_perfect = |p: &Array1<F>| margins(p).iter().filter(|&&m| m > perfect).count();
+    let rows = count_perfect(&extended);
     let norm = |v: &Array1<F>| v.fold(F::zero(), |m, &x| m.max(x.abs()));
     let grew = norm(&coef_of(&extended)) > F::from_f64_lossy(2.0) * norm(&coef_of(params));
-    if rows == 0 || !grew {
+    // A fit run to a very tight tolerance may already sit so far out that the
+    // extension cannot move in floating point: rows that were perfectly
+    // predicted before the extension count as well.
+    if rows == 0 || !(grew || count_perfect(params) > 0) {
         return None;
     }
     Some(Diagnostic::QuasiSeparation {

@@ -23,7 +23,12 @@ fn complete_separation_is_diagnosed() {
     let penalized = LogisticRegression::new().tol(1e-8).fit(&x, &y).unwrap();
     assert!(penalized.report().converged());
     assert!(penalized.diagnostics().is_empty());
-    assert!(penalized.coef().iter().all(|c| c.is_finite() && c.abs() < 10.0));
+    assert!(
+        penalized
+            .coef()
+            .iter()
+            .all(|c| c.is_finite() && c.abs() < 10.0)
+    );
 }
 
 #[test]
@@ -64,4 +69,38 @@ fn overlapping_classes_are_not_diagnosed() {
     let y = ndarray::Array1::from_shape_fn(40, |i| (i * 5 % 3 == 0) as i32);
     let model = unpenalized().fit(&x, &y).unwrap();
     assert!(model.diagnostics().is_empty(), "{:?}", model.diagnostics());
+}
+
+#[test]
+fn multinomial_quasi_separation_is_diagnosed_at_any_tolerance() {
+    // Iris by sepal length and width: setosa is separable from the others,
+    // versicolor and virginica overlap, so the softmax MLE does not exist.
+    let text = include_str!("../examples/data/iris.csv");
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        values.push(fields[0].parse::<f64>().unwrap());
+        values.push(fields[1].parse::<f64>().unwrap());
+        labels.push(fields[4].to_string());
+    }
+    let x = Array2::from_shape_vec((labels.len(), 2), values).unwrap();
+    let y = ndarray::Array1::from(labels);
+    for tol in [1e-4, 1e-8, 1e-12] {
+        let model = LogisticRegression::new()
+            .penalty(Penalty::None)
+            .tol(tol)
+            .fit(&x, &y)
+            .unwrap();
+        assert_eq!(
+            model.report().termination,
+            Termination::Separation,
+            "tol {tol}"
+        );
+        assert!(model.report().iterations <= 100);
+        assert!(matches!(
+            model.diagnostics(),
+            [Diagnostic::QuasiSeparation { rows: 50, .. }]
+        ));
+    }
 }
