@@ -4,9 +4,14 @@
 //! [`Solver::minimize`]. A user crate adds a solver by implementing the trait;
 //! `Box<dyn Solver<F>>` and `Arc<dyn Solver<F>>` work.
 
+mod gd;
+mod lbfgs;
 mod line_search;
 mod newton;
+mod wolfe;
 
+pub use gd::GradientDescent;
+pub use lbfgs::Lbfgs;
 pub use newton::Newton;
 
 pub(crate) use line_search::{Armijo, Point};

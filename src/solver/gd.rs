@@ -1,0 +1,140 @@
+//! Full-batch gradient descent.
+
+use super::{
+    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    max_abs,
+};
+use crate::objective::{Objective, check_params};
+use crate::{Error, Float, Result};
+use ndarray::Array1;
+
+/// Batch gradient descent: x ← x − η·∇f(x) over the whole data set.
+///
+/// Settings: `learning_rate(η)` for a fixed step, or (the default) a
+/// backtracking Armijo line search (σ = 2⁻¹¹, halving) that starts each
+/// iteration from twice the previous accepted step, so the step adapts to the
+/// curvature without tuning. Stops when max |∇f| ≤ tol. A fixed step that is
+/// too large diverges: the fit then ends with
+/// [`Termination::NumericalFailure`] or [`Termination::MaxIterations`], never
+/// a panic.
+///
+/// Slow on ill-conditioned problems (iterations grow with the condition
+/// number): a teaching and baseline solver; prefer [`Newton`](super::Newton)
+/// or [`Lbfgs`](super::Lbfgs) for real work.
+///
+/// # Requirements on the problem
+/// [`Objective::value_grad`] only.
+///
+/// # References
+/// - A. Cauchy, "Méthode générale pour la résolution des systèmes
+///   d'équations simultanées", 1847.
+/// - L. Armijo, "Minimization of functions having Lipschitz continuous first
+///   partial derivatives", *Pacific J. Math.* 16, 1966.
+/// - J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., 2006, §3.1.
+///
+/// ```
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let stop = StopRule::new(1e-8, 10_000)?;
+/// let solution = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// assert!(solution.report.converged());
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GradientDescent<F> {
+    learning_rate: Option<F>,
+}
+
+impl<F: Float> GradientDescent<F> {
+    /// Gradient descent with a backtracking line search.
+    pub fn new() -> Self {
+        Self {
+            learning_rate: None,
+        }
+    }
+
+    /// A fixed step η (> 0) instead of the line search.
+    pub fn learning_rate(mut self, learning_rate: F) -> Self {
+        self.learning_rate = Some(learning_rate);
+        self
+    }
+}
+
+impl<F: Float> Solver<F> for GradientDescent<F> {
+    fn name(&self) -> &'static str {
+        "gd"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        if let Some(rate) = self.learning_rate {
+            if !(rate.is_finite() && rate > F::zero()) {
+                return Err(Error::invalid(
+                    "learning_rate",
+                    rate,
+                    "must be finite and > 0",
+                ));
+            }
+        }
+        check_params(objective.n_params(), start.view())?;
+        let armijo = Armijo::<F>::default();
+        let mut step = F::one();
+        let mut point = Point::evaluate(objective, start);
+        let mut iterations = 0;
+        let termination = loop {
+            if !point.is_finite() {
+                break Termination::NumericalFailure;
+            }
+            let grad_max = max_abs(&point.grad);
+            if grad_max <= stop.tol() {
+                break Termination::Converged;
+            }
+            let progress = Progress {
+                iteration: iterations,
+                objective: point.value,
+                grad_max,
+            };
+            if observer.observe(&progress) == Control::Stop {
+                break Termination::StoppedByObserver;
+            }
+            if iterations == stop.max_iter() {
+                break Termination::MaxIterations;
+            }
+            let direction = point.grad.mapv(|g| -g);
+            point = match self.learning_rate {
+                Some(rate) => {
+                    let mut params = point.params;
+                    params.scaled_add(rate, &direction);
+                    Point::evaluate(objective, params)
+                }
+                None => match armijo.search(objective, &point, &direction, step) {
+                    Some((next, accepted)) => {
+                        step = accepted * F::from_f64_lossy(2.0);
+                        next
+                    }
+                    None => break Termination::LineSearchFailed,
+                },
+            };
+            iterations += 1;
+        };
+        let report = FitReport {
+            iterations,
+            objective: point.value,
+            grad_max: max_abs(&point.grad),
+            termination,
+        };
+        Ok(Solution {
+            params: point.params,
+            report,
+        })
+    }
+}

@@ -1,0 +1,286 @@
+//! Newton, L-BFGS and gradient descent reach the same optimum on binary and
+//! multinomial problems with correlated features; each handles its edge cases
+//! without panicking.
+
+use logreg::objective::{BinaryLogistic, Multinomial, Objective};
+use logreg::solver::{
+    Control, GradientDescent, Lbfgs, Newton, NoObserver, Progress, Solution, Solver, StopRule,
+};
+use logreg::{Error, LogisticRegression, Multiclass, Termination};
+use ndarray::{Array1, Array2};
+
+/// A small deterministic generator (SplitMix64) so the data need no crate.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform().max(1e-300), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// n × d features with neighbouring columns correlated (ρ ≈ 0.7), and labels
+/// from a noisy linear model with `classes` classes.
+fn correlated_problem(n: usize, d: usize, classes: usize, seed: u64) -> (Array2<f64>, Vec<usize>) {
+    let mut rng = SplitMix(seed);
+    let mut x = Array2::zeros((n, d));
+    for i in 0..n {
+        let mut previous = rng.normal();
+        for j in 0..d {
+            previous = 0.7 * previous + 0.71 * rng.normal();
+            x[(i, j)] = previous;
+        }
+    }
+    let w = Array2::from_shape_fn((classes, d), |_| rng.normal() * 0.5);
+    let y = (0..n)
+        .map(|i| {
+            let scores: Vec<f64> = (0..classes)
+                .map(|c| x.row(i).dot(&w.row(c)) + 1.5 * rng.normal())
+                .collect();
+            (0..classes).fold(0, |b, c| if scores[c] > scores[b] { c } else { b })
+        })
+        .collect();
+    (x, y)
+}
+
+fn solve(
+    solver: &dyn Solver<f64>,
+    objective: &dyn Objective<f64>,
+    tol: f64,
+    max_iter: usize,
+) -> Solution<f64> {
+    let stop = StopRule::new(tol, max_iter).unwrap();
+    solver
+        .minimize(
+            objective,
+            Array1::zeros(objective.n_params()),
+            &stop,
+            &mut NoObserver,
+        )
+        .unwrap()
+}
+
+fn assert_same_optimum(a: &Array1<f64>, b: &Array1<f64>, tol: f64, what: &str) {
+    let scale = b.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!((x - y).abs() <= tol * scale, "{what}[{i}]: {x} vs {y}");
+    }
+}
+
+#[test]
+fn newton_lbfgs_and_gd_agree_on_a_binary_problem() {
+    let (x, y) = correlated_problem(1500, 12, 2, 1);
+    let target = y.iter().map(|&c| c as f64).collect();
+    let objective = BinaryLogistic::new(x.view(), target, None, 1e-2, true).unwrap();
+    let newton = solve(&Newton::new(), &objective, 1e-8, 100);
+    let lbfgs = solve(&Lbfgs::new(), &objective, 1e-8, 1000);
+    let gd = solve(&GradientDescent::new(), &objective, 1e-8, 20_000);
+    for (name, s) in [("newton", &newton), ("lbfgs", &lbfgs), ("gd", &gd)] {
+        assert!(s.report.converged(), "{name}: {:?}", s.report);
+    }
+    assert_same_optimum(&lbfgs.params, &newton.params, 1e-6, "lbfgs");
+    assert_same_optimum(&gd.params, &newton.params, 1e-6, "gd");
+    assert!(newton.report.iterations < lbfgs.report.iterations);
+    assert!(lbfgs.report.iterations < gd.report.iterations);
+}
+
+#[test]
+fn newton_lbfgs_and_gd_agree_on_a_multinomial_problem() {
+    let (x, y) = correlated_problem(1200, 10, 4, 2);
+    let objective = Multinomial::new(x.view(), y, 4, None, 1e-2, true).unwrap();
+    let newton = solve(&Newton::new(), &objective, 1e-8, 100);
+    let lbfgs = solve(&Lbfgs::new(), &objective, 1e-8, 1000);
+    let gd = solve(&GradientDescent::new(), &objective, 1e-8, 20_000);
+    for (name, s) in [("newton", &newton), ("lbfgs", &lbfgs), ("gd", &gd)] {
+        assert!(s.report.converged(), "{name}: {:?}", s.report);
+    }
+    // The intercepts are defined up to a common shift: compare centred.
+    let centred = |p: &Array1<f64>| {
+        let mut p = p.clone();
+        let mean = p.slice(ndarray::s![40..]).mean().unwrap();
+        p.slice_mut(ndarray::s![40..]).mapv_inplace(|v| v - mean);
+        p
+    };
+    assert_same_optimum(
+        &centred(&lbfgs.params),
+        &centred(&newton.params),
+        1e-6,
+        "lbfgs",
+    );
+    assert_same_optimum(&centred(&gd.params), &centred(&newton.params), 1e-6, "gd");
+}
+
+#[test]
+fn lbfgs_converges_on_unscaled_features() {
+    let (mut x, y) = correlated_problem(1000, 6, 2, 3);
+    for (j, scale) in [1e-3, 1e-1, 1.0, 1e2, 1e3, 1e4].iter().enumerate() {
+        x.column_mut(j).mapv_inplace(|v| v * scale);
+    }
+    let labels = Array1::from(y);
+    let newton = LogisticRegression::new()
+        .tol(1e-10)
+        .fit(&x, &labels)
+        .unwrap();
+    // With features up to 1e4 the gradient's rounding floor is near 1e-8:
+    // ask for 1e-6.
+    let lbfgs = LogisticRegression::new()
+        .solver(Lbfgs::new())
+        .tol(1e-6)
+        .max_iter(10_000)
+        .fit(&x, &labels)
+        .unwrap();
+    assert!(
+        lbfgs.report().converged(),
+        "no line-search failure on badly scaled data: {:?}",
+        lbfgs.report()
+    );
+    let p_newton = newton.predict_proba(&x).unwrap();
+    let p_lbfgs = lbfgs.predict_proba(&x).unwrap();
+    let gap = (&p_newton - &p_lbfgs).fold(0.0_f64, |m, v| m.max(v.abs()));
+    assert!(gap < 1e-5, "probabilities differ by {gap}");
+}
+
+#[test]
+fn every_solver_fits_through_the_model() {
+    let (x, y) = correlated_problem(600, 5, 3, 4);
+    let labels = Array1::from(y);
+    let reference = LogisticRegression::new()
+        .tol(1e-10)
+        .fit(&x, &labels)
+        .unwrap();
+    let solvers: Vec<Box<dyn Solver<f64>>> = vec![
+        Box::new(Newton::new()),
+        Box::new(Lbfgs::new()),
+        Box::new(GradientDescent::new()),
+    ];
+    for solver in solvers {
+        let name = solver.name();
+        for multiclass in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+            let model = LogisticRegression::new()
+                .solver(Box::new(solver_by_name(name)) as Box<dyn Solver<f64>>)
+                .tol(1e-9)
+                .max_iter(50_000)
+                .multiclass(multiclass)
+                .fit(&x, &labels)
+                .unwrap();
+            assert!(model.report().converged(), "{name}: {:?}", model.report());
+            if multiclass == Multiclass::Multinomial {
+                let diff = (&model.coef() - &reference.coef()).fold(0.0_f64, |m, v| m.max(v.abs()));
+                assert!(diff < 1e-6, "{name}: {diff}");
+            }
+        }
+    }
+}
+
+fn solver_by_name(name: &str) -> Box<dyn Solver<f64>> {
+    match name {
+        "newton" => Box::new(Newton::new()),
+        "lbfgs" => Box::new(Lbfgs::new()),
+        _ => Box::new(GradientDescent::new()),
+    }
+}
+
+#[test]
+fn an_observer_can_stop_lbfgs_and_gd() {
+    let (x, y) = correlated_problem(300, 4, 2, 5);
+    let target = y.iter().map(|&c| c as f64).collect();
+    let objective = BinaryLogistic::new(x.view(), target, None, 0.0, true).unwrap();
+    let solvers: [&dyn Solver<f64>; 3] = [&Lbfgs::new(), &GradientDescent::new(), &Newton::new()];
+    for solver in solvers {
+        let mut calls = 0;
+        let mut stop_after_one = |_: &Progress<f64>| {
+            calls += 1;
+            if calls > 1 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        };
+        let stop = StopRule::new(1e-12, 1000).unwrap();
+        let solution = solver
+            .minimize(&objective, Array1::zeros(5), &stop, &mut stop_after_one)
+            .unwrap();
+        assert_eq!(
+            solution.report.termination,
+            Termination::StoppedByObserver,
+            "{}",
+            solver.name()
+        );
+        assert_eq!(solution.report.iterations, 1);
+    }
+}
+
+#[test]
+fn a_too_large_fixed_learning_rate_does_not_panic() {
+    let (x, y) = correlated_problem(300, 4, 2, 6);
+    let mut x = x;
+    x.mapv_inplace(|v| v * 100.0);
+    let target = y.iter().map(|&c| c as f64).collect();
+    let objective = BinaryLogistic::new(x.view(), target, None, 0.0, true).unwrap();
+    let solution = solve(
+        &GradientDescent::new().learning_rate(1e6),
+        &objective,
+        1e-8,
+        200,
+    );
+    assert!(matches!(
+        solution.report.termination,
+        Termination::MaxIterations | Termination::NumericalFailure
+    ));
+}
+
+#[test]
+fn invalid_solver_settings_are_errors() {
+    let (x, y) = correlated_problem(50, 2, 2, 7);
+    let labels = Array1::from(y);
+    for rate in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let error = LogisticRegression::new()
+            .solver(GradientDescent::new().learning_rate(rate))
+            .fit(&x, &labels)
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            Error::InvalidParameter {
+                name: "learning_rate",
+                ..
+            }
+        ));
+    }
+    let error = LogisticRegression::new()
+        .solver(Lbfgs::new().memory(0))
+        .fit(&x, &labels)
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::InvalidParameter { name: "memory", .. }
+    ));
+    let objective = BinaryLogistic::new(x.view(), Array1::zeros(50), None, 0.0, true).unwrap();
+    let stop = StopRule::new(1e-6, 10).unwrap();
+    let error = Newton::new()
+        .minimize(&objective, Array1::zeros(7), &stop, &mut NoObserver)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::ParameterCount {
+            expected: 3,
+            got: 7
+        }
+    );
+}
+
+#[test]
+fn solvers_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Newton>();
+    send_sync::<Lbfgs>();
+    send_sync::<GradientDescent<f64>>();
+    send_sync::<GradientDescent<f32>>();
+}
