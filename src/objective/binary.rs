@@ -136,6 +136,10 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
         self.x.nrows()
     }
 
+    fn l2_penalty(&self) -> F {
+        self.alpha
+    }
+
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
         self.value_grad_on(self.data(), self.weight_sum, params, grad)
     }

@@ -55,6 +55,12 @@ pub trait Objective<F: Float>: Send + Sync {
         grad: ArrayViewMut1<'_, F>,
     ) -> F;
 
+    /// The L2 strength α on the coefficients (0 without a penalty): for
+    /// step-size rules that depend on it, such as SGD's `Optimal` schedule.
+    fn l2_penalty(&self) -> F {
+        F::zero()
+    }
+
     /// Parameters a second-order solver may hold fixed because the objective
     /// does not change when they shift together with others (the redundant
     /// class of an unpenalized softmax). Empty for identifiable objectives.

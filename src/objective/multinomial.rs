@@ -174,6 +174,10 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         self.x.nrows()
     }
 
+    fn l2_penalty(&self) -> F {
+        self.alpha
+    }
+
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
         let data = MultinomialData {
             x: self.x,

@@ -4,15 +4,21 @@
 //! [`Solver::minimize`]. A user crate adds a solver by implementing the trait;
 //! `Box<dyn Solver<F>>` and `Arc<dyn Solver<F>>` work.
 
+mod adam;
 mod gd;
 mod lbfgs;
 mod line_search;
 mod newton;
+mod sgd;
+mod stochastic;
 mod wolfe;
 
+pub use adam::Adam;
 pub use gd::GradientDescent;
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
+pub use sgd::{LearningRate, Sgd};
+pub use stochastic::{StreamState, Streaming};
 
 pub(crate) use line_search::{Armijo, Point};
 
@@ -50,6 +56,12 @@ pub trait Solver<F: Float>: Send + Sync + Debug {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>>;
+
+    /// The minibatch interface, for solvers that can continue a fit chunk by
+    /// chunk (`partial_fit`); `None` (the default) for full-batch solvers.
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        None
+    }
 }
 
 /// A boxed solver is a solver, so one chosen at run time plugs in anywhere.
@@ -66,6 +78,10 @@ impl<F: Float, S: Solver<F> + ?Sized> Solver<F> for Box<S> {
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
         (**self).minimize(objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        (**self).as_streaming()
     }
 }
 

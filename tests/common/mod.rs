@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod reference_values;
+pub mod synthetic;
 
 use ndarray::{ArrayBase, Data, Dimension};
 

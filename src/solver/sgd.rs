@@ -1,0 +1,234 @@
+//! Minibatch stochastic gradient descent.
+
+use super::stochastic::{Minibatch, StreamState, Streaming, for_each_batch, run_epochs};
+use super::{Observer, Solution, Solver, StopRule};
+use crate::objective::Objective;
+use crate::{Error, Float, Result};
+use ndarray::Array1;
+
+/// The step size of [`Sgd`] at update t = 1, 2, …
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum LearningRate<F> {
+    /// η = eta.
+    Constant(F),
+    /// η = eta0 / t^power_t (scikit-learn's `invscaling`).
+    InverseScaling {
+        /// Initial step.
+        eta0: F,
+        /// Decay exponent (≥ 0).
+        power_t: F,
+    },
+    /// η = 1 / (α·(t₀ + t)), scikit-learn's `optimal` schedule for an L2
+    /// penalty α (Bottou's heuristic t₀ = 1/(α·√(1/√α))). Needs α > 0.
+    Optimal,
+}
+
+/// Minibatch stochastic gradient descent: each epoch shuffles the rows (with
+/// a seeded generator) and takes one step −η·∇f_B per minibatch B, where ∇f_B
+/// is the gradient of the objective restricted to B (its data term
+/// normalized by B's weight, the penalty in full).
+///
+/// Settings (defaults): `batch_size` (64: large enough that the per-batch
+/// gradient is a vectorized pass over X, small enough for ~n/64 updates per
+/// epoch), `learning_rate` ([`LearningRate::InverseScaling`] with eta0 = 0.5,
+/// power_t = 0.5), `average` (false: averaged SGD returns the mean of all
+/// iterates, Polyak–Juditsky, which removes most of the noise of a constant
+/// step), `seed` (0), `shuffle` (true), `n_iter_no_change` (5). The
+/// [`StopRule`]'s `max_iter` counts epochs; the fit converges when
+/// max |∇f| ≤ tol or when the end-of-epoch objective has not improved by tol
+/// for `n_iter_no_change` epochs. The same seed gives bit-identical results
+/// on the same machine.
+///
+/// Settings that work (standardized features, tol 1e-6, 200 epochs):
+/// `Sgd::new().learning_rate(LearningRate::Constant(0.1)).average(true)`
+/// reaches the optimum's objective to ~1e-4 relative.
+///
+/// # Requirements on the problem
+/// [`Objective::value_grad_rows`] (minibatches) and `value_grad` (once per epoch).
+///
+/// # References
+/// - H. Robbins and S. Monro, "A stochastic approximation method", 1951.
+/// - L. Bottou, "Stochastic gradient descent tricks", in *Neural Networks:
+///   Tricks of the Trade*, 2012 (the `Optimal` schedule).
+/// - B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic
+///   approximation by averaging", *SIAM J. Control Optim.* 30, 1992.
+///
+/// ```
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let stop = StopRule::new(1e-6, 500)?;
+/// let solution = Sgd::new().seed(7).minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// assert!(solution.report.objective < 2f64.ln());
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sgd<F> {
+    learning_rate: LearningRate<F>,
+    average: bool,
+    minibatch: Minibatch,
+}
+
+impl<F: Float> Default for Sgd<F> {
+    fn default() -> Self {
+        Self {
+            learning_rate: LearningRate::InverseScaling {
+                eta0: F::from_f64_lossy(0.5),
+                power_t: F::from_f64_lossy(0.5),
+            },
+            average: false,
+            minibatch: Minibatch {
+                batch_size: 64,
+                seed: 0,
+                shuffle: true,
+                n_iter_no_change: 5,
+            },
+        }
+    }
+}
+
+impl<F: Float> Sgd<F> {
+    /// SGD with the defaults above.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The step-size schedule.
+    pub fn learning_rate(mut self, learning_rate: LearningRate<F>) -> Self {
+        self.learning_rate = learning_rate;
+        self
+    }
+
+    /// Whether to return the average of the iterates (ASGD).
+    pub fn average(mut self, average: bool) -> Self {
+        self.average = average;
+        self
+    }
+
+    /// Rows per minibatch (≥ 1).
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.minibatch.batch_size = batch_size;
+        self
+    }
+
+    /// Seed of the shuffling.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.minibatch.seed = seed;
+        self
+    }
+
+    /// Whether to shuffle the rows every epoch (default true).
+    pub fn shuffle(mut self, shuffle: bool) -> Self {
+        self.minibatch.shuffle = shuffle;
+        self
+    }
+
+    /// Epochs without improvement before stopping (≥ 1).
+    pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
+        self.minibatch.n_iter_no_change = epochs;
+        self
+    }
+
+    fn check(&self, alpha: F) -> Result<()> {
+        self.minibatch.check()?;
+        let positive = |v: F| v.is_finite() && v > F::zero();
+        match self.learning_rate {
+            LearningRate::Constant(eta) if !positive(eta) => Err(Error::invalid(
+                "learning_rate",
+                eta,
+                "must be finite and > 0",
+            )),
+            LearningRate::InverseScaling { eta0, .. } if !positive(eta0) => {
+                Err(Error::invalid("eta0", eta0, "must be finite and > 0"))
+            }
+            LearningRate::InverseScaling { power_t, .. }
+                if !(power_t.is_finite() && power_t >= F::zero()) =>
+            {
+                Err(Error::invalid("power_t", power_t, "must be finite and ≥ 0"))
+            }
+            LearningRate::Optimal if alpha <= F::zero() => Err(Error::invalid(
+                "learning_rate",
+                "Optimal",
+                "the Optimal schedule needs an L2 penalty α > 0",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn step_size(&self, t: usize, alpha: F) -> F {
+        let t = F::from_usize(t).unwrap_or_else(F::max_value);
+        match self.learning_rate {
+            LearningRate::Constant(eta) => eta,
+            LearningRate::InverseScaling { eta0, power_t } => eta0 / t.powf(power_t),
+            LearningRate::Optimal => {
+                let typical = alpha.sqrt().recip().sqrt();
+                let t0 = (typical * alpha).recip();
+                (alpha * (t0 + t - F::one())).recip()
+            }
+        }
+    }
+}
+
+impl<F: Float> Streaming<F> for Sgd<F> {
+    fn pass(
+        &self,
+        objective: &dyn Objective<F>,
+        params: &mut Array1<F>,
+        state: &mut StreamState<F>,
+        rows: &[usize],
+    ) -> Result<()> {
+        let alpha = objective.l2_penalty();
+        self.check(alpha)?;
+        for_each_batch(
+            objective,
+            params,
+            rows,
+            self.minibatch.batch_size,
+            |params, grad| {
+                state.steps += 1;
+                params.scaled_add(-self.step_size(state.steps, alpha), grad);
+                if self.average {
+                    let average = state
+                        .average
+                        .get_or_insert_with(|| Array1::zeros(params.len()));
+                    let weight = F::from_usize(state.steps)
+                        .unwrap_or_else(F::max_value)
+                        .recip();
+                    average.zip_mut_with(params, |a, &p| *a += (p - *a) * weight);
+                }
+            },
+        )
+    }
+
+    fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
+        match (&state.average, self.average) {
+            (Some(average), true) => average.clone(),
+            _ => params.clone(),
+        }
+    }
+}
+
+impl<F: Float> Solver<F> for Sgd<F> {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        self.check(objective.l2_penalty())?;
+        run_epochs(self, &self.minibatch, objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        Some(self)
+    }
+}

@@ -1,0 +1,165 @@
+//! What SGD and Adam share: minibatch passes, seeded shuffling, the epoch
+//! stopping rule, and the state that lets a fit continue chunk by chunk.
+
+use super::{
+    Control, FitReport, Observer, Point, Progress, Solution, StopRule, Termination, max_abs,
+};
+use crate::objective::{Objective, check_params};
+use crate::{Error, Float, Result};
+use ndarray::Array1;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+/// A first-order solver that updates parameters from minibatches and can
+/// therefore continue a fit over data that arrive in chunks
+/// ([`FittedLogisticRegression::partial_fit`](crate::FittedLogisticRegression::partial_fit)).
+pub trait Streaming<F: Float>: Send + Sync {
+    /// One pass over `rows` in the given order, in minibatches, updating
+    /// `params` and the optimizer `state` (step count, moments, average).
+    ///
+    /// # Errors
+    /// Invalid settings, or a parameter vector of the wrong length.
+    fn pass(
+        &self,
+        objective: &dyn Objective<F>,
+        params: &mut Array1<F>,
+        state: &mut StreamState<F>,
+        rows: &[usize],
+    ) -> Result<()>;
+
+    /// The parameters to report: the running average for averaged SGD,
+    /// otherwise the current ones.
+    fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
+        let _ = state;
+        params.clone()
+    }
+}
+
+/// Optimizer state carried from one minibatch (and one chunk) to the next.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreamState<F> {
+    /// Minibatch updates taken so far.
+    pub(crate) steps: usize,
+    /// Adam's first and second moment estimates.
+    pub(crate) moments: Option<(Array1<F>, Array1<F>)>,
+    /// Averaged SGD's running mean of the iterates.
+    pub(crate) average: Option<Array1<F>>,
+}
+
+/// Settings shared by the minibatch solvers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Minibatch {
+    pub batch_size: usize,
+    pub seed: u64,
+    pub shuffle: bool,
+    pub n_iter_no_change: usize,
+}
+
+impl Minibatch {
+    pub fn check(&self) -> Result<()> {
+        if self.batch_size == 0 {
+            return Err(Error::invalid("batch_size", 0, "must be ≥ 1"));
+        }
+        if self.n_iter_no_change == 0 {
+            return Err(Error::invalid("n_iter_no_change", 0, "must be ≥ 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Runs epochs of `solver.pass` over shuffled rows (seeded: the same seed
+/// gives the same shuffles), stopping when max |∇f| ≤ tol, or when the full
+/// objective at the end of an epoch has not improved by more than tol for
+/// `n_iter_no_change` epochs in a row (as scikit-learn's `SGDClassifier`),
+/// or after `max_iter` epochs.
+pub(crate) fn run_epochs<F: Float>(
+    solver: &dyn Streaming<F>,
+    settings: &Minibatch,
+    objective: &dyn Objective<F>,
+    start: Array1<F>,
+    stop: &StopRule<F>,
+    observer: &mut dyn Observer<F>,
+) -> Result<Solution<F>> {
+    settings.check()?;
+    check_params(objective.n_params(), start.view())?;
+    let mut rng = StdRng::seed_from_u64(settings.seed);
+    let mut order: Vec<usize> = (0..objective.n_samples()).collect();
+    let mut params = start;
+    let mut state = StreamState::default();
+    let mut point = Point::evaluate(objective, params.clone());
+    let mut best = point.value;
+    let mut stale_epochs = 0;
+    let mut epochs = 0;
+    let termination = loop {
+        if !point.is_finite() {
+            break Termination::NumericalFailure;
+        }
+        let grad_max = max_abs(&point.grad);
+        if grad_max <= stop.tol() {
+            break Termination::Converged;
+        }
+        if epochs > 0 {
+            if point.value > best - stop.tol() {
+                stale_epochs += 1;
+            } else {
+                stale_epochs = 0;
+            }
+            best = best.min(point.value);
+            if stale_epochs >= settings.n_iter_no_change {
+                break Termination::Converged;
+            }
+        }
+        let progress = Progress {
+            iteration: epochs,
+            objective: point.value,
+            grad_max,
+        };
+        if observer.observe(&progress) == Control::Stop {
+            break Termination::StoppedByObserver;
+        }
+        if epochs == stop.max_iter() {
+            break Termination::MaxIterations;
+        }
+        if settings.shuffle {
+            shuffle(&mut order, &mut rng);
+        }
+        solver.pass(objective, &mut params, &mut state, &order)?;
+        point = Point::evaluate(objective, solver.current(&params, &state));
+        epochs += 1;
+    };
+    let report = FitReport {
+        iterations: epochs,
+        objective: point.value,
+        grad_max: max_abs(&point.grad),
+        termination,
+    };
+    Ok(Solution {
+        params: point.params,
+        report,
+    })
+}
+
+/// Fisher–Yates.
+fn shuffle(order: &mut [usize], rng: &mut StdRng) {
+    for i in (1..order.len()).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+}
+
+/// Calls `step(batch_gradient)` for each minibatch of `rows`, in order.
+pub(crate) fn for_each_batch<F: Float>(
+    objective: &dyn Objective<F>,
+    params: &mut Array1<F>,
+    rows: &[usize],
+    batch_size: usize,
+    mut step: impl FnMut(&mut Array1<F>, &Array1<F>),
+) -> Result<()> {
+    check_params(objective.n_params(), params.view())?;
+    let mut grad = Array1::zeros(params.len());
+    for batch in rows.chunks(batch_size.max(1)) {
+        objective.value_grad_rows(params.view(), batch, grad.view_mut());
+        step(params, &grad);
+    }
+    Ok(())
+}
