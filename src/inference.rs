@@ -8,7 +8,7 @@
 //! Wald statistics then assume what only holds for an unpenalized MLE, and
 //! [`Summary::penalized`] says so.
 
-use crate::model::FittedLogisticRegression;
+use crate::model::{FittedLogisticRegression, encode_known};
 use crate::multiclass::Strategy;
 use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
 use crate::weights::effective_weights;
@@ -141,27 +141,19 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 got: y.len(),
             });
         }
-        let class = y
-            .iter()
-            .enumerate()
-            .map(|(index, label)| {
-                self.classes
-                    .binary_search(label)
-                    .map_err(|_| Error::UnknownLabel { index })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let class = encode_known(&self.classes, y)?;
         let weight = effective_weights(
             &class,
             self.classes.len(),
             sample_weight,
-            &self.class_weight,
+            &self.settings.class_weight,
         )?;
         Ok((class, weight))
     }
 
     fn binary_params(&self, row: usize) -> Array1<F> {
         let mut params = self.coef.row(row).to_vec();
-        if self.fit_intercept {
+        if self.settings.fit_intercept {
             params.push(self.intercept[row]);
         }
         Array1::from(params)
@@ -216,18 +208,18 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let null =
             xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
         let likelihood =
-            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.fit_intercept);
+            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.settings.fit_intercept);
         let log_likelihood = -likelihood.value(params.view()) * total;
         let mut information = likelihood.hessian(params.view()).mapv(|h| h * total);
         for i in 0..d {
             information[(i, i)] += self.alpha * total;
         }
-        let covariance = invert(information, x, self.fit_intercept, self.alpha > F::zero())?;
+        let covariance = invert(information, x, self.settings.fit_intercept, self.alpha > F::zero())?;
         let std_errors = covariance.diag().mapv(F::sqrt);
         // Objective layout [w, b] → summary layout [b, w].
         let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
             let mut out: Vec<F> = Vec::with_capacity(v.len());
-            if self.fit_intercept {
+            if self.settings.fit_intercept {
                 out.push(v[d]);
             }
             out.extend(v.slice(s![..d]).iter().copied());
@@ -239,12 +231,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             std_errors: reorder(std_errors.view()),
             row_names: vec![row_name],
             feature_names: default_names(d),
-            has_intercept: self.fit_intercept,
+            has_intercept: self.settings.fit_intercept,
             log_likelihood,
             null_log_likelihood: null,
             n_obs: x.nrows(),
             df_model: d,
-            df_resid: x.nrows() as isize - (d + usize::from(self.fit_intercept)) as isize,
+            df_resid: x.nrows() as isize - (d + usize::from(self.settings.fit_intercept)) as isize,
             converged: report.converged(),
             iterations: report.iterations,
             penalized: self.alpha > F::zero(),
@@ -258,7 +250,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         weight: Array1<F>,
     ) -> Result<Summary<F>> {
         let (k, d) = (self.classes.len(), x.ncols());
-        let p = d + usize::from(self.fit_intercept);
+        let p = d + usize::from(self.settings.fit_intercept);
         let total = weight.sum();
         let mut class_total = vec![F::zero(); k];
         for (&c, &w) in class.iter().zip(&weight) {
@@ -272,19 +264,19 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let coef = &self.coef - &self.coef.row(0);
         let intercept = &self.intercept - self.intercept[0];
         let mut full: Vec<F> = coef.iter().copied().collect();
-        if self.fit_intercept {
+        if self.settings.fit_intercept {
             full.extend(intercept.iter().copied());
         }
         let full = Array1::from(full);
         let likelihood =
-            Multinomial::new_unchecked(x, class, k, weight, F::zero(), self.fit_intercept);
+            Multinomial::new_unchecked(x, class, k, weight, F::zero(), self.settings.fit_intercept);
         let log_likelihood = -likelihood.value(full.view()) * total;
         let hessian = likelihood.hessian(full.view());
         // Keep classes 1..k, in summary layout: row r = class r + 1, column 0
         // the intercept, then the features.
         let index = |r: usize, j: usize| -> usize {
             let class = r + 1;
-            match (self.fit_intercept, j) {
+            match (self.settings.fit_intercept, j) {
                 (true, 0) => k * d + class,
                 (true, j) => class * d + j - 1,
                 (false, j) => class * d + j,
@@ -296,12 +288,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             for b in 0..m {
                 information[(a, b)] = hessian[(index(a / p, a % p), index(b / p, b % p))] * total;
             }
-            let is_coef = !(self.fit_intercept && a % p == 0);
+            let is_coef = !(self.settings.fit_intercept && a % p == 0);
             if is_coef {
                 information[(a, a)] += self.alpha * total;
             }
         }
-        let covariance = invert(information, x, self.fit_intercept, self.alpha > F::zero())?;
+        let covariance = invert(information, x, self.settings.fit_intercept, self.alpha > F::zero())?;
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
         let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
             covariance[(r * p + j, r * p + j)].sqrt()
@@ -314,7 +306,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             std_errors,
             row_names,
             feature_names: default_names(d),
-            has_intercept: self.fit_intercept,
+            has_intercept: self.settings.fit_intercept,
             log_likelihood,
             null_log_likelihood: null,
             n_obs: x.nrows(),

@@ -30,6 +30,7 @@ mod model;
 mod multiclass;
 pub mod objective;
 pub mod solver;
+mod streaming;
 mod weights;
 
 pub use diagnostics::Diagnostic;

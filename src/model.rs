@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kernels::{log_sigmoid, logsumexp, sigmoid, softmax_inplace};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
-use crate::solver::{FitReport, Newton, Observer, Solver, StopRule, Termination};
+use crate::solver::{FitReport, Newton, Observer, Solver, StopRule, StreamState, Termination};
 use crate::weights::{ClassWeight, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip};
@@ -47,15 +47,15 @@ enum Strength<F> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct LogisticRegression<F: Float = f64> {
-    penalty: Penalty,
+    pub(crate) penalty: Penalty,
     strength: Strength<F>,
-    fit_intercept: bool,
-    multiclass: Multiclass,
-    solver: Arc<dyn Solver<F>>,
-    tol: F,
-    max_iter: usize,
-    class_weight: ClassWeight<F>,
-    warm_start: Option<(Array2<F>, Array1<F>)>,
+    pub(crate) fit_intercept: bool,
+    pub(crate) multiclass: Multiclass,
+    pub(crate) solver: Arc<dyn Solver<F>>,
+    pub(crate) tol: F,
+    pub(crate) max_iter: usize,
+    pub(crate) class_weight: ClassWeight<F>,
+    pub(crate) warm_start: Option<(Array2<F>, Array1<F>)>,
 }
 
 impl<F: Float> Default for LogisticRegression<F> {
@@ -264,7 +264,24 @@ impl<F: Float> LogisticRegression<F> {
         self.fit_inner(x.view(), y.view(), Some(sample_weight.view()), None)
     }
 
-    fn check_settings(&self) -> Result<StopRule<F>> {
+    /// These settings without the warm start (which a fitted model need not keep).
+    pub(crate) fn without_warm_start(&self) -> Self {
+        Self {
+            warm_start: None,
+            ..self.clone()
+        }
+    }
+
+    /// The L2 strength α for data whose weights sum to `weight_sum`.
+    pub(crate) fn alpha_for(&self, weight_sum: F) -> F {
+        match (self.penalty, self.strength) {
+            (Penalty::None, _) => F::zero(),
+            (_, Strength::Alpha(alpha)) => alpha,
+            (_, Strength::C(c)) => (c * weight_sum).recip(),
+        }
+    }
+
+    pub(crate) fn check_settings(&self) -> Result<StopRule<F>> {
         match self.strength {
             Strength::C(c) if !(c.is_finite() && c > F::zero()) => {
                 return Err(Error::invalid("C", c, "must be finite and > 0"));
@@ -300,11 +317,7 @@ impl<F: Float> LogisticRegression<F> {
             });
         }
         let weight = effective_weights(&class, classes.len(), sample_weight, &self.class_weight)?;
-        let alpha = match (self.penalty, self.strength) {
-            (Penalty::None, _) => F::zero(),
-            (_, Strength::Alpha(alpha)) => alpha,
-            (_, Strength::C(c)) => (c * weight.sum()).recip(),
-        };
+        let alpha = self.alpha_for(weight.sum());
         let strategy = self.multiclass.strategy(classes.len());
         let problem = Problem {
             x,
@@ -323,11 +336,11 @@ impl<F: Float> LogisticRegression<F> {
             intercept: fit.intercept,
             strategy,
             report: combine_reports(&fit.reports),
+            stream_states: vec![StreamState::default(); fit.reports.len()],
             reports: fit.reports,
             diagnostics: fit.diagnostics,
-            fit_intercept: self.fit_intercept,
             alpha,
-            class_weight: self.class_weight.clone(),
+            settings: self.without_warm_start(),
         })
     }
 }
@@ -372,6 +385,18 @@ pub(crate) fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Ve
     (classes, class)
 }
 
+/// Each label's index in the sorted `classes`; an unknown label is an error.
+pub(crate) fn encode_known<L: Ord>(classes: &[L], y: ArrayView1<'_, L>) -> Result<Vec<usize>> {
+    y.iter()
+        .enumerate()
+        .map(|(index, label)| {
+            classes
+                .binary_search(label)
+                .map_err(|_| Error::UnknownLabel { index })
+        })
+        .collect()
+}
+
 /// One report for several sub-fits: the most iterations, the summed
 /// objective, the largest gradient and the first non-converged termination.
 fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
@@ -392,7 +417,7 @@ fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
 /// `coef()` has one row for a binary model (the second class in `classes()`
 /// is the positive one) and one row per class otherwise.
 #[derive(Debug, Clone)]
-pub struct FittedLogisticRegression<F, L> {
+pub struct FittedLogisticRegression<F: Float, L> {
     pub(crate) classes: Vec<L>,
     pub(crate) coef: Array2<F>,
     pub(crate) intercept: Array1<F>,
@@ -400,10 +425,12 @@ pub struct FittedLogisticRegression<F, L> {
     pub(crate) report: FitReport<F>,
     pub(crate) reports: Vec<FitReport<F>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// What the fit used, so that inference can rebuild the same objective.
-    pub(crate) fit_intercept: bool,
+    /// The α the fit used, and its settings: inference rebuilds the same
+    /// objective from them, and `partial_fit` continues with them.
     pub(crate) alpha: F,
-    pub(crate) class_weight: ClassWeight<F>,
+    pub(crate) settings: LogisticRegression<F>,
+    /// Optimizer state per solver run, for `partial_fit`.
+    pub(crate) stream_states: Vec<StreamState<F>>,
 }
 
 impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {

@@ -1,0 +1,248 @@
+//! Streaming fits: `partial_fit` continues a fit chunk by chunk with a
+//! minibatch solver, for data larger than memory.
+
+use crate::model::{FittedLogisticRegression, LogisticRegression, encode_known};
+use crate::multiclass::Strategy;
+use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
+use crate::solver::{FitReport, StreamState, Termination, max_abs};
+use crate::weights::effective_weights;
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayBase, Data, Ix1, Ix2, s};
+
+impl<F: Float> LogisticRegression<F> {
+    /// Starts a streaming fit: one pass of the solver over this first chunk,
+    /// from zero coefficients, for the full list of `classes` given up front
+    /// (a chunk need not contain every class). Continue with
+    /// [`FittedLogisticRegression::partial_fit`].
+    ///
+    /// Needs a minibatch solver ([`Sgd`](crate::solver::Sgd) or
+    /// [`Adam`](crate::solver::Adam)). One pass of `partial_fit` over all
+    /// chunks equals one epoch of `fit` over the rows in the same order
+    /// (`shuffle(false)`), provided the chunk sizes are multiples of the batch
+    /// size and the strength is set with [`alpha`](Self::alpha): with
+    /// [`c`](Self::c), α = 1/(C·S) uses each chunk's own weight sum S.
+    /// A streamed fit is never marked converged: its report counts the passes.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use logreg::solver::Sgd;
+    /// use ndarray::{array, s};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().solver(Sgd::new()).alpha(1e-3);
+    /// let mut model = settings.partial_fit(&x.slice(s![..3, ..]), &y.slice(s![..3]), &[0, 1])?;
+    /// model.partial_fit(&x.slice(s![3.., ..]), &y.slice(s![3..]))?;
+    /// assert_eq!(model.report().iterations, 2);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As `fit`; [`Error::InvalidParameter`] for a full-batch solver or fewer
+    /// than two classes; [`Error::UnknownLabel`] for a label not in `classes`.
+    pub fn partial_fit<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        classes: &[L],
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        self.check_settings()?;
+        check_features(x.view())?;
+        let mut classes = classes.to_vec();
+        classes.sort();
+        classes.dedup();
+        if classes.len() < 2 {
+            return Err(Error::TooFewClasses {
+                found: classes.len(),
+            });
+        }
+        let strategy = self.multiclass.strategy(classes.len());
+        let rows = if strategy == Strategy::Binary {
+            1
+        } else {
+            classes.len()
+        };
+        let mut model = FittedLogisticRegression {
+            classes,
+            coef: Array2::zeros((rows, x.ncols())),
+            intercept: Array1::zeros(rows),
+            strategy,
+            report: FitReport {
+                iterations: 0,
+                objective: F::nan(),
+                grad_max: F::nan(),
+                termination: Termination::MaxIterations,
+            },
+            reports: Vec::new(),
+            diagnostics: Vec::new(),
+            alpha: F::zero(),
+            settings: self.without_warm_start(),
+            stream_states: Vec::new(),
+        };
+        model.partial_fit(x, y)?;
+        Ok(model)
+    }
+}
+
+impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
+    /// Continues the fit with one pass of its (minibatch) solver over this
+    /// chunk, keeping the optimizer state (step count, moments, average)
+    /// from earlier chunks. See [`LogisticRegression::partial_fit`].
+    ///
+    /// # Errors
+    /// As [`LogisticRegression::partial_fit`], and
+    /// [`Error::FeatureMismatch`] for a chunk with other features.
+    pub fn partial_fit<S, T>(&mut self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix1>) -> Result<()>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        let (x, y) = (x.view(), y.view());
+        let Some(streamer) = self.settings.solver.as_streaming() else {
+            return Err(Error::invalid(
+                "solver",
+                self.settings.solver.name(),
+                "partial_fit needs a minibatch solver (Sgd or Adam)",
+            ));
+        };
+        check_features(x)?;
+        if x.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: x.ncols(),
+            });
+        }
+        if y.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        let class = encode_known(&self.classes, y)?;
+        let weight = effective_weights(
+            &class,
+            self.classes.len(),
+            None,
+            &self.settings.class_weight,
+        )?;
+        let alpha = self.settings.alpha_for(weight.sum());
+        let rows: Vec<usize> = (0..x.nrows()).collect();
+        // One optimizer state per solver run (one per class for one-vs-rest).
+        let runs = if self.strategy == Strategy::OneVsRest {
+            self.coef.nrows()
+        } else {
+            1
+        };
+        self.stream_states.resize(runs, StreamState::default());
+        let fit_intercept = self.settings.fit_intercept;
+        let mut reports = Vec::new();
+        match self.strategy {
+            Strategy::Multinomial => {
+                let k = self.classes.len();
+                let objective =
+                    Multinomial::new_unchecked(x, class, k, weight, alpha, fit_intercept);
+                let mut params = self.coef.iter().copied().collect::<Vec<_>>();
+                if fit_intercept {
+                    params.extend(self.intercept.iter().copied());
+                }
+                let state = &mut self.stream_states[0];
+                let mut params = resume(state, Array1::from(params));
+                streamer.pass(&objective, &mut params, state, &rows)?;
+                state.iterate = Some(params.clone());
+                let current = streamer.current(&params, state);
+                let d = self.n_features();
+                for (a, mut row) in self.coef.rows_mut().into_iter().enumerate() {
+                    row.assign(&current.slice(s![a * d..(a + 1) * d]));
+                }
+                if fit_intercept {
+                    self.intercept.assign(&current.slice(s![k * d..]));
+                }
+                reports.push(chunk_report(&objective, &current));
+            }
+            Strategy::Binary | Strategy::OneVsRest => {
+                for row in 0..self.coef.nrows() {
+                    let positive = if self.strategy == Strategy::Binary {
+                        1
+                    } else {
+                        row
+                    };
+                    let target = class
+                        .iter()
+                        .map(|&c| if c == positive { F::one() } else { F::zero() })
+                        .collect();
+                    let objective = BinaryLogistic::new_unchecked(
+                        x,
+                        target,
+                        weight.clone(),
+                        alpha,
+                        fit_intercept,
+                    );
+                    let state = &mut self.stream_states[row];
+                    let reported = binary_params(&self.coef, &self.intercept, row, fit_intercept);
+                    let mut params = resume(state, reported);
+                    streamer.pass(&objective, &mut params, state, &rows)?;
+                    state.iterate = Some(params.clone());
+                    let current = streamer.current(&params, state);
+                    let d = self.n_features();
+                    self.coef.row_mut(row).assign(&current.slice(s![..d]));
+                    if fit_intercept {
+                        self.intercept[row] = current[d];
+                    }
+                    reports.push(chunk_report(&objective, &current));
+                }
+            }
+        }
+        self.alpha = alpha;
+        let iterations = self.report.iterations + 1;
+        self.report = FitReport {
+            iterations,
+            objective: reports.iter().map(|r| r.objective).sum(),
+            grad_max: reports.iter().fold(F::zero(), |m, r| m.max(r.grad_max)),
+            termination: Termination::MaxIterations,
+        };
+        for report in &mut reports {
+            report.iterations = iterations;
+        }
+        self.reports = reports;
+        Ok(())
+    }
+}
+
+fn binary_params<F: Float>(
+    coef: &Array2<F>,
+    intercept: &Array1<F>,
+    row: usize,
+    fit_intercept: bool,
+) -> Array1<F> {
+    let mut params = coef.row(row).to_vec();
+    if fit_intercept {
+        params.push(intercept[row]);
+    }
+    Array1::from(params)
+}
+
+/// Where a pass starts: the raw iterate kept in the state (averaged SGD
+/// reports the average instead), else the model's parameters.
+fn resume<F: Float>(state: &StreamState<F>, reported: Array1<F>) -> Array1<F> {
+    match &state.iterate {
+        Some(iterate) if iterate.len() == reported.len() => iterate.clone(),
+        _ => reported,
+    }
+}
+
+/// The chunk's objective and gradient at the new parameters.
+fn chunk_report<F: Float>(objective: &dyn Objective<F>, params: &Array1<F>) -> FitReport<F> {
+    let mut grad = Array1::zeros(params.len());
+    let value = objective.value_grad(params.view(), grad.view_mut());
+    FitReport {
+        iterations: 0,
+        objective: value,
+        grad_max: max_abs(&grad),
+        termination: Termination::MaxIterations,
+    }
+}

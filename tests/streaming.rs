@@ -1,0 +1,178 @@
+//! Streaming: partial_fit over chunks equals an epoch of fit in the same
+//! order, keeps its optimizer state, and rejects what it cannot use.
+
+mod common;
+
+use common::synthetic::correlated_problem;
+use logreg::solver::{Adam, LearningRate, Sgd};
+use logreg::{Error, LogisticRegression, Multiclass};
+use ndarray::{Array1, s};
+
+fn bits(values: ndarray::ArrayView2<f64>) -> Vec<u64> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn one_pass_over_chunks_equals_one_epoch_of_fit() {
+    let (x, y) = correlated_problem(1024, 6, 3, 21);
+    let labels = Array1::from(y);
+    let sgd = Sgd::new()
+        .shuffle(false)
+        .batch_size(32)
+        .learning_rate(LearningRate::Constant(0.05));
+    let adam = Adam::new().shuffle(false).batch_size(32);
+    for multiclass in [Multiclass::OneVsRest, Multiclass::Multinomial] {
+        let solvers: [Box<dyn logreg::solver::Solver<f64>>; 2] = [Box::new(sgd), Box::new(adam)];
+        for solver in solvers {
+            let name = solver.name();
+            let settings = LogisticRegression::new()
+                .solver(solver)
+                .alpha(1e-3)
+                .multiclass(multiclass)
+                .max_iter(1)
+                .tol(1e-12);
+            let epoch = settings.fit(&x, &labels).unwrap();
+            assert_eq!(epoch.report().iterations, 1);
+            let mut streamed = settings
+                .partial_fit(
+                    &x.slice(s![..256, ..]),
+                    &labels.slice(s![..256]),
+                    &[0, 1, 2],
+                )
+                .unwrap();
+            for start in (256..1024).step_by(256) {
+                let rows = start..start + 256;
+                streamed
+                    .partial_fit(&x.slice(s![rows.clone(), ..]), &labels.slice(s![rows]))
+                    .unwrap();
+            }
+            assert_eq!(streamed.report().iterations, 4);
+            // fit centres multinomial intercepts; centring is a no-op for the model.
+            let centred = |b: ndarray::ArrayView1<f64>| {
+                if multiclass == Multiclass::Multinomial {
+                    &b - b.mean().unwrap()
+                } else {
+                    b.to_owned()
+                }
+            };
+            assert_eq!(
+                bits(streamed.coef()),
+                bits(epoch.coef()),
+                "{name} {multiclass:?}"
+            );
+            let (a, b) = (centred(streamed.intercept()), centred(epoch.intercept()));
+            assert!(
+                (&a - &b).iter().all(|d| d.abs() < 1e-12),
+                "{name}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn many_passes_approach_the_optimum() {
+    let (x, y) = correlated_problem(2000, 5, 2, 22);
+    let labels = Array1::from(y);
+    let settings = LogisticRegression::new()
+        .solver(
+            Sgd::new()
+                .learning_rate(LearningRate::Constant(0.05))
+                .average(true),
+        )
+        .alpha(1e-3);
+    let optimum = LogisticRegression::new()
+        .alpha(1e-3)
+        .tol(1e-10)
+        .fit(&x, &labels)
+        .unwrap();
+    let mut model = settings
+        .partial_fit(&x.slice(s![..500, ..]), &labels.slice(s![..500]), &[0, 1])
+        .unwrap();
+    for pass in 0..30 {
+        for start in (0..2000).step_by(500) {
+            if pass == 0 && start == 0 {
+                continue;
+            }
+            let rows = start..start + 500;
+            model
+                .partial_fit(&x.slice(s![rows.clone(), ..]), &labels.slice(s![rows]))
+                .unwrap();
+        }
+    }
+    // Mean log-loss of the streamed model against the optimum's.
+    let log_loss = |log_p: ndarray::Array2<f64>| -> f64 {
+        labels
+            .iter()
+            .zip(log_p.rows())
+            .map(|(&c, row)| -row[c])
+            .sum::<f64>()
+            / 2000.0
+    };
+    let streamed = log_loss(model.predict_log_proba(&x).unwrap());
+    let best = log_loss(optimum.predict_log_proba(&x).unwrap());
+    assert!(
+        (streamed - best) / best < 1e-2,
+        "log-loss {streamed} vs {best}"
+    );
+    assert!(!model.report().converged());
+}
+
+#[test]
+fn a_fitted_sgd_model_continues_and_chunks_may_miss_classes() {
+    let (x, y) = correlated_problem(600, 4, 3, 23);
+    let labels = Array1::from(y);
+    let settings = LogisticRegression::new()
+        .solver(Adam::new())
+        .alpha(1e-3)
+        .max_iter(5);
+    let mut model = settings.fit(&x, &labels).unwrap();
+    let before = model.coef().to_owned();
+    let only_zeros: Vec<usize> = (0..600).filter(|&i| labels[i] == 0).collect();
+    let x0 = x.select(ndarray::Axis(0), &only_zeros);
+    let y0 = labels.select(ndarray::Axis(0), &only_zeros);
+    model.partial_fit(&x0, &y0).unwrap();
+    assert_ne!(bits(model.coef()), bits(before.view()));
+}
+
+#[test]
+fn streaming_errors_are_typed() {
+    let (x, y) = correlated_problem(100, 3, 2, 24);
+    let labels = Array1::from(y);
+    let newton = LogisticRegression::new();
+    let error = newton.partial_fit(&x, &labels, &[0, 1]).unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidParameter { name: "solver", .. }),
+        "{error}"
+    );
+    let mut fitted = newton.fit(&x, &labels).unwrap();
+    assert!(matches!(
+        fitted.partial_fit(&x, &labels),
+        Err(Error::InvalidParameter { name: "solver", .. })
+    ));
+    let sgd = LogisticRegression::new().solver(Sgd::new());
+    assert_eq!(
+        sgd.partial_fit(&x, &labels, &[0]).unwrap_err(),
+        Error::TooFewClasses { found: 1 }
+    );
+    let mut model = sgd.partial_fit(&x, &labels, &[0, 1]).unwrap();
+    let mut unknown = labels.clone();
+    unknown[7] = 5;
+    assert_eq!(
+        model.partial_fit(&x, &unknown).unwrap_err(),
+        Error::UnknownLabel { index: 7 }
+    );
+    let wide = ndarray::Array2::<f64>::zeros((100, 4));
+    assert_eq!(
+        model.partial_fit(&wide, &labels).unwrap_err(),
+        Error::FeatureMismatch {
+            expected: 3,
+            got: 4
+        }
+    );
+    let mut nan = x.clone();
+    nan[(3, 1)] = f64::NAN;
+    assert!(matches!(
+        model.partial_fit(&nan, &labels),
+        Err(Error::NonFinite { .. })
+    ));
+}
