@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kernels::{log_sigmoid, logsumexp, sigmoid, softmax_inplace};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
-use crate::solver::{FitReport, Newton, Observer, Solver, StopRule, StreamState, Termination};
+use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
 use crate::weights::{ClassWeight, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip};
@@ -65,7 +65,7 @@ impl<F: Float> Default for LogisticRegression<F> {
             strength: Strength::C(F::one()),
             fit_intercept: true,
             multiclass: Multiclass::Auto,
-            solver: Arc::new(Newton::new()),
+            solver: Arc::new(Auto::new()),
             tol: F::from_f64_lossy(1e-4),
             max_iter: 100,
             class_weight: ClassWeight::None,
@@ -77,7 +77,7 @@ impl<F: Float> Default for LogisticRegression<F> {
 impl<F: Float> LogisticRegression<F> {
     /// The defaults of scikit-learn's `LogisticRegression()`: L2 penalty with
     /// C = 1, an intercept, `Multiclass::Auto`, tol = 1e-4, max_iter = 100; the
-    /// solver is [`Newton`].
+    /// solver is [`Auto`] (Newton for small problems, L-BFGS for large ones).
     pub fn new() -> Self {
         Self::default()
     }
@@ -115,7 +115,7 @@ impl<F: Float> LogisticRegression<F> {
         self
     }
 
-    /// The solver (default [`Newton`]); any [`Solver`], including one written
+    /// The solver (default [`Auto`]); any [`Solver`], including one written
     /// outside this crate or a `Box<dyn Solver<F>>` chosen at run time.
     pub fn solver(mut self, solver: impl Solver<F> + 'static) -> Self {
         self.solver = Arc::new(solver);

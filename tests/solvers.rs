@@ -244,4 +244,44 @@ fn solvers_are_send_and_sync() {
     send_sync::<Lbfgs>();
     send_sync::<GradientDescent<f64>>();
     send_sync::<GradientDescent<f32>>();
+    send_sync::<logreg::solver::Sgd<f64>>();
+    send_sync::<logreg::solver::Adam<f32>>();
+    send_sync::<logreg::solver::Auto>();
+}
+
+#[test]
+fn solvers_are_chosen_by_name() {
+    let (x, y) = correlated_problem(400, 4, 2, 8);
+    let labels = Array1::from(y);
+    for name in ["auto", "newton", "lbfgs", "gd", "sgd", "adam"] {
+        let solver = logreg::solver::by_name::<f64>(name).unwrap();
+        assert_eq!(solver.name(), name);
+        let model = LogisticRegression::new()
+            .solver(solver)
+            .max_iter(1000)
+            .fit(&x, &labels)
+            .unwrap();
+        assert!(model.score(&x, &labels).unwrap() > 0.6, "{name}");
+    }
+    let error = logreg::solver::by_name::<f64>("simplex").unwrap_err();
+    assert!(matches!(
+        error,
+        Error::InvalidParameter { name: "solver", .. }
+    ));
+    assert!(error.to_string().contains("lbfgs"));
+}
+
+#[test]
+fn auto_picks_newton_for_small_and_lbfgs_for_large_problems() {
+    use logreg::solver::Auto;
+    let (x, y) = correlated_problem(500, 8, 2, 9);
+    let target: Array1<f64> = y.iter().map(|&c| c as f64).collect();
+    let objective = BinaryLogistic::new(x.view(), target, None, 1e-3, true).unwrap();
+    let small = solve(&Auto::new(), &objective, 1e-10, 1000);
+    let newton = solve(&Newton::new(), &objective, 1e-10, 1000);
+    let large = solve(&Auto::new().newton_max_params(5), &objective, 1e-10, 1000);
+    let lbfgs = solve(&Lbfgs::new(), &objective, 1e-10, 1000);
+    assert_eq!(small.report.iterations, newton.report.iterations);
+    assert_eq!(large.report.iterations, lbfgs.report.iterations);
+    assert_ne!(newton.report.iterations, lbfgs.report.iterations);
 }

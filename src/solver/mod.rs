@@ -9,6 +9,7 @@ mod gd;
 mod lbfgs;
 mod line_search;
 mod newton;
+mod select;
 mod sgd;
 mod stochastic;
 mod wolfe;
@@ -17,6 +18,7 @@ pub use adam::Adam;
 pub use gd::GradientDescent;
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
+pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
 pub use stochastic::{StreamState, Streaming};
 
