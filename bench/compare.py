@@ -1,0 +1,126 @@
+"""Times logreg's `fit` example against scikit-learn on the same seeded data
+and writes the table to BENCHMARKS.md.
+
+    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install -r bench/requirements.txt
+    cargo build --release --example fit
+    /tmp/venv/bin/python bench/compare.py            # writes BENCHMARKS.md
+
+Data: Gaussian features with neighbouring columns correlated (rho = 0.5),
+labels from a noisy linear model (seeded). Every solver gets the same C and
+tol; the objective is the crate's, mean loss + alpha/2 ||w||^2 with
+alpha = 1/(C n), computed for every solution in numpy, so "objective ratio"
+says whether both reached the same optimum. Times are the fit alone (no
+loading), the minimum of `--repeats` runs.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+
+FIT = os.path.join("target", "release", "examples", "fit")
+
+
+def make_data(n, d, k, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, d))
+    x = z.copy()
+    for j in range(1, d):
+        x[:, j] = 0.5 * x[:, j - 1] + np.sqrt(0.75) * z[:, j]
+    w = rng.standard_normal((k, d)) / np.sqrt(d)
+    scores = x @ w.T + rng.gumbel(size=(n, k))
+    y = scores.argmax(axis=1) if k > 2 else (x @ w[0] + rng.logistic(size=n) > 0).astype(np.int64)
+    return np.ascontiguousarray(x), y.astype(np.int64)
+
+
+def objective(x, y, coef, intercept, C):
+    n = len(y)
+    alpha = 1.0 / (C * n)
+    coef = np.atleast_2d(coef)
+    eta = x @ coef.T + intercept
+    if coef.shape[0] == 1:
+        e = eta[:, 0]
+        loss = np.logaddexp(0, e) - y * e
+    else:
+        loss = np.logaddexp.reduce(eta, axis=1) - eta[np.arange(n), y]
+    return loss.mean() + 0.5 * alpha * np.sum(coef ** 2)
+
+
+def run_sklearn(name, x, y, C, tol, repeats):
+    best = None
+    for _ in range(repeats):
+        if name == "sgd":
+            model = SGDClassifier(loss="log_loss", alpha=1.0 / (C * len(y)), tol=tol, max_iter=1000, random_state=0)
+        else:
+            model = LogisticRegression(C=C, tol=tol, solver=name, max_iter=1000)
+        start = time.perf_counter()
+        model.fit(x, y)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    n_iter = int(np.max(model.n_iter_))
+    return best, n_iter, objective(x, y, model.coef_, model.intercept_, C)
+
+
+def run_logreg(solver, xpath, ypath, x, y, C, tol, repeats, f32=False):
+    best = None
+    for _ in range(repeats):
+        cmd = [FIT, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
+               "--tol", repr(tol), "--max-iter", "1000", "--json"] + (["--f32"] if f32 else [])
+        out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        best = out["fit_seconds"] if best is None else min(best, out["fit_seconds"])
+    return best, out["n_iter"], objective(x, y, np.array(out["coef"]), np.array(out["intercept"]), C)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--output", default="BENCHMARKS.md")
+    args = parser.parse_args()
+    problems = [(10_000, 10, 2), (100_000, 20, 2), (100_000, 100, 2), (50_000, 20, 10)]
+    C, tol = 1.0, 1e-6
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, d, k in problems:
+            x, y = make_data(n, d, k, seed=n + d + k)
+            xpath, ypath = os.path.join(tmp, "x.npy"), os.path.join(tmp, "y.npy")
+            np.save(xpath, x)
+            np.save(ypath, y)
+            problem = f"{n:,} × {d}, {k} classes"
+            results = {}
+            for solver in ["lbfgs", "newton-cholesky", "saga", "sgd"]:
+                results[f"sklearn {solver}"] = run_sklearn(solver, x, y, C, tol, args.repeats)
+            for solver in ["auto", "newton", "lbfgs"]:
+                results[f"logreg {solver}"] = run_logreg(solver, xpath, ypath, x, y, C, tol, args.repeats)
+            results["logreg auto --f32"] = run_logreg("auto", xpath, ypath, x, y, C, tol, args.repeats, f32=True)
+            best_objective = min(r[2] for r in results.values())
+            base = results["sklearn lbfgs"][0]
+            for name, (seconds, n_iter, obj) in results.items():
+                rows.append((problem, name, seconds, n_iter, obj, obj / best_objective - 1, base / seconds))
+                print(problem, name, f"{seconds:.4f}s", n_iter, f"{obj:.10f}", flush=True)
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    with open(args.output, "w") as f:
+        f.write("# Benchmarks\n\n")
+        f.write("logreg's `fit` example against scikit-learn on the same data, in the same run.\n\n")
+        f.write(f"- Machine: {platform.machine()}, {cpu} cores, {platform.system()}; Python {platform.python_version()}, "
+                f"scikit-learn {sklearn.__version__}, numpy {np.__version__}.\n")
+        f.write(f"- Settings: C = {C}, tol = {tol}, max_iter = 1000; time = the fit alone, "
+                f"minimum of {args.repeats} runs.\n")
+        f.write("- Reproduce: `cargo build --release --example fit && python bench/compare.py` "
+                "(in a venv with `pip install -r bench/requirements.txt`).\n")
+        f.write("- objective gap: the solution's objective (mean loss + α/2‖w‖², α = 1/(C·n)) relative to the best "
+                "found by any solver on that problem; speed-up: scikit-learn lbfgs time / this time.\n\n")
+        f.write("| problem | solver | fit time (s) | iterations | objective | objective gap | speed-up vs sklearn lbfgs |\n")
+        f.write("|---|---|---:|---:|---:|---:|---:|\n")
+        for problem, name, seconds, n_iter, obj, gap, speedup in rows:
+            f.write(f"| {problem} | {name} | {seconds:.4f} | {n_iter} | {obj:.10f} | {gap:.1e} | {speedup:.1f}× |\n")
+    print("wrote", args.output)
+
+
+if __name__ == "__main__":
+    main()

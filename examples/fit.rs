@@ -1,0 +1,266 @@
+//! A command-line fitter that scripts and benchmarks can drive.
+//!
+//! ```text
+//! cargo run --release --example fit -- --data X.npy --target y.npy [options]
+//! cargo run --release --example fit -- --csv FILE --target-column NAME [options]
+//! ```
+//!
+//! X.npy: float64 or float32, C order; y.npy: int64. `--json` prints one JSON
+//! object (solver, n_iter, converged, objective, classes, coef, intercept,
+//! fit_seconds, train_accuracy); without it, a readable report. Bad files or
+//! options: a one-line error and exit code 2.
+
+use clap::Parser;
+use logreg::solver::{Sgd, Solver};
+use logreg::{Float, LogisticRegression, Multiclass, Penalty};
+use ndarray::{Array1, Array2};
+use ndarray_npy::read_npy;
+use std::fmt::Display;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(about = "Fit a logistic regression with logreg")]
+struct Args {
+    /// Features as .npy (float64 or float32, C order).
+    #[arg(long, requires = "target", conflicts_with = "csv")]
+    data: Option<String>,
+    /// Labels as .npy (int64).
+    #[arg(long)]
+    target: Option<String>,
+    /// Features and labels as CSV with a header row.
+    #[arg(long, requires = "target_column")]
+    csv: Option<String>,
+    /// The label column of the CSV.
+    #[arg(long)]
+    target_column: Option<String>,
+    /// auto, newton, lbfgs, gd, sgd or adam.
+    #[arg(long, default_value = "auto")]
+    solver: String,
+    /// auto, ovr or multinomial.
+    #[arg(long, default_value = "auto")]
+    multiclass: String,
+    /// scikit-learn's C (α = 1/(C·n)).
+    #[arg(long, conflicts_with_all = ["alpha", "penalty"])]
+    c: Option<f64>,
+    /// The L2 strength α directly.
+    #[arg(long, conflicts_with = "penalty")]
+    alpha: Option<f64>,
+    /// `none` for the unpenalized maximum-likelihood fit.
+    #[arg(long)]
+    penalty: Option<String>,
+    /// Tolerance on max |gradient|.
+    #[arg(long, default_value_t = 1e-4)]
+    tol: f64,
+    /// Iterations (epochs for sgd and adam).
+    #[arg(long, default_value_t = 100)]
+    max_iter: usize,
+    /// Fit in f32.
+    #[arg(long)]
+    f32: bool,
+    /// Seed for sgd and adam.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+type Labels = Array1<String>;
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) if !error.use_stderr() => {
+            print!("{error}");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            let message = error.to_string();
+            eprintln!(
+                "error: {}",
+                message
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid arguments")
+                    .trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let result = if args.f32 {
+        run::<f32>(&args)
+    } else {
+        run::<f64>(&args)
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads .npy features of either float type as F.
+fn read_features<F: Float>(path: &str) -> Result<Array2<F>, String> {
+    if let Ok(x) = read_npy::<_, Array2<f64>>(path) {
+        return Ok(x.mapv(F::from_f64_lossy));
+    }
+    read_npy::<_, Array2<f32>>(path)
+        .map(|x| x.mapv(|v| F::from_f64_lossy(f64::from(v))))
+        .map_err(|e| format!("{path}: not a 2-D float64/float32 .npy in C order ({e})"))
+}
+
+fn read_csv<F: Float>(path: &str, target: &str) -> Result<(Array2<F>, Labels), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<&str> = lines
+        .next()
+        .ok_or(format!("{path}: empty file"))?
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let label_col = header
+        .iter()
+        .position(|h| *h == target)
+        .ok_or(format!("{path}: no column named {target:?}"))?;
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    for (number, line) in lines.enumerate() {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if fields.len() != header.len() {
+            return Err(format!(
+                "{path}: line {} has {} fields, the header {}",
+                number + 2,
+                fields.len(),
+                header.len()
+            ));
+        }
+        for (j, field) in fields.iter().enumerate() {
+            if j == label_col {
+                labels.push(field.to_string());
+            } else {
+                let v: f64 = field.parse().map_err(|_| {
+                    format!("{path}: line {}: {field:?} is not a number", number + 2)
+                })?;
+                values.push(F::from_f64_lossy(v));
+            }
+        }
+    }
+    let x = Array2::from_shape_vec((labels.len(), header.len() - 1), values)
+        .map_err(|e| e.to_string())?;
+    Ok((x, Array1::from(labels)))
+}
+
+fn load<F: Float>(args: &Args) -> Result<(Array2<F>, Labels), String> {
+    match (&args.data, &args.target, &args.csv, &args.target_column) {
+        (Some(data), Some(target), None, _) => {
+            let x = read_features(data)?;
+            let y: Array1<i64> =
+                read_npy(target).map_err(|e| format!("{target}: not a 1-D int64 .npy ({e})"))?;
+            Ok((x, y.mapv(|v| v.to_string())))
+        }
+        (None, _, Some(csv), Some(column)) => read_csv(csv, column),
+        _ => Err("give --data X.npy --target y.npy, or --csv FILE --target-column NAME".into()),
+    }
+}
+
+fn settings<F: Float>(args: &Args) -> Result<LogisticRegression<F>, String> {
+    let solver: Box<dyn Solver<F>> = match args.solver.as_str() {
+        "sgd" => Box::new(Sgd::new().seed(args.seed)),
+        "adam" => Box::new(logreg::solver::Adam::new().seed(args.seed)),
+        name => logreg::solver::by_name(name).map_err(|e| e.to_string())?,
+    };
+    let multiclass = match args.multiclass.as_str() {
+        "auto" => Multiclass::Auto,
+        "ovr" => Multiclass::OneVsRest,
+        "multinomial" => Multiclass::Multinomial,
+        other => {
+            return Err(format!(
+                "--multiclass {other:?}: use auto, ovr or multinomial"
+            ));
+        }
+    };
+    let mut settings = LogisticRegression::new()
+        .solver(solver)
+        .multiclass(multiclass)
+        .tol(F::from_f64_lossy(args.tol))
+        .max_iter(args.max_iter);
+    match (&args.penalty, args.c, args.alpha) {
+        (Some(p), _, _) if p == "none" => settings = settings.penalty(Penalty::None),
+        (Some(p), _, _) if p == "l2" => {}
+        (Some(p), _, _) => return Err(format!("--penalty {p:?}: use none or l2")),
+        (None, Some(c), _) => settings = settings.c(F::from_f64_lossy(c)),
+        (None, None, Some(alpha)) => settings = settings.alpha(F::from_f64_lossy(alpha)),
+        (None, None, None) => {}
+    }
+    Ok(settings)
+}
+
+fn json_list<T: Display>(values: impl IntoIterator<Item = T>) -> String {
+    let items: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn run<F: Float>(args: &Args) -> Result<(), String> {
+    let (x, y) = load::<F>(args)?;
+    let settings = settings::<F>(args)?;
+    let started = Instant::now();
+    let model = settings.fit(&x, &y).map_err(|e| e.to_string())?;
+    let fit_seconds = started.elapsed().as_secs_f64();
+    let accuracy = model.score(&x, &y).map_err(|e| e.to_string())?;
+    let report = model.report();
+    // Labels read from int64 .npy print as numbers, CSV labels as strings.
+    let numeric = model.classes().iter().all(|c| c.parse::<i64>().is_ok()) && args.data.is_some();
+    let class_list = if numeric {
+        json_list(model.classes())
+    } else {
+        json_list(model.classes().iter().map(|c| format!("{c:?}")))
+    };
+    if args.json {
+        let coef = json_list(
+            model
+                .coef()
+                .rows()
+                .into_iter()
+                .map(|r| json_list(r.iter().map(|v| format!("{:e}", v.to_f64_lossy())))),
+        );
+        println!(
+            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"objective\": {:e}, \"classes\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
+            args.solver,
+            report.iterations,
+            report.converged(),
+            report.objective.to_f64_lossy(),
+            class_list,
+            coef,
+            json_list(
+                model
+                    .intercept()
+                    .iter()
+                    .map(|v| format!("{:e}", v.to_f64_lossy()))
+            ),
+            fit_seconds,
+            accuracy.to_f64_lossy()
+        );
+    } else {
+        println!("rows × features: {} × {}", x.nrows(), x.ncols());
+        println!("classes: {class_list}");
+        println!(
+            "solver: {} ({:?} after {} iterations)",
+            args.solver, report.termination, report.iterations
+        );
+        println!(
+            "objective: {:.10e}   max |gradient|: {:.3e}",
+            report.objective.to_f64_lossy(),
+            report.grad_max.to_f64_lossy()
+        );
+        println!("coefficients:\n{:.6}", model.coef());
+        println!("intercepts: {:.6}", model.intercept());
+        println!(
+            "fit time: {fit_seconds:.4} s   training accuracy: {:.4}",
+            accuracy.to_f64_lossy()
+        );
+    }
+    Ok(())
+}
