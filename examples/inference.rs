@@ -21,14 +21,22 @@ fn load_spector() -> Result<(Array2<f64>, Array1<u8>), Box<dyn Error>> {
         features.extend([gpa, tuce, psi]);
         grade.push(u8::from(improved > 0.5));
     }
-    Ok((Array2::from_shape_vec((grade.len(), 3), features)?, Array1::from(grade)))
+    Ok((
+        Array2::from_shape_vec((grade.len(), 3), features)?,
+        Array1::from(grade),
+    ))
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     let (x, y) = load_spector()?;
     // No penalty: the maximum-likelihood fit of statsmodels' `Logit`.
-    let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
-    let summary = model.summary(&x, &y)?.with_feature_names(["gpa", "tuce", "psi"])?;
+    let model = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-10)
+        .fit(&x, &y)?;
+    let summary = model
+        .summary(&x, &y)?
+        .with_feature_names(["gpa", "tuce", "psi"])?;
     println!("{summary}");
     let odds = summary.odds_ratios();
     let (low, high) = summary.odds_ratio_conf_int(0.95)?;

@@ -43,7 +43,10 @@ pub trait Float:
     /// time against one factorization; `None` when `h` is not positive
     /// definite or the solution is not finite.
     #[doc(hidden)]
-    fn cholesky_solve_many(h: ArrayView2<'_, Self>, rhs: ArrayView2<'_, Self>) -> Option<Array2<Self>>;
+    fn cholesky_solve_many(
+        h: ArrayView2<'_, Self>,
+        rhs: ArrayView2<'_, Self>,
+    ) -> Option<Array2<Self>>;
 }
 
 macro_rules! impl_float {

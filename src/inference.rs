@@ -207,14 +207,24 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             .fold(F::zero(), |acc, &t, &w| acc + t * w);
         let null =
             xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
-        let likelihood =
-            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.settings.fit_intercept);
+        let likelihood = BinaryLogistic::new_unchecked(
+            x,
+            target,
+            weight,
+            F::zero(),
+            self.settings.fit_intercept,
+        );
         let log_likelihood = -likelihood.value(params.view()) * total;
         let mut information = likelihood.hessian(params.view()).mapv(|h| h * total);
         for i in 0..d {
             information[(i, i)] += self.alpha * total;
         }
-        let covariance = invert(information, x, self.settings.fit_intercept, self.alpha > F::zero())?;
+        let covariance = invert(
+            information,
+            x,
+            self.settings.fit_intercept,
+            self.alpha > F::zero(),
+        )?;
         let std_errors = covariance.diag().mapv(F::sqrt);
         // Objective layout [w, b] → summary layout [b, w].
         let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
@@ -293,7 +303,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 information[(a, a)] += self.alpha * total;
             }
         }
-        let covariance = invert(information, x, self.settings.fit_intercept, self.alpha > F::zero())?;
+        let covariance = invert(
+            information,
+            x,
+            self.settings.fit_intercept,
+            self.alpha > F::zero(),
+        )?;
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
         let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
             covariance[(r * p + j, r * p + j)].sqrt()
