@@ -2,7 +2,8 @@
 //!
 //! Logistic regression for Rust: binary, one-vs-rest and softmax
 //! (multinomial) classification over pluggable solvers, with numerically
-//! stable kernels.
+//! stable kernels, the objective written down exactly, and the statistics of
+//! a maximum-likelihood fit.
 //!
 //! ```
 //! use logreg::LogisticRegression;
@@ -16,6 +17,67 @@
 //! assert_eq!(p.dim(), (6, 2));
 //! # Ok::<(), logreg::Error>(())
 //! ```
+//!
+//! ## The model
+//!
+//! For features x ∈ ℝᵈ, the *odds* of class 1 are p/(1 − p), and logistic
+//! regression models the *logit* (log-odds) as linear: ln(p/(1 − p)) = η =
+//! x·w + b. Inverting the logit gives the *sigmoid* p = σ(η) = 1/(1 + e^(−η)).
+//! A unit increase of feature j multiplies the odds by exp(wⱼ), the *odds
+//! ratio*.
+//!
+//! With k classes, softmax (multinomial) regression gives each class a score
+//! η_c = x·w_c + b_c and p_c = exp(η_c)/Σⱼ exp(ηⱼ); the targets are one-hot
+//! vectors. One-vs-rest instead fits k independent binary models.
+//!
+//! ## Maximum likelihood and cross-entropy
+//!
+//! The likelihood of the labels is Πᵢ p(yᵢ | xᵢ); its negative logarithm is
+//! the *cross-entropy*. Per row, ℓ = softplus(η) − y·η (binary) or
+//! logsumexp(η) − η_y (softmax), computed stably in [`kernels`]. The crate
+//! minimizes the weighted mean cross-entropy plus an optional L2 penalty:
+//!
+//! ```text
+//! f(w, b) = (1/S) · Σᵢ sᵢ · ℓ(yᵢ, xᵢ·w + b)  +  (α/2) · ‖w‖²,     S = Σᵢ sᵢ
+//! ```
+//!
+//! Its gradient is Xᵀ(p − y)/S + αw (with the sample weights in the
+//! residuals), and its Hessian XᵀRX/S + αI with R = diag(sᵢ pᵢ(1 − pᵢ)) (the
+//! intercept is never penalized). Newton's method solves H·Δ = −∇f each
+//! iteration; for logistic regression this is *iteratively reweighted least
+//! squares* (IRLS): a weighted least-squares fit with weights R and working
+//! response η + R⁻¹(y − p).
+//!
+//! ## Choosing a solver
+//!
+//! | solver | best for | cost per iteration | accuracy |
+//! |---|---|---|---|
+//! | [`solver::Newton`] (IRLS) | up to a few hundred parameters | O(n·p² + p³) | to machine precision in a few steps |
+//! | [`solver::Lbfgs`] | many parameters, many classes | O(n·p) per trial | tight, more iterations |
+//! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters, else L-BFGS | as above |
+//! | [`solver::GradientDescent`] | teaching, baselines | O(n·p) | slow on ill-conditioned data |
+//! | [`solver::Sgd`], [`solver::Adam`] | data larger than memory, streaming (`partial_fit`) | O(batch·p) per step | near the optimum (~1e-4 relative) |
+//!
+//! Pick by name at run time with [`solver::by_name`], or implement
+//! [`solver::Solver`] for your own.
+//!
+//! ## From scikit-learn and statsmodels
+//!
+//! | scikit-learn / statsmodels | logreg |
+//! |---|---|
+//! | `LogisticRegression(C=1.0)` | `LogisticRegression::new()` (C = 1 default) |
+//! | `C=c` | `.c(c)` (α = 1/(C·S)) |
+//! | `penalty=None` / `sm.Logit(y, X).fit()` | `.penalty(Penalty::None)` |
+//! | `fit_intercept`, `tol`, `max_iter`, `class_weight` | the same names |
+//! | `solver="newton-cholesky"` / `"lbfgs"` / `"sag(a)"` | `Newton` / `Lbfgs` / `Sgd` |
+//! | `OneVsRestClassifier(...)` | `.multiclass(Multiclass::OneVsRest)` |
+//! | `coef_`, `intercept_`, `classes_`, `n_iter_` | `coef()`, `intercept()`, `classes()`, `report().iterations` |
+//! | `predict`, `predict_proba`, `predict_log_proba`, `decision_function`, `score` | the same names |
+//! | `warm_start=True`, `partial_fit` | `.warm_start(&fitted)` / `fit_from`, `partial_fit` |
+//! | `result.summary()`, `bse`, `pvalues`, `conf_int()`, `llr_pvalue`, `aic`, `prsquared` | [`FittedLogisticRegression::summary`] → [`Summary`] |
+//!
+//! Labels may be any ordered type (integers, `bool`, `String`, `&str`);
+//! floats are not `Ord`, which rules out float labels at compile time.
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 #![doc(test(attr(deny(warnings))))]
