@@ -70,12 +70,30 @@ pub fn sigmoid<F: Float>(x: F) -> F {
 /// assert!((v - (1000.0 + 2f64.ln())).abs() < 1e-12);
 /// ```
 pub fn logsumexp<F: Float>(row: ArrayView1<'_, F>) -> F {
-    let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+    let (max, log_rest) = max_and_log_sum(row);
+    max + log_rest
+}
+
+/// The row maximum m and ln Σ exp(xⱼ − m), the latter as ln_1p of the sum
+/// over all entries but one maximal one: it keeps full relative precision when
+/// the maximum dominates (ln(1 + 1e-20) would round to 0). `(m, 0)` when m
+/// is not finite (an empty row gives −inf).
+fn max_and_log_sum<F: Float>(row: ArrayView1<'_, F>) -> (F, F) {
+    let (argmax, max) =
+        row.iter()
+            .enumerate()
+            .fold((usize::MAX, F::neg_infinity()), |(ia, m), (i, &v)| {
+                if v > m { (i, v) } else { (ia, m) }
+            });
     if !max.is_finite() {
-        return max;
+        return (max, F::zero());
     }
-    let sum = row.fold(F::zero(), |acc, &v| acc + (v - max).exp());
-    max + sum.ln()
+    let rest = row
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != argmax)
+        .fold(F::zero(), |acc, (_, &v)| acc + (v - max).exp());
+    (max, rest.ln_1p())
 }
 
 /// Replaces a row of scores by its softmax (probabilities summing to 1).
@@ -104,8 +122,10 @@ pub fn softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
 /// assert_eq!(row[1], -800.0);
 /// ```
 pub fn log_softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
-    let lse = logsumexp(row.view());
-    row.mapv_inplace(|v| v - lse);
+    // (η − max) − ln Σ e^(η − max): two terms ≤ 0, so no cancellation (η − (max
+    // + ln Σ) would lose ln Σ to the rounding of a large max).
+    let (max, log_sum) = max_and_log_sum(row.view());
+    row.mapv_inplace(|v| (v - max) - log_sum);
 }
 
 /// Binary cross-entropy ℓ(y, η) = softplus(η) − y·η for a label y ∈ [0, 1]
@@ -132,7 +152,9 @@ pub fn binary_cross_entropy<F: Float>(y: F, eta: F) -> F {
 /// ```
 pub fn multinomial_cross_entropy<F: Float>(eta: ArrayView1<'_, F>, class: usize) -> Option<F> {
     let target = *eta.get(class)?;
-    Some(logsumexp(eta) - target)
+    // (max − η_c) + ln Σ e^(η − max): two terms ≥ 0, so no cancellation.
+    let (max, log_sum) = max_and_log_sum(eta);
+    Some((max - target) + log_sum)
 }
 
 /// Loss, residual p − y and Hessian weight p(1 − p) of one binary row.
