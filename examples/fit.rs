@@ -11,11 +11,14 @@
 //! options: a one-line error and exit code 2.
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use logreg::solver::{Control, Progress};
 use logreg::solver::{Sgd, Solver};
 use logreg::{Float, LogisticRegression, Multiclass, Penalty};
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
 use std::fmt::Display;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -206,9 +209,38 @@ fn json_list<T: Display>(values: impl IntoIterator<Item = T>) -> String {
 fn run<F: Float>(args: &Args) -> Result<(), String> {
     let (x, y) = load::<F>(args)?;
     let settings = settings::<F>(args)?;
+    // A progress bar for people at a terminal, never in --json mode.
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(args.max_iter as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} iterations  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut observe = |p: &Progress<F>| {
+        if let Some(bar) = &bar {
+            bar.set_position(p.iteration as u64);
+            bar.set_message(format!(
+                "objective {:.6e}  max|grad| {:.2e}",
+                p.objective.to_f64_lossy(),
+                p.grad_max.to_f64_lossy()
+            ));
+        }
+        Control::Continue
+    };
     let started = Instant::now();
-    let model = settings.fit(&x, &y).map_err(|e| e.to_string())?;
+    // Observed fits run one-vs-rest sub-fits one after another: observe only
+    // when there is a bar to drive.
+    let model = match bar {
+        Some(_) => settings.fit_observed(&x, &y, None, &mut observe),
+        None => settings.fit(&x, &y),
+    }
+    .map_err(|e| e.to_string())?;
     let fit_seconds = started.elapsed().as_secs_f64();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let accuracy = model.score(&x, &y).map_err(|e| e.to_string())?;
     let report = model.report();
     // Labels read from int64 .npy print as numbers, CSV labels as strings.
