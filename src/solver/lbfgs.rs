@@ -2,7 +2,8 @@
 
 use super::wolfe::StrongWolfe;
 use super::{
-    Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
+    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    max_abs,
 };
 use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};
@@ -23,7 +24,8 @@ use std::collections::VecDeque;
 /// the line search along it fails, the memory is reset and a steepest-descent
 /// step is tried instead of failing (the failure linfa issue #334 reports);
 /// pairs with too little curvature (sᵀy ≤ ε‖s‖‖y‖) are skipped. Only when the
-/// steepest-descent search fails too does the fit report
+/// steepest-descent search fails too (Wolfe, then Armijo backtracking) does
+/// the fit report
 /// [`Termination::LineSearchFailed`].
 ///
 /// Settings: `memory` (default 10, ≥ 1). Stops when max |∇f| ≤ tol.
@@ -200,6 +202,16 @@ impl Lbfgs {
         }
         // Steepest descent, first step of unit length in the largest coordinate.
         let direction = point.grad.mapv(|g| -g);
-        wolfe.search(objective, point, &direction, grad_max.recip().min(F::one()))
+        let step = grad_max.recip().min(F::one());
+        wolfe
+            .search(objective, point, &direction, step)
+            .or_else(|| {
+                // Near the optimum of a badly scaled problem the Wolfe conditions
+                // can drown in rounding; Armijo's rounding-aware test (value within
+                // rounding, gradient smaller) still makes progress.
+                Armijo::default()
+                    .search(objective, point, &direction, step)
+                    .map(|(next, _)| next)
+            })
     }
 }
