@@ -23,8 +23,9 @@ struct Logit<'a> {
     scalars: [(f64, &'static str); 6],
     /// The LR p-value from statsmodels' llf and the exact null likelihood.
     llr_p_value: f64,
-    /// statsmodels' own LR p-value, from its iteratively fitted null model.
-    statsmodels_llr_p_value: f64,
+    /// statsmodels' own LR p-value, from its iteratively fitted null model,
+    /// and the relative tolerance against it.
+    statsmodels_llr_p_value: (f64, f64),
 }
 
 fn check_logit(summary: &Summary<f64>, reference: &Logit) {
@@ -81,8 +82,8 @@ fn check_logit(summary: &Summary<f64>, reference: &Logit) {
     );
     assert_close_scalar(
         summary.llr_p_value(),
-        reference.statsmodels_llr_p_value,
-        1e-7,
+        reference.statsmodels_llr_p_value.0,
+        reference.statsmodels_llr_p_value.1,
         "llr p-value (statsmodels)",
     );
 }
@@ -115,7 +116,7 @@ fn spector_summary_matches_statsmodels_logit() {
                 (SPECTOR_PRSQUARED, "pseudo R²"),
             ],
             llr_p_value: SPECTOR_LLR_PVALUE_EXACT_NULL,
-            statsmodels_llr_p_value: SPECTOR_LLR_PVALUE,
+            statsmodels_llr_p_value: (SPECTOR_LLR_PVALUE, 1e-8),
         },
     );
     let odds = summary.odds_ratios();
@@ -150,7 +151,8 @@ fn correlated_summary_matches_statsmodels_logit() {
                 (CORRELATED_PRSQUARED, "pseudo R²"),
             ],
             llr_p_value: CORRELATED_LLR_PVALUE_EXACT_NULL,
-            statsmodels_llr_p_value: CORRELATED_LLR_PVALUE,
+            // 2e-37 deep in the tail, statsmodels' null fit moves it by 4e-8.
+            statsmodels_llr_p_value: (CORRELATED_LLR_PVALUE, 1e-7),
         },
     );
 }
