@@ -8,10 +8,9 @@
 //! Wald statistics then assume what only holds for an unpenalized MLE, and
 //! [`Summary::penalized`] says so.
 
-use crate::model::{FittedLogisticRegression, encode_known};
+use crate::model::FittedLogisticRegression;
 use crate::multiclass::Strategy;
-use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
-use crate::weights::effective_weights;
+use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::{Diagnostic, Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
@@ -119,36 +118,6 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 self.binary_summary(x, target, weight.clone(), params, name, c)
             })
             .collect()
-    }
-
-    fn encoded_data(
-        &self,
-        x: ArrayView2<'_, F>,
-        y: ArrayView1<'_, L>,
-        sample_weight: Option<ArrayView1<'_, F>>,
-    ) -> Result<(Vec<usize>, Array1<F>)> {
-        check_features(x)?;
-        if x.ncols() != self.n_features() {
-            return Err(Error::FeatureMismatch {
-                expected: self.n_features(),
-                got: x.ncols(),
-            });
-        }
-        if y.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: y.len(),
-            });
-        }
-        let class = encode_known(&self.classes, y)?;
-        let weight = effective_weights(
-            &class,
-            self.classes.len(),
-            sample_weight,
-            &self.settings.class_weight,
-        )?;
-        Ok((class, weight))
     }
 
     fn binary_params(&self, row: usize) -> Array1<F> {

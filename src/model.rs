@@ -386,7 +386,7 @@ pub(crate) fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Ve
 }
 
 /// Each label's index in the sorted `classes`; an unknown label is an error.
-pub(crate) fn encode_known<L: Ord>(classes: &[L], y: ArrayView1<'_, L>) -> Result<Vec<usize>> {
+fn encode_known<L: Ord>(classes: &[L], y: ArrayView1<'_, L>) -> Result<Vec<usize>> {
     y.iter()
         .enumerate()
         .map(|(index, label)| {
@@ -434,6 +434,39 @@ pub struct FittedLogisticRegression<F: Float, L> {
 }
 
 impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
+    /// Checks labelled data against the model (finite x with the fitted
+    /// features, one known label per row) and returns the class indices and
+    /// the effective weights, as the fit computed them.
+    pub(crate) fn encoded_data(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<(Vec<usize>, Array1<F>)> {
+        check_features(x)?;
+        if x.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: x.ncols(),
+            });
+        }
+        if y.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        let class = encode_known(&self.classes, y)?;
+        let weight = effective_weights(
+            &class,
+            self.classes.len(),
+            sample_weight,
+            &self.settings.class_weight,
+        )?;
+        Ok((class, weight))
+    }
+
     /// The class labels, sorted by `Ord`; columns of `predict_proba` follow this order.
     pub fn classes(&self) -> &[L] {
         &self.classes

@@ -1,11 +1,10 @@
 //! Streaming fits: `partial_fit` continues a fit chunk by chunk with a
 //! minibatch solver, for data larger than memory.
 
-use crate::model::{FittedLogisticRegression, LogisticRegression, encode_known};
+use crate::model::{FittedLogisticRegression, LogisticRegression};
 use crate::multiclass::Strategy;
 use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
 use crate::solver::{FitReport, StreamState, Termination, max_abs};
-use crate::weights::effective_weights;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, Data, Ix1, Ix2, s};
 
@@ -109,27 +108,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 "partial_fit needs a minibatch solver (Sgd or Adam)",
             ));
         };
-        check_features(x)?;
-        if x.ncols() != self.n_features() {
-            return Err(Error::FeatureMismatch {
-                expected: self.n_features(),
-                got: x.ncols(),
-            });
-        }
-        if y.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: y.len(),
-            });
-        }
-        let class = encode_known(&self.classes, y)?;
-        let weight = effective_weights(
-            &class,
-            self.classes.len(),
-            None,
-            &self.settings.class_weight,
-        )?;
+        let (class, weight) = self.encoded_data(x, y, None)?;
         let alpha = self.settings.alpha_for(weight.sum());
         let rows: Vec<usize> = (0..x.nrows()).collect();
         // One optimizer state per solver run (one per class for one-vs-rest).

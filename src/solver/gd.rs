@@ -1,8 +1,7 @@
 //! Full-batch gradient descent.
 
 use super::{
-    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
 };
 use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};
@@ -126,15 +125,6 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
             };
             iterations += 1;
         };
-        let report = FitReport {
-            iterations,
-            objective: point.value,
-            grad_max: max_abs(&point.grad),
-            termination,
-        };
-        Ok(Solution {
-            params: point.params,
-            report,
-        })
+        Ok(Solution::at(point, iterations, termination))
     }
 }

@@ -2,8 +2,7 @@
 
 use super::wolfe::StrongWolfe;
 use super::{
-    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
 };
 use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};
@@ -79,6 +78,10 @@ impl Lbfgs {
 struct Memory<F> {
     pairs: VecDeque<(Array1<F>, Array1<F>, F)>,
     capacity: usize,
+    /// The latest curvature scale sᵀy/yᵀy; it survives a reset and sizes the
+    /// first steepest-descent step, where 1/max|g| can be many orders of
+    /// magnitude too long on badly scaled features.
+    step_scale: Option<F>,
 }
 
 impl<F: Float> Memory<F> {
@@ -89,6 +92,7 @@ impl<F: Float> Memory<F> {
         if sy.is_nan() || sy <= F::epsilon() * scale {
             return;
         }
+        self.step_scale = Some(sy / y.dot(&y));
         if self.pairs.len() == self.capacity {
             self.pairs.pop_front();
         }
@@ -137,6 +141,7 @@ impl<F: Float> Solver<F> for Lbfgs {
         let mut memory = Memory {
             pairs: VecDeque::with_capacity(self.memory),
             capacity: self.memory,
+            step_scale: None,
         };
         let mut point = Point::evaluate(objective, start);
         let mut iterations = 0;
@@ -167,16 +172,7 @@ impl<F: Float> Solver<F> for Lbfgs {
             point = next;
             iterations += 1;
         };
-        let report = FitReport {
-            iterations,
-            objective: point.value,
-            grad_max: max_abs(&point.grad),
-            termination,
-        };
-        Ok(Solution {
-            params: point.params,
-            report,
-        })
+        Ok(Solution::at(point, iterations, termination))
     }
 }
 
@@ -200,16 +196,23 @@ impl Lbfgs {
             }
             memory.pairs.clear();
         }
-        // Steepest descent, first step of unit length in the largest coordinate.
+        // Steepest descent, first step from the last curvature scale, or of
+        // unit length in the largest coordinate.
         let direction = point.grad.mapv(|g| -g);
-        let step = grad_max.recip().min(F::one());
+        let step = memory
+            .step_scale
+            .unwrap_or_else(|| grad_max.recip().min(F::one()));
         wolfe
             .search(objective, point, &direction, step)
             .or_else(|| {
                 // Near the optimum of a badly scaled problem the Wolfe conditions
                 // can drown in rounding; Armijo's rounding-aware test (value within
                 // rounding, gradient smaller) still makes progress.
-                Armijo::default()
+                let patient = Armijo {
+                    max_halvings: 60,
+                    ..Armijo::default()
+                };
+                patient
                     .search(objective, point, &direction, step)
                     .map(|(next, _)| next)
             })

@@ -169,6 +169,22 @@ pub struct Solution<F> {
     pub report: FitReport<F>,
 }
 
+impl<F: Float> Solution<F> {
+    /// The solution at `point`, reached after `iterations` iterations.
+    pub(crate) fn at(point: Point<F>, iterations: usize, termination: Termination) -> Self {
+        let report = FitReport {
+            iterations,
+            objective: point.value,
+            grad_max: max_abs(&point.grad),
+            termination,
+        };
+        Self {
+            params: point.params,
+            report,
+        }
+    }
+}
+
 /// The state a solver shows its [`Observer`] after each iteration.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress<F> {

@@ -1,8 +1,7 @@
 //! Newton's method (IRLS) with a Cholesky solve and Armijo backtracking.
 
 use super::{
-    Armijo, Control, FitReport, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
 };
 use crate::objective::{Objective, check_params};
 use crate::{Float, Result};
@@ -89,16 +88,7 @@ impl<F: Float> Solver<F> for Newton {
             }
             iterations += 1;
         };
-        let report = FitReport {
-            iterations,
-            objective: point.value,
-            grad_max: max_abs(&point.grad),
-            termination,
-        };
-        Ok(Solution {
-            params: point.params,
-            report,
-        })
+        Ok(Solution::at(point, iterations, termination))
     }
 }
 
