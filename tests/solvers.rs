@@ -4,30 +4,13 @@
 
 mod common;
 
-use common::synthetic::correlated_problem;
-use logreg::objective::{BinaryLogistic, Multinomial, Objective};
+use common::synthetic::{correlated_problem, solve};
+use logreg::objective::{BinaryLogistic, Multinomial};
 use logreg::solver::{
-    Control, GradientDescent, Lbfgs, Newton, NoObserver, Progress, Solution, Solver, StopRule,
+    Control, GradientDescent, Lbfgs, Newton, NoObserver, Progress, Solver, StopRule,
 };
 use logreg::{Error, LogisticRegression, Multiclass, Termination};
 use ndarray::Array1;
-
-fn solve(
-    solver: &dyn Solver<f64>,
-    objective: &dyn Objective<f64>,
-    tol: f64,
-    max_iter: usize,
-) -> Solution<f64> {
-    let stop = StopRule::new(tol, max_iter).unwrap();
-    solver
-        .minimize(
-            objective,
-            Array1::zeros(objective.n_params()),
-            &stop,
-            &mut NoObserver,
-        )
-        .unwrap()
-}
 
 fn assert_same_optimum(a: &Array1<f64>, b: &Array1<f64>, tol: f64, what: &str) {
     let scale = b.iter().fold(0.0_f64, |m, v| m.max(v.abs()));

@@ -3,30 +3,13 @@
 
 mod common;
 
-use common::synthetic::correlated_problem;
+use common::synthetic::{correlated_problem, solve};
 use logreg::objective::{BinaryLogistic, Multinomial, Objective};
 use logreg::solver::{
     Adam, Control, LearningRate, Newton, NoObserver, Progress, Sgd, Solution, Solver, StopRule,
 };
 use logreg::{Error, LogisticRegression, Termination};
 use ndarray::{Array1, Array2};
-
-fn solve(
-    solver: &dyn Solver<f64>,
-    objective: &dyn Objective<f64>,
-    tol: f64,
-    epochs: usize,
-) -> Solution<f64> {
-    let stop = StopRule::new(tol, epochs).unwrap();
-    solver
-        .minimize(
-            objective,
-            Array1::zeros(objective.n_params()),
-            &stop,
-            &mut NoObserver,
-        )
-        .unwrap()
-}
 
 fn problems() -> (Array2<f64>, Vec<usize>, Array2<f64>, Vec<usize>) {
     let (xb, yb) = correlated_problem(2000, 10, 2, 11);

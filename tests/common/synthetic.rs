@@ -1,6 +1,8 @@
 //! Seeded synthetic data, generated in the tests so they need no crate.
 
-use ndarray::Array2;
+use logreg::objective::Objective;
+use logreg::solver::{NoObserver, Solution, Solver, StopRule};
+use ndarray::{Array1, Array2};
 
 /// A small deterministic generator (SplitMix64) so the data need no crate.
 pub struct SplitMix(pub u64);
@@ -47,4 +49,23 @@ pub fn correlated_problem(
         })
         .collect();
     (x, y)
+}
+
+/// Minimizes `objective` from zero with `solver`, stopping at `tol` or after
+/// `max_iter` iterations (epochs for stochastic solvers).
+pub fn solve(
+    solver: &dyn Solver<f64>,
+    objective: &dyn Objective<f64>,
+    tol: f64,
+    max_iter: usize,
+) -> Solution<f64> {
+    let stop = StopRule::new(tol, max_iter).unwrap();
+    solver
+        .minimize(
+            objective,
+            Array1::zeros(objective.n_params()),
+            &stop,
+            &mut NoObserver,
+        )
+        .unwrap()
 }
