@@ -338,3 +338,39 @@ fn one_vs_rest_has_one_summary_per_class() {
         );
     }
 }
+
+#[test]
+fn weighted_summary_equals_repeated_rows() {
+    let (x, y) = spector();
+    let weights: Array1<f64> = (0..y.len()).map(|i| (1 + i % 3) as f64).collect();
+    let weighted_model = mle().fit_weighted(&x, &y, &weights).unwrap();
+    let weighted = weighted_model.summary_weighted(&x, &y, &weights).unwrap();
+    let rows: Vec<usize> = (0..y.len())
+        .flat_map(|i| std::iter::repeat_n(i, 1 + i % 3))
+        .collect();
+    let (xr, yr) = (
+        x.select(ndarray::Axis(0), &rows),
+        y.select(ndarray::Axis(0), &rows),
+    );
+    let repeated = mle().fit(&xr, &yr).unwrap().summary(&xr, &yr).unwrap();
+    assert_close(weighted.params(), repeated.params(), 1e-9, 1e-6, "params");
+    assert_close(
+        weighted.std_errors(),
+        repeated.std_errors(),
+        1e-9,
+        0.0,
+        "std errors",
+    );
+    assert_close_scalar(
+        weighted.log_likelihood(),
+        repeated.log_likelihood(),
+        1e-12,
+        "llf",
+    );
+    assert_close_scalar(
+        weighted.null_log_likelihood(),
+        repeated.null_log_likelihood(),
+        1e-12,
+        "llnull",
+    );
+}
