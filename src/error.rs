@@ -100,6 +100,13 @@ pub enum Error {
         /// 0-based indices of the features whose coefficients diverge.
         features: Vec<usize>,
     },
+    /// The information matrix is singular although the design has full rank:
+    /// fitted probabilities of exactly 0 or 1 leave no information.
+    #[error(
+        "the information matrix is singular: fitted probabilities are numerically 0 or 1 \
+         (separation); fit with a penalty"
+    )]
+    SingularInformation,
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]
     ParameterCount {

@@ -60,7 +60,8 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
     /// # Errors
     /// Bad `x`/`y` as in `fit`; [`Error::UnknownLabel`]; for one-vs-rest
     /// models use [`summaries`](Self::summaries); [`Error::PerfectSeparation`]
-    /// when the classes are completely separated; [`Error::Collinear`] when
+    /// when the classes are completely separated; [`Error::SingularInformation`]
+    /// when fitted probabilities of 0 or 1 leave no information; [`Error::Collinear`] when
     /// features are linearly dependent.
     pub fn summary<S, T>(&self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix1>) -> Result<Summary<F>>
     where
@@ -333,9 +334,7 @@ fn invert<F: Float>(
     let identity = Array2::eye(information.nrows());
     // Not positive definite although the design has full rank: fitted
     // probabilities of exactly 0 or 1 leave no information.
-    F::cholesky_solve_many(information.view(), identity.view()).ok_or(Error::Collinear {
-        features: Vec::new(),
-    })
+    F::cholesky_solve_many(information.view(), identity.view()).ok_or(Error::SingularInformation)
 }
 
 /// Features that are (numerically) linear combinations of the intercept and
