@@ -19,7 +19,10 @@ use ndarray::{Array1, Zip};
 ///
 /// Settings that work (standardized features, tol 1e-6, 200 epochs):
 /// `Adam::new().learning_rate(0.005).batch_size(64)` reaches the optimum's
-/// objective to ~1e-4 relative.
+/// objective to within 5e-4 relative (measured on 1000–2000 rows × 10–12
+/// correlated features, binary and 3-class softmax: gaps 7e-5 to 3.4e-4
+/// after 32–66 epochs). The default η = 0.01 stops sooner (14–25 epochs) at
+/// 4e-4 to 2e-3; η = 0.001 needs over 100 epochs.
 ///
 /// # Requirements on the problem
 /// [`Objective::value_grad_rows`] (minibatches) and `value_grad` (once per epoch).

@@ -6,7 +6,9 @@ use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 
-/// The step size of [`Sgd`] at update t = 1, 2, …
+/// The step size of [`Sgd`] at update t = 1, 2, …, where t counts minibatch
+/// updates over the whole fit (scikit-learn counts samples: the same with
+/// `batch_size(1)`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum LearningRate<F> {
@@ -19,8 +21,14 @@ pub enum LearningRate<F> {
         /// Decay exponent (≥ 0).
         power_t: F,
     },
-    /// η = 1 / (α·(t₀ + t)), scikit-learn's `optimal` schedule for an L2
-    /// penalty α (Bottou's heuristic t₀ = 1/(α·√(1/√α))). Needs α > 0.
+    /// η = 1 / (α·(t₀ + t − 1)), scikit-learn's `optimal` schedule for an L2
+    /// penalty α, with Bottou's heuristic t₀ = 1/(α·η₀), η₀ = √(1/√α)
+    /// (scikit-learn's `typw / max(1, dloss(−typw, 1))`, which is `typw`
+    /// for the log loss since |dloss| < 1).
+    /// α is the objective's [`Objective::l2_penalty`]: for
+    /// [`LogisticRegression`](crate::LogisticRegression) the model's `alpha`,
+    /// or 1/(C·S) when set through `c`. An unpenalized objective has no α, so
+    /// this schedule is then an [`Error::InvalidParameter`].
     Optimal,
 }
 
@@ -32,23 +40,33 @@ pub enum LearningRate<F> {
 /// Settings (defaults): `batch_size` (64: large enough that the per-batch
 /// gradient is a vectorized pass over X, small enough for ~n/64 updates per
 /// epoch), `learning_rate` ([`LearningRate::InverseScaling`] with eta0 = 0.5,
-/// power_t = 0.5), `average` (false: averaged SGD returns the mean of all
-/// iterates, Polyak–Juditsky, which removes most of the noise of a constant
-/// step), `seed` (0), `shuffle` (true), `n_iter_no_change` (5). The
-/// [`StopRule`]'s `max_iter` counts epochs; the fit converges when
-/// max |∇f| ≤ tol or when the end-of-epoch objective has not improved by tol
-/// for `n_iter_no_change` epochs. The same seed gives bit-identical results
-/// on the same machine.
+/// power_t = 0.5: the mean logistic loss has a gradient Lipschitz constant of
+/// at most ¼·λmax(XᵀX/S) + α, so steps of order one are stable on
+/// standardized, moderately correlated features, and 1/√t is the classical
+/// decay for convex problems), `average` (false: averaged SGD returns the
+/// mean of all iterates, Polyak–Juditsky, which removes most of the noise of
+/// a constant step), `seed` (0), `shuffle` (true), `n_iter_no_change` (5, as
+/// scikit-learn). The [`StopRule`]'s `max_iter` counts epochs; the fit
+/// converges when max |∇f| ≤ tol or when the end-of-epoch objective has not
+/// improved by tol for `n_iter_no_change` epochs in a row. The same seed
+/// gives bit-identical results on the same machine.
 ///
 /// Settings that work (standardized features, tol 1e-6, 200 epochs):
 /// `Sgd::new().learning_rate(LearningRate::Constant(0.1)).average(true)`
-/// reaches the optimum's objective to ~1e-4 relative.
+/// reaches the optimum's objective to within 5e-4 relative (measured on
+/// 1000–2000 rows × 10–12 correlated features, binary and 3-class softmax:
+/// gaps 6e-5 to 4.6e-4 after 148–200 epochs; the average of all iterates
+/// moves slowly, so some fits use all 200 and report `MaxIterations`).
+/// Without averaging, a constant step stalls at its noise level (5e-4 to
+/// 1e-3 here); the `Optimal` schedule needs averaging when α is small.
 ///
 /// # Requirements on the problem
 /// [`Objective::value_grad_rows`] (minibatches) and `value_grad` (once per epoch).
 ///
 /// # References
 /// - H. Robbins and S. Monro, "A stochastic approximation method", 1951.
+/// - L. Bottou, "Large-scale machine learning with stochastic gradient
+///   descent", COMPSTAT 2010 (SGD and averaged SGD for large-scale learning).
 /// - L. Bottou, "Stochastic gradient descent tricks", in *Neural Networks:
 ///   Tricks of the Trade*, 2012 (the `Optimal` schedule).
 /// - B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic

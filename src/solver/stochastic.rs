@@ -74,7 +74,9 @@ impl Minibatch {
 /// gives the same shuffles), stopping when max |∇f| ≤ tol, or when the full
 /// objective at the end of an epoch has not improved by more than tol for
 /// `n_iter_no_change` epochs in a row (as scikit-learn's `SGDClassifier`),
-/// or after `max_iter` epochs.
+/// or after `max_iter` epochs. The observer sees the start (epoch 0) and the
+/// end of every epoch, with the full objective and max |∇f| from the one
+/// `value_grad` pass each epoch costs.
 pub(crate) fn run_epochs<F: Float>(
     solver: &dyn Streaming<F>,
     settings: &Minibatch,
@@ -98,6 +100,16 @@ pub(crate) fn run_epochs<F: Float>(
             break Termination::NumericalFailure;
         }
         let grad_max = max_abs(&point.grad);
+        // Observed before the tests, as Newton does, so the observer also
+        // sees the epoch the fit ends on.
+        let progress = Progress {
+            iteration: epochs,
+            objective: point.value,
+            grad_max,
+        };
+        if observer.observe(&progress) == Control::Stop {
+            break Termination::StoppedByObserver;
+        }
         if grad_max <= stop.tol() {
             break Termination::Converged;
         }
@@ -111,14 +123,6 @@ pub(crate) fn run_epochs<F: Float>(
             if stale_epochs >= settings.n_iter_no_change {
                 break Termination::Converged;
             }
-        }
-        let progress = Progress {
-            iteration: epochs,
-            objective: point.value,
-            grad_max,
-        };
-        if observer.observe(&progress) == Control::Stop {
-            break Termination::StoppedByObserver;
         }
         if epochs == stop.max_iter() {
             break Termination::MaxIterations;
