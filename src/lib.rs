@@ -91,6 +91,8 @@ mod linalg;
 mod model;
 mod multiclass;
 pub mod objective;
+#[cfg(feature = "serde")]
+mod serde_impl;
 pub mod solver;
 mod streaming;
 mod weights;

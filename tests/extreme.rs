@@ -1,0 +1,553 @@
+//! Extreme but valid data: every fit ends (within a time limit) with finite
+//! coefficients and probabilities, and unpenalized fits of separable data
+//! are diagnosed instead of running off.
+
+use logreg::solver::{Lbfgs, Newton, Solver};
+use logreg::{
+    Diagnostic, FittedLogisticRegression, LogisticRegression, Multiclass, Penalty, Termination,
+};
+use ndarray::{Array1, Array2, Axis, array, concatenate};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Runs `work` on another thread and fails the test if it takes longer than
+/// `limit` (a hang fails the test instead of stalling the run).
+fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = mpsc::channel();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        let _ = send.send(work());
+    });
+    match receive.recv_timeout(limit) {
+        Ok(value) => {
+            println!("took {:.2?}", start.elapsed());
+            value
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("did not finish within {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the fit panicked"),
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform().max(1e-300), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+/// n rows of d standard-normal features, labels 0/1 from a noisy linear
+/// model (overlapping classes).
+fn overlapping(n: usize, d: usize, seed: u64) -> (Array2<f64>, Array1<usize>) {
+    let mut rng = Rng(seed);
+    let x = Array2::from_shape_fn((n, d), |_| rng.normal());
+    let y = x
+        .rows()
+        .into_iter()
+        .map(|row| usize::from(row.sum() + 2.0 * rng.normal() > 0.0))
+        .collect();
+    (x, y)
+}
+
+/// Every coefficient and intercept finite, and `predict_proba(x)` finite,
+/// in [0, 1], rows summing to 1.
+fn assert_sane<L: Clone + Ord>(model: &FittedLogisticRegression<f64, L>, x: &Array2<f64>) {
+    assert!(
+        model
+            .coef()
+            .iter()
+            .chain(model.intercept())
+            .all(|v| v.is_finite()),
+        "non-finite parameters: coef {} intercept {}",
+        model.coef(),
+        model.intercept()
+    );
+    let report = model.report();
+    assert_ne!(
+        report.termination,
+        Termination::NumericalFailure,
+        "{report:?}"
+    );
+    let proba = model.predict_proba(x).expect("same features");
+    for row in proba.rows() {
+        assert!(row.iter().all(|p| (0.0..=1.0).contains(p)), "{row}");
+        assert!(
+            (row.sum() - 1.0).abs() < 1e-9,
+            "{row} sums to {}",
+            row.sum()
+        );
+    }
+    let log_proba = model.predict_log_proba(x).expect("same features");
+    assert!(log_proba.iter().all(|v| !v.is_nan() && *v <= 0.0));
+    model.predict(x).expect("same features");
+}
+
+fn solvers() -> Vec<(&'static str, Box<dyn Solver<f64>>)> {
+    vec![
+        ("auto", Box::new(logreg::solver::Auto::new())),
+        ("newton", Box::new(Newton::new())),
+        ("lbfgs", Box::new(Lbfgs::new())),
+    ]
+}
+
+/// Features scaled by 1e150, by 1e-150, and one column each of 1e150, 1
+/// and 1e-150, with the default penalty (C = 1); and the objective each fit
+/// must reach.
+fn scaled_problems() -> Vec<(&'static str, Array2<f64>, Array1<usize>, f64)> {
+    let (base, y) = overlapping(200, 3, 1);
+    let fit_objective = |x: &Array2<f64>, penalty: Penalty| {
+        LogisticRegression::new()
+            .penalty(penalty)
+            .tol(1e-12)
+            .fit(x, &y)
+            .expect("valid data")
+            .report()
+            .objective
+    };
+    // × 1e150: the penalty on coefficients of size 1e-150 vanishes, so the
+    // optimum is the unpenalized one.
+    let huge = fit_objective(&base, Penalty::None);
+    // × 1e-150: any effect needs coefficients of size 1e150, which the
+    // penalty forbids, so the optimum is the intercept-only model.
+    let p = y.iter().filter(|&&c| c == 1).count() as f64 / y.len() as f64;
+    let tiny = -(p * p.ln() + (1.0 - p) * (1.0 - p).ln());
+    // Mixed: the first column unpenalized (emulated by a column × 1e6), the
+    // second as is, the third without effect.
+    let mut emulated = base.slice(ndarray::s![.., ..2]).to_owned();
+    emulated.column_mut(0).mapv_inplace(|v| v * 1e6);
+    let mixed = fit_objective(&emulated, Penalty::L2);
+    let mut problems = Vec::new();
+    for (name, scales, objective) in [
+        ("1e150", [1e150, 1e150, 1e150], huge),
+        ("1e-150", [1e-150, 1e-150, 1e-150], tiny),
+        ("mixed", [1e150, 1.0, 1e-150], mixed),
+    ] {
+        let mut x = base.clone();
+        for (mut column, scale) in x.columns_mut().into_iter().zip(scales) {
+            column *= scale;
+        }
+        problems.push((name, x, y.clone(), objective));
+    }
+    problems
+}
+
+/// Fits a scaled problem with `solver` and checks it reached the optimum.
+fn fit_scaled(solver_name: &'static str) {
+    for (name, x, y, optimum) in scaled_problems() {
+        let solver = logreg::solver::by_name::<f64>(solver_name).expect("a solver");
+        let (model, x) = within(LIMIT, move || {
+            let model = LogisticRegression::new()
+                .solver(solver)
+                .fit(&x, &y)
+                .expect("valid data");
+            (model, x)
+        });
+        println!("{name}, {solver_name}: {:?}", model.report());
+        assert_sane(&model, &x);
+        // The gradient is in units of 1/feature scale, so with features of
+        // size 1e150 a tolerance of 1e-4 is below rounding: the fit ends with
+        // LineSearchFailed at the optimum, which the objective shows.
+        let objective = model.report().objective;
+        assert!(
+            (objective - optimum).abs() < 1e-8,
+            "{name}, {solver_name}: objective {objective} but the optimum is {optimum} ({:?})",
+            model.report()
+        );
+    }
+}
+
+#[test]
+fn huge_and_tiny_features_newton() {
+    fit_scaled("auto");
+    fit_scaled("newton");
+}
+
+#[test]
+#[ignore = "L-BFGS takes no step on features of magnitude 1e150: its first steepest-descent \
+            step has unit length in the largest coordinate, 1e150 logits, and neither the \
+            Wolfe search nor 60 Armijo halvings shrink it enough (LineSearchFailed after 0 \
+            iterations, coefficients stay 0)"]
+fn huge_and_tiny_features_lbfgs() {
+    fit_scaled("lbfgs");
+}
+
+#[test]
+fn huge_features_unpenalized() {
+    // The unpenalized optimum is scale-equivariant: w·s is the same for any s.
+    let (base, y) = overlapping(200, 2, 2);
+    let reference = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-10)
+        .fit(&base, &y)
+        .expect("valid data");
+    for scale in [1e150, 1e-150] {
+        let (x, y) = (&base * scale, y.clone());
+        let (model, x) = within(LIMIT, move || {
+            let model = LogisticRegression::new()
+                .penalty(Penalty::None)
+                .solver(Newton::new())
+                .fit(&x, &y)
+                .expect("valid data");
+            (model, x)
+        });
+        println!("scale {scale}: {:?} coef {}", model.report(), model.coef());
+        assert_sane(&model, &x);
+        let rescaled = &model.coef() * scale;
+        for (a, b) in rescaled.iter().zip(reference.coef()) {
+            assert!(
+                (a - b).abs() < 1e-3 * (1.0 + b.abs()),
+                "{rescaled} vs {}",
+                reference.coef()
+            );
+        }
+    }
+}
+
+#[test]
+fn constant_column() {
+    let (base, y) = overlapping(100, 2, 3);
+    let x = concatenate![Axis(1), base, Array2::from_elem((100, 1), 5.0)];
+    let reference = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-10)
+        .fit(&base, &y)
+        .expect("valid data");
+    for penalty in [Penalty::L2, Penalty::None] {
+        for (name, solver) in solvers() {
+            let (model, x) = {
+                let (x, y) = (x.clone(), y.clone());
+                within(LIMIT, move || {
+                    let model = LogisticRegression::new()
+                        .penalty(penalty)
+                        .solver(solver)
+                        .tol(1e-8)
+                        .fit(&x, &y)
+                        .expect("valid data");
+                    (model, x)
+                })
+            };
+            println!(
+                "{penalty:?} {name}: {:?} coef {}",
+                model.report(),
+                model.coef()
+            );
+            assert_sane(&model, &x);
+            // The intercept and the constant column are not identifiable
+            // without a penalty, but the predictions are.
+            let p = model.predict_proba(&x).expect("same features");
+            let q = reference.predict_proba(&base).expect("same features");
+            let gap = (&p - &q).mapv(f64::abs).fold(0.0_f64, |m, &v| m.max(v));
+            if penalty == Penalty::None {
+                assert!(gap < 1e-6, "{name}: probabilities differ by {gap}");
+            }
+        }
+    }
+    // Without an intercept the constant column takes its place.
+    let model = LogisticRegression::new()
+        .fit_intercept(false)
+        .fit(&x, &y)
+        .expect("valid data");
+    assert_sane(&model, &x);
+    assert!(model.coef()[(0, 2)].abs() > 0.0);
+}
+
+#[test]
+fn duplicated_columns() {
+    let (base, y) = overlapping(100, 2, 4);
+    let x = concatenate![Axis(1), base, base.column(0).insert_axis(Axis(1))];
+    // Penalized: the two copies share the weight equally.
+    let model = LogisticRegression::new()
+        .tol(1e-10)
+        .fit(&x, &y)
+        .expect("valid data");
+    assert!(model.report().converged(), "{:?}", model.report());
+    assert_sane(&model, &x);
+    let (a, b) = (model.coef()[(0, 0)], model.coef()[(0, 2)]);
+    assert!((a - b).abs() < 1e-8, "copies got {a} and {b}");
+    // Unpenalized: not identifiable, but the predictions are those of the
+    // model without the copy.
+    let single = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-10)
+        .fit(&base, &y)
+        .expect("valid data");
+    for (name, solver) in solvers() {
+        let (model, x) = {
+            let (x, y) = (x.clone(), y.clone());
+            within(LIMIT, move || {
+                let model = LogisticRegression::new()
+                    .penalty(Penalty::None)
+                    .solver(solver)
+                    .tol(1e-8)
+                    .fit(&x, &y)
+                    .expect("valid data");
+                (model, x)
+            })
+        };
+        println!("{name}: {:?} coef {}", model.report(), model.coef());
+        assert_sane(&model, &x);
+        let p = model.predict_proba(&x).expect("same features");
+        let q = single.predict_proba(&base).expect("same features");
+        let gap = (&p - &q).mapv(f64::abs).fold(0.0_f64, |m, &v| m.max(v));
+        assert!(gap < 1e-5, "{name}: probabilities differ by {gap}");
+    }
+}
+
+#[test]
+fn one_row_per_class() {
+    let binary_x = array![[0.5, -1.0], [1.5, 2.0]];
+    let binary_y = array!["no", "yes"];
+    let model = LogisticRegression::new()
+        .fit(&binary_x, &binary_y)
+        .expect("valid data");
+    assert!(model.report().converged(), "{:?}", model.report());
+    assert_sane(&model, &binary_x);
+    assert_eq!(model.predict(&binary_x).expect("same features"), binary_y);
+
+    let x = array![[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+    let y = array![0, 1, 2];
+    for form in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+        let model = LogisticRegression::new()
+            .multiclass(form)
+            .fit(&x, &y)
+            .expect("valid data");
+        assert!(model.report().converged(), "{form:?}: {:?}", model.report());
+        assert_sane(&model, &x);
+        assert_eq!(model.predict(&x).expect("same features"), y);
+    }
+
+    // Unpenalized, one row per class is always separable: diagnosed, finite.
+    let (model, x) = within(LIMIT, move || {
+        let model = LogisticRegression::new()
+            .penalty(Penalty::None)
+            .fit(&binary_x, &binary_y)
+            .expect("valid data");
+        (model, binary_x)
+    });
+    assert_eq!(model.report().termination, Termination::Separation);
+    assert!(!model.diagnostics().is_empty());
+    assert_sane(&model, &x);
+}
+
+/// 1,000 classes with 2 rows each (2,000 rows, 3 features): a multinomial
+/// fit with L-BFGS (4,000 parameters) and a one-vs-rest fit (1,000 binary
+/// L-BFGS fits). Each takes 2–5 s in a debug build.
+fn many_classes(form: Multiclass) {
+    const CLASSES: usize = 1000;
+    const PER_CLASS: usize = 2;
+    let mut rng = Rng(5);
+    let centres = Array2::from_shape_fn((CLASSES, 3), |_| 3.0 * rng.normal());
+    let n = CLASSES * PER_CLASS;
+    let y: Array1<usize> = (0..n).map(|i| i % CLASSES).collect();
+    let x = Array2::from_shape_fn((n, 3), |(i, j)| centres[(y[i], j)] + rng.normal());
+    let (model, x, y) = within(LIMIT, move || {
+        let model = LogisticRegression::new()
+            .multiclass(form)
+            .solver(Lbfgs::new())
+            .fit(&x, &y)
+            .expect("valid data");
+        (model, x, y)
+    });
+    println!("{form:?}: {:?}", model.report());
+    // With 2 rows per class the default 100 iterations may not reach
+    // tol = 1e-4; that is reported, and everything stays finite.
+    assert!(
+        matches!(
+            model.report().termination,
+            Termination::Converged | Termination::MaxIterations
+        ),
+        "{:?}",
+        model.report()
+    );
+    assert_eq!(model.classes().len(), CLASSES);
+    assert_eq!(model.coef().dim(), (CLASSES, 3));
+    assert_sane(&model, &x);
+    let accuracy = model.score(&x, &y).expect("same features");
+    println!("{form:?}: training accuracy {accuracy}");
+    assert!(accuracy > 1.0 / CLASSES as f64);
+}
+
+#[test]
+fn a_thousand_classes_multinomial() {
+    many_classes(Multiclass::Multinomial);
+}
+
+#[test]
+fn a_thousand_classes_one_vs_rest() {
+    many_classes(Multiclass::OneVsRest);
+}
+
+#[test]
+fn extreme_class_imbalance() {
+    // 100,000 rows of class 0 and 10 of class 1.
+    let mut rng = Rng(6);
+    let n = 100_010;
+    let y: Array1<u8> = (0..n).map(|i| u8::from(i % 10_001 == 0)).collect();
+    assert_eq!(y.iter().filter(|&&c| c == 1).count(), 10);
+    let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+        rng.normal() + if y[i] == 1 && j == 0 { 1.0 } else { 0.0 }
+    });
+    for (name, solver) in solvers() {
+        let (model, x2, y2) = {
+            let (x, y) = (x.clone(), y.clone());
+            within(LIMIT, move || {
+                let model = LogisticRegression::new()
+                    .solver(solver)
+                    .tol(1e-8)
+                    .fit(&x, &y)
+                    .expect("valid data");
+                (model, x, y)
+            })
+        };
+        println!(
+            "{name}: {:?} coef {} intercept {}",
+            model.report(),
+            model.coef(),
+            model.intercept()
+        );
+        assert!(model.report().converged(), "{name}: {:?}", model.report());
+        assert_sane(&model, &x2);
+        // The intercept is near ln(10 / 100000) ≈ −9.2.
+        let b = model.intercept()[0];
+        assert!((-12.0..-7.0).contains(&b), "{name}: intercept {b}");
+        let predicted = model.predict(&x2).expect("same features");
+        assert!(predicted.iter().filter(|&&c| c == 0).count() >= 100_000 - 10);
+        let _ = y2;
+    }
+    // Balanced class weights: the minority class gets predicted.
+    let model = LogisticRegression::new()
+        .class_weight(logreg::ClassWeight::Balanced)
+        .fit(&x, &y)
+        .expect("valid data");
+    assert_sane(&model, &x);
+    assert!(
+        model
+            .predict(&x)
+            .expect("same features")
+            .iter()
+            .any(|&c| c == 1)
+    );
+}
+
+/// Two separated clouds (binary) and three separated clouds (multiclass).
+fn separable() -> (Array2<f64>, Array1<usize>, Array2<f64>, Array1<usize>) {
+    let mut rng = Rng(7);
+    let x2 = Array2::from_shape_fn((40, 2), |(i, _)| {
+        rng.normal() * 0.5 + if i < 20 { -3.0 } else { 3.0 }
+    });
+    let y2 = (0..40).map(|i| usize::from(i >= 20)).collect();
+    let centres = [[-4.0, 0.0], [4.0, 0.0], [0.0, 6.0]];
+    let x3 = Array2::from_shape_fn((60, 2), |(i, j)| centres[i % 3][j] + 0.5 * rng.normal());
+    let y3 = (0..60).map(|i| i % 3).collect();
+    (x2, y2, x3, y3)
+}
+
+#[test]
+fn separable_with_penalty_has_finite_coefficients() {
+    let (x2, y2, x3, y3) = separable();
+    for (name, solver) in solvers() {
+        let model = LogisticRegression::new()
+            .solver(solver)
+            .tol(1e-8)
+            .fit(&x2, &y2)
+            .expect("valid data");
+        assert!(model.report().converged(), "{name}: {:?}", model.report());
+        assert!(model.diagnostics().is_empty());
+        assert_sane(&model, &x2);
+        assert!(
+            model.coef().iter().all(|c| c.abs() < 100.0),
+            "{}",
+            model.coef()
+        );
+        assert_eq!(model.score(&x2, &y2).expect("same features"), 1.0);
+    }
+    for form in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+        for (name, solver) in solvers() {
+            let model = LogisticRegression::new()
+                .solver(solver)
+                .multiclass(form)
+                .tol(1e-8)
+                .fit(&x3, &y3)
+                .expect("valid data");
+            assert!(
+                model.report().converged(),
+                "{form:?} {name}: {:?}",
+                model.report()
+            );
+            assert_sane(&model, &x3);
+            assert!(
+                model.coef().iter().all(|c| c.abs() < 100.0),
+                "{}",
+                model.coef()
+            );
+        }
+    }
+}
+
+#[test]
+fn separable_without_penalty_is_diagnosed_not_a_hang() {
+    let (x2, y2, x3, y3) = separable();
+    let cases = [
+        ("binary", x2, y2, Multiclass::Auto),
+        (
+            "multinomial",
+            x3.clone(),
+            y3.clone(),
+            Multiclass::Multinomial,
+        ),
+        ("one-vs-rest", x3, y3, Multiclass::OneVsRest),
+    ];
+    for (form_name, x, y, form) in cases {
+        for (name, _) in solvers() {
+            for tol in [1e-4, 1e-10] {
+                let solver = logreg::solver::by_name::<f64>(name).expect("a solver");
+                let (model, x) = {
+                    let (x, y) = (x.clone(), y.clone());
+                    within(LIMIT, move || {
+                        let model = LogisticRegression::new()
+                            .penalty(Penalty::None)
+                            .solver(solver)
+                            .multiclass(form)
+                            .tol(tol)
+                            .max_iter(1000)
+                            .fit(&x, &y)
+                            .expect("valid data");
+                        (model, x)
+                    })
+                };
+                println!(
+                    "{form_name} {name} tol {tol}: {:?} {:?}",
+                    model.report(),
+                    model.diagnostics()
+                );
+                assert_eq!(
+                    model.report().termination,
+                    Termination::Separation,
+                    "{form_name} {name} tol {tol}"
+                );
+                assert!(
+                    model
+                        .diagnostics()
+                        .iter()
+                        .all(|d| matches!(d, Diagnostic::CompleteSeparation { .. })),
+                    "{form_name} {name}: {:?}",
+                    model.diagnostics()
+                );
+                assert!(!model.diagnostics().is_empty());
+                assert_sane(&model, &x);
+            }
+        }
+    }
+}

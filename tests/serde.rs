@@ -1,0 +1,387 @@
+//! Saving and loading fitted models with the `serde` feature (JSON via
+//! serde_json): coefficients bit-identical, predictions identical, and bad
+//! saved forms rejected with the message of a `logreg::Error`.
+#![cfg(feature = "serde")]
+
+use logreg::solver::Newton;
+use logreg::{
+    Error, FittedLogisticRegression, LogisticRegression, Multiclass, Penalty, Termination,
+};
+use ndarray::{Array1, Array2, array};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+type Model<L> = FittedLogisticRegression<f64, L>;
+
+fn iris_like() -> (Array2<f64>, Array1<String>) {
+    let x = array![
+        [5.1, 3.5, 1.4],
+        [4.9, 3.0, 1.4],
+        [4.7, 3.2, 1.3],
+        [7.0, 3.2, 4.7],
+        [6.4, 3.2, 4.5],
+        [6.9, 3.1, 4.9],
+        [6.3, 3.3, 6.0],
+        [5.8, 2.7, 5.1],
+        [7.1, 3.0, 5.9],
+        [5.0, 3.4, 4.6],
+        [6.0, 2.9, 1.5],
+        [5.5, 2.5, 4.0],
+    ];
+    let y = [
+        "setosa",
+        "setosa",
+        "setosa",
+        "versicolor",
+        "versicolor",
+        "versicolor",
+        "virginica",
+        "virginica",
+        "virginica",
+        "virginica",
+        "setosa",
+        "versicolor",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    (x, y)
+}
+
+fn binary() -> (Array2<f64>, Array1<i32>) {
+    (
+        array![
+            [0.0, 1.2],
+            [1.0, 0.3],
+            [2.0, 2.0],
+            [3.0, 0.1],
+            [4.0, 1.4],
+            [5.0, 0.2],
+            [6.0, 1.1],
+            [7.0, 0.9]
+        ],
+        array![0, 1, 1, 0, 1, 0, 0, 1],
+    )
+}
+
+fn bits<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<u64> {
+    values.into_iter().map(|v| v.to_bits()).collect()
+}
+
+/// Saves and loads `model` through JSON and checks that the loaded model is
+/// the same model: classes, coefficients and intercepts bit for bit,
+/// reports, diagnostics, and identical predictions on `x`.
+fn round_trip<L>(model: &Model<L>, x: &Array2<f64>) -> Model<L>
+where
+    L: Clone + Ord + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let text = serde_json::to_string(model).expect("serializable");
+    let loaded: Model<L> = serde_json::from_str(&text).expect("a valid saved model");
+    assert_eq!(loaded.classes(), model.classes());
+    assert_eq!(bits(loaded.coef()), bits(model.coef()));
+    assert_eq!(loaded.coef().dim(), model.coef().dim());
+    assert_eq!(bits(loaded.intercept()), bits(model.intercept()));
+    assert_eq!(loaded.report(), model.report());
+    assert_eq!(loaded.reports(), model.reports());
+    assert_eq!(loaded.diagnostics(), model.diagnostics());
+    let (p, q) = (
+        model.predict_proba(x).unwrap(),
+        loaded.predict_proba(x).unwrap(),
+    );
+    assert_eq!(bits(&p), bits(&q));
+    let (p, q) = (
+        model.predict_log_proba(x).unwrap(),
+        loaded.predict_log_proba(x).unwrap(),
+    );
+    assert_eq!(bits(&p), bits(&q));
+    let (p, q) = (
+        model.decision_function(x).unwrap(),
+        loaded.decision_function(x).unwrap(),
+    );
+    assert_eq!(bits(&p), bits(&q));
+    assert_eq!(model.predict(x).unwrap(), loaded.predict(x).unwrap());
+    // Saving the loaded model gives the same text.
+    assert_eq!(serde_json::to_string(&loaded).unwrap(), text);
+    loaded
+}
+
+#[test]
+fn binary_model_round_trips() {
+    let (x, y) = binary();
+    let model = LogisticRegression::new().c(10.0).fit(&x, &y).unwrap();
+    round_trip(&model, &x);
+}
+
+#[test]
+fn multinomial_and_one_vs_rest_round_trip() {
+    let (x, y) = iris_like();
+    for form in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+        let model = LogisticRegression::new()
+            .multiclass(form)
+            .fit(&x, &y)
+            .unwrap();
+        round_trip(&model, &x);
+    }
+}
+
+#[test]
+fn model_without_intercept_round_trips_and_keeps_fit_intercept() {
+    let (x, y) = binary();
+    let model = LogisticRegression::new()
+        .fit_intercept(false)
+        .penalty(Penalty::None)
+        .fit(&x, &y)
+        .unwrap();
+    let loaded = round_trip(&model, &x);
+    // Inference uses fit_intercept and alpha: the summaries agree.
+    let before = model.summary(&x, &y).unwrap().to_string();
+    let after = loaded.summary(&x, &y).unwrap().to_string();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn unpenalized_summary_is_the_same_after_loading() {
+    let (x, y) = binary();
+    let model = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .fit(&x, &y)
+        .unwrap();
+    let loaded = round_trip(&model, &x);
+    assert_eq!(
+        model.summary(&x, &y).unwrap().to_string(),
+        loaded.summary(&x, &y).unwrap().to_string()
+    );
+}
+
+#[test]
+fn separation_diagnosis_round_trips() {
+    let x = array![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    let y = array![0, 0, 0, 1, 1, 1];
+    let model = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .fit(&x, &y)
+        .unwrap();
+    assert_eq!(model.report().termination, Termination::Separation);
+    let loaded = round_trip(&model, &x);
+    assert!(!loaded.diagnostics().is_empty());
+}
+
+#[test]
+fn f32_model_round_trips_bit_for_bit() {
+    let (x, y) = iris_like();
+    let x = x.mapv(|v| v as f32);
+    let model = LogisticRegression::<f32>::new().fit(&x, &y).unwrap();
+    let text = serde_json::to_string(&model).unwrap();
+    let loaded: FittedLogisticRegression<f32, String> = serde_json::from_str(&text).unwrap();
+    let bits32 =
+        |a: ndarray::ArrayView2<'_, f32>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits32(loaded.coef()), bits32(model.coef()));
+    assert_eq!(
+        loaded
+            .intercept()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>(),
+        model
+            .intercept()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        bits32(loaded.predict_proba(&x).unwrap().view()),
+        bits32(model.predict_proba(&x).unwrap().view())
+    );
+}
+
+#[test]
+fn the_saved_form_is_plain_and_versioned() {
+    let (x, y) = iris_like();
+    let model = LogisticRegression::new()
+        .multiclass(Multiclass::OneVsRest)
+        .fit(&x, &y)
+        .unwrap();
+    let value = serde_json::to_value(&model).unwrap();
+    assert_eq!(value["format_version"], json!(1));
+    assert_eq!(value["strategy"], json!("one_vs_rest"));
+    assert_eq!(
+        value["classes"],
+        json!(["setosa", "versicolor", "virginica"])
+    );
+    assert_eq!(value["fit_intercept"], json!(true));
+    assert_eq!(value["report"]["termination"], json!("converged"));
+    assert_eq!(value["reports"].as_array().unwrap().len(), 3);
+    assert_eq!(value["coef"]["dim"], json!([3, 3]));
+    // The solver and streaming state are not saved.
+    assert!(value.get("settings").is_none() && value.get("stream_states").is_none());
+}
+
+#[test]
+fn a_loaded_model_has_default_settings_and_can_warm_start() {
+    let (x, y) = binary();
+    let settings = LogisticRegression::new().solver(Newton::new()).tol(1e-10);
+    let model = settings.fit(&x, &y).unwrap();
+    let loaded: Model<i32> = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+    let again = settings.fit_from(&x, &y, &loaded).unwrap();
+    assert!(again.report().iterations <= 1, "{:?}", again.report());
+    // The loaded model's solver is Auto, which cannot stream.
+    let mut loaded = loaded;
+    assert!(matches!(
+        loaded.partial_fit(&x, &y),
+        Err(Error::InvalidParameter { name: "solver", .. })
+    ));
+}
+
+/// Loads `value` as a binary model and returns the error message.
+fn load_error<L: serde::de::DeserializeOwned + Clone + Ord>(value: Value) -> String {
+    match serde_json::from_value::<Model<L>>(value) {
+        Ok(_) => panic!("the saved form must be rejected"),
+        Err(error) => {
+            assert!(error.is_data(), "{error}");
+            error.to_string()
+        }
+    }
+}
+
+fn saved_binary() -> Value {
+    let (x, y) = binary();
+    let model = LogisticRegression::new().fit(&x, &y).unwrap();
+    serde_json::to_value(&model).unwrap()
+}
+
+#[test]
+fn a_future_format_version_is_rejected() {
+    let mut value = saved_binary();
+    value["format_version"] = json!(2);
+    let message = load_error::<i32>(value.clone());
+    assert!(
+        message.contains("invalid setting format_version = 2"),
+        "{message}"
+    );
+    // A newer format that also renamed fields still says it is newer.
+    value.as_object_mut().unwrap().remove("coef");
+    let message = load_error::<i32>(value);
+    assert!(message.contains("format_version = 2"), "{message}");
+}
+
+#[test]
+fn shape_mismatches_are_rejected() {
+    let mut value = saved_binary();
+    value["intercept"] = json!({"v": 1, "dim": [2], "data": [0.5, -0.5]});
+    let expected = Error::LengthMismatch {
+        what: "intercept",
+        expected: 1,
+        got: 2,
+    };
+    assert!(load_error::<i32>(value).contains(&expected.to_string()));
+
+    let mut value = saved_binary();
+    value["coef"] = json!({"v": 1, "dim": [2, 2], "data": [1.0, 2.0, 3.0, 4.0]});
+    let message = load_error::<i32>(value);
+    assert!(
+        message.contains("invalid setting coef = shape (2, 2) for 2 classes"),
+        "{message}"
+    );
+
+    let mut value = saved_binary();
+    value["classes"] = json!([0, 1, 2]);
+    let message = load_error::<i32>(value);
+    assert!(message.contains("binary with 3 classes"), "{message}");
+
+    let mut value = saved_binary();
+    value["classes"] = json!([1, 0]);
+    let message = load_error::<i32>(value);
+    assert!(message.contains("invalid setting classes"), "{message}");
+
+    let mut value = saved_binary();
+    value["classes"] = json!([1]);
+    let expected = Error::TooFewClasses { found: 1 };
+    assert!(load_error::<i32>(value).contains(&expected.to_string()));
+
+    // ndarray itself checks that the data fill the shape.
+    let mut value = saved_binary();
+    value["coef"] = json!({"v": 1, "dim": [1, 2], "data": [1.0]});
+    load_error::<i32>(value);
+
+    let mut value = saved_binary();
+    value["strategy"] = json!("ovo");
+    let message = load_error::<i32>(value);
+    assert!(
+        message.contains("invalid setting strategy = ovo"),
+        "{message}"
+    );
+}
+
+#[test]
+fn non_finite_and_invalid_values_are_rejected() {
+    // JSON has no NaN or infinity, but 1e39 overflows f32.
+    let (x, y) = iris_like();
+    let x = x.mapv(|v| v as f32);
+    let model = LogisticRegression::<f32>::new().fit(&x, &y).unwrap();
+    let mut value = serde_json::to_value(&model).unwrap();
+    value["coef"]["data"][1] = json!(1e39);
+    let expected = Error::NonFinite {
+        what: "coef",
+        index: 1,
+    };
+    match serde_json::from_value::<FittedLogisticRegression<f32, String>>(value) {
+        Ok(_) => panic!("an infinite coefficient must be rejected"),
+        Err(error) => assert!(error.to_string().contains(&expected.to_string()), "{error}"),
+    }
+    let mut value = serde_json::to_value(&model).unwrap();
+    value["intercept"]["data"][0] = json!(-1e39);
+    let expected = Error::NonFinite {
+        what: "intercept",
+        index: 0,
+    };
+    match serde_json::from_value::<FittedLogisticRegression<f32, String>>(value) {
+        Ok(_) => panic!("an infinite intercept must be rejected"),
+        Err(error) => assert!(error.to_string().contains(&expected.to_string()), "{error}"),
+    }
+
+    let mut value = saved_binary();
+    value["alpha"] = json!(-1.0);
+    let message = load_error::<i32>(value);
+    assert!(message.contains("invalid setting alpha = -1"), "{message}");
+
+    let mut value = saved_binary();
+    value["report"]["termination"] = json!("bored");
+    let message = load_error::<i32>(value);
+    assert!(message.contains("report.termination = bored"), "{message}");
+
+    let mut value = saved_binary();
+    value["fit_intercept"] = json!(false);
+    let message = load_error::<i32>(value);
+    assert!(message.contains("invalid setting intercept"), "{message}");
+}
+
+#[test]
+fn missing_report_values_load_as_nan() {
+    let mut value = saved_binary();
+    value["report"]["objective"] = Value::Null;
+    let loaded: Model<i32> = serde_json::from_value(value).unwrap();
+    assert!(loaded.report().objective.is_nan());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any finite coefficients and intercepts, subnormals and extremes
+    /// included, survive JSON bit for bit.
+    #[test]
+    fn any_finite_coefficients_survive_json(
+        coef in prop::collection::vec(prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO, 2),
+        intercept in prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO,
+    ) {
+        let mut value = saved_binary();
+        value["coef"]["data"] = json!(coef);
+        value["intercept"]["data"] = json!([intercept]);
+        let loaded: Model<i32> = serde_json::from_value(value).expect("a valid saved model");
+        prop_assert_eq!(bits(loaded.coef()), bits(&coef));
+        prop_assert_eq!(loaded.intercept()[0].to_bits(), intercept.to_bits());
+        let text = serde_json::to_string(&loaded).expect("serializable");
+        let again: Model<i32> = serde_json::from_str(&text).expect("a valid saved model");
+        prop_assert_eq!(bits(again.coef()), bits(&coef));
+        prop_assert_eq!(again.intercept()[0].to_bits(), intercept.to_bits());
+    }
+}
