@@ -9,13 +9,18 @@ use ndarray::Array1;
 
 /// Batch gradient descent: x ← x − η·∇f(x) over the whole data set.
 ///
-/// Settings: `learning_rate(η)` for a fixed step, or (the default) a
-/// backtracking Armijo line search (σ = 2⁻¹¹, halving) that starts each
-/// iteration from twice the previous accepted step, so the step adapts to the
-/// curvature without tuning. Stops when max |∇f| ≤ tol. A fixed step that is
-/// too large diverges: the fit then ends with
-/// [`Termination::NumericalFailure`] or [`Termination::MaxIterations`], never
-/// a panic.
+/// Settings: `learning_rate(η)` for a fixed step (finite and > 0, checked by
+/// [`minimize`](Solver::minimize)), or (the default) a backtracking Armijo
+/// line search (the crate's shared one: σ = 2⁻¹¹, halving, here up to 60
+/// times for badly scaled features) whose first trial is 1 and then twice
+/// the previous accepted step, so the step adapts to the curvature without
+/// tuning. Stops when max |∇f| ≤ tol; the observer sees the start and every
+/// iteration. A fixed step that is too large diverges: the fit then ends
+/// with [`Termination::MaxIterations`], or with
+/// [`Termination::NumericalFailure`] at the last finite point, never a
+/// panic. The line search ends the
+/// fit with [`Termination::LineSearchFailed`] only when no step decreases the
+/// objective (in practice: the optimum is reached to rounding before `tol`).
 ///
 /// Slow on ill-conditioned problems (iterations grow with the condition
 /// number): a teaching and baseline solver; prefer [`Newton`](super::Newton)
@@ -39,7 +44,11 @@ use ndarray::Array1;
 /// let y = array![0.0, 0.0, 1.0, 1.0];
 /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// let stop = StopRule::new(1e-8, 10_000)?;
-/// let solution = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// let solver: Box<dyn Solver<f64>> = Box::new(GradientDescent::new());
+/// let solution = solver.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// assert!(solution.report.converged());
+/// let fixed = GradientDescent::new().learning_rate(1.0);
+/// let solution = fixed.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
 /// assert!(solution.report.converged());
 /// # Ok::<(), logreg::Error>(())
 /// ```
@@ -85,18 +94,24 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
             }
         }
         check_params(objective.n_params(), start.view())?;
-        let armijo = Armijo::<F>::default();
+        // Patient: the first search may start many orders of magnitude too
+        // long on badly scaled features; later ones start near the last step.
+        let armijo = Armijo::<F> {
+            max_halvings: 60,
+            ..Armijo::default()
+        };
         let mut step = F::one();
         let mut point = Point::evaluate(objective, start);
+        let mut direction = Array1::zeros(point.grad.len());
+        let mut trial = point.clone();
         let mut iterations = 0;
         let termination = loop {
             if !point.is_finite() {
                 break Termination::NumericalFailure;
             }
             let grad_max = max_abs(&point.grad);
-            if grad_max <= stop.tol() {
-                break Termination::Converged;
-            }
+            // Observed before the tests, as Newton does, so the observer also
+            // sees the iteration the fit ends on.
             let progress = Progress {
                 iteration: iterations,
                 objective: point.value,
@@ -105,24 +120,33 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
             if observer.observe(&progress) == Control::Stop {
                 break Termination::StoppedByObserver;
             }
+            if grad_max <= stop.tol() {
+                break Termination::Converged;
+            }
             if iterations == stop.max_iter() {
                 break Termination::MaxIterations;
             }
-            let direction = point.grad.mapv(|g| -g);
-            point = match self.learning_rate {
+            match self.learning_rate {
                 Some(rate) => {
-                    let mut params = point.params;
-                    params.scaled_add(rate, &direction);
-                    Point::evaluate(objective, params)
-                }
-                None => match armijo.search(objective, &point, &direction, step) {
-                    Some((next, accepted)) => {
-                        step = accepted * F::from_f64_lossy(2.0);
-                        next
+                    trial.params.assign(&point.params);
+                    trial.params.scaled_add(-rate, &point.grad);
+                    trial.value = objective.value_grad(trial.params.view(), trial.grad.view_mut());
+                    if !trial.is_finite() {
+                        break Termination::NumericalFailure;
                     }
-                    None => break Termination::LineSearchFailed,
-                },
-            };
+                    std::mem::swap(&mut point, &mut trial);
+                }
+                None => {
+                    direction.zip_mut_with(&point.grad, |d, &g| *d = -g);
+                    match armijo.search(objective, &point, &direction, step) {
+                        Some((next, accepted)) => {
+                            step = accepted * F::from_f64_lossy(2.0);
+                            point = next;
+                        }
+                        None => break Termination::LineSearchFailed,
+                    }
+                }
+            }
             iterations += 1;
         };
         Ok(Solution::at(point, iterations, termination))

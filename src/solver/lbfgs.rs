@@ -6,37 +6,65 @@ use super::{
 };
 use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};
-use ndarray::Array1;
+use ndarray::{Array1, Zip};
 use std::collections::VecDeque;
 
-/// Limited-memory BFGS: a quasi-Newton method that builds an approximation
-/// of the inverse Hessian from the last `memory` steps and gradient changes
-/// (two-loop recursion, initial scaling γ = sᵀy/yᵀy), with a line search
-/// that satisfies the strong Wolfe conditions (bracketing and zoom with cubic
-/// interpolation, Nocedal & Wright Algorithms 3.5–3.6, c₁ = 1e-4, c₂ = 0.9).
+/// Limited-memory BFGS: a quasi-Newton method that approximates the inverse
+/// Hessian from the last `memory` steps s and gradient changes y (two-loop
+/// recursion, initial matrix γI with γ = sᵀy/yᵀy from the newest pair), with
+/// a line search that satisfies the strong Wolfe conditions (bracketing and
+/// zoom with safeguarded cubic interpolation, Nocedal & Wright Algorithms
+/// 3.5–3.6, c₁ = 1e-4, c₂ = 0.9; the first trial step is 1).
+///
+/// Settings: `memory` (default 10, must be ≥ 1, checked by
+/// [`minimize`](Solver::minimize)) and `diagonal_scaling` (default `false`,
+/// see below). Stops when max |∇f| ≤ tol; an iteration is one accepted
+/// step, and the observer sees the start and every iteration.
 ///
 /// Memory cost O(memory · p) and one gradient per line-search trial, so it
 /// suits many parameters (wide or many-class problems) where Newton's
 /// O(p³) factorization is too expensive.
 ///
 /// Robustness: when the two-loop direction is not a descent direction, or
-/// the line search along it fails, the memory is reset and a steepest-descent
-/// step is tried instead of failing (the failure linfa issue #334 reports);
-/// pairs with too little curvature (sᵀy ≤ ε‖s‖‖y‖) are skipped. Only when the
-/// steepest-descent search fails too (Wolfe, then Armijo backtracking) does
-/// the fit report
-/// [`Termination::LineSearchFailed`].
+/// the newest pair has too little curvature (sᵀy ≤ ε‖s‖‖y‖), the memory is
+/// reset and the step is steepest descent, sized by the last curvature scale
+/// γ, instead of failing (the failure linfa issue #334 reports). When the
+/// Wolfe search fails along the quasi-Newton direction it is retried once
+/// along steepest descent from a reset memory (with Armijo backtracking as a
+/// last resort, for when the Wolfe tests drown in rounding); only then does
+/// the fit end with [`Termination::LineSearchFailed`]. A non-finite
+/// objective or gradient at the start ends it with
+/// [`Termination::NumericalFailure`]; non-finite trial points inside a line
+/// search are stepped back from.
 ///
-/// Settings: `memory` (default 10, ≥ 1). Stops when max |∇f| ≤ tol.
+/// Badly scaled features (scales spanning many orders of magnitude) make the
+/// Hessian's curvatures do so too; when there are more parameters than
+/// `memory`, γI cannot match them all and convergence slows down by orders
+/// of magnitude. Standardize the features, raise `memory` well above the
+/// number of parameters, or set `diagonal_scaling(true)`: the initial matrix
+/// is then a diagonal D, updated with every pair (D⁻¹ becomes the diagonal
+/// of its BFGS update, then D is rescaled so that yᵀDy = sᵀy, as γ is), in
+/// the manner of Gilbert and Lemaréchal's M1QN3. Measured on this crate's
+/// tests (tol 1e-9): a binary fit with 10 features of scales 1e-3 … 1e4 took
+/// 156 iterations with it and did not converge in 20,000 without; on
+/// well-scaled problems it took about as many iterations for binary fits
+/// but 1.4 to 2.8 times as many for multinomial ones, hence off by default.
 ///
 /// # Requirements on the problem
-/// [`Objective::value_grad`] only.
+/// [`Objective::value_grad`] only. Parameters listed by
+/// [`Objective::redundant_params`] need no special treatment: the gradient
+/// has no component along the directions in which the objective is constant,
+/// so no step moves along them.
 ///
 /// # References
 /// - J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., 2006,
-///   Algorithm 7.4 (two-loop recursion), Algorithm 7.5 (L-BFGS), §3.5 (line search).
+///   Algorithm 7.4 (two-loop recursion), Algorithm 7.5 (L-BFGS), eq. 7.20
+///   (γ), Algorithms 3.5–3.6 and eq. 3.59 (strong-Wolfe line search).
 /// - D. C. Liu and J. Nocedal, "On the limited memory BFGS method for large
 ///   scale optimization", *Mathematical Programming* 45, 1989.
+/// - J. C. Gilbert and C. Lemaréchal, "Some numerical experiments with
+///   variable-storage quasi-Newton algorithms", *Mathematical Programming*
+///   45, 1989 (diagonal initial matrices).
 ///
 /// ```
 /// use logreg::objective::BinaryLogistic;
@@ -45,19 +73,24 @@ use std::collections::VecDeque;
 /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
 /// let y = array![0.0, 0.0, 1.0, 1.0];
 /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let solver: Box<dyn Solver<f64>> = Box::new(Lbfgs::new().memory(5));
 /// let stop = StopRule::new(1e-10, 200)?;
-/// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// let solution = solver.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
 /// assert!(solution.report.converged());
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Lbfgs {
     memory: usize,
+    diagonal_scaling: bool,
 }
 
 impl Default for Lbfgs {
     fn default() -> Self {
-        Self { memory: 10 }
+        Self {
+            memory: 10,
+            diagonal_scaling: false,
+        }
     }
 }
 
@@ -72,52 +105,120 @@ impl Lbfgs {
         self.memory = memory;
         self
     }
+
+    /// Replaces the initial matrix γI by a diagonal one learnt from every
+    /// pair (default `false`): for features whose scales span many orders of
+    /// magnitude. See [`Lbfgs`] for what it costs and gains.
+    pub fn diagonal_scaling(mut self, diagonal_scaling: bool) -> Self {
+        self.diagonal_scaling = diagonal_scaling;
+        self
+    }
 }
 
-/// The (s, y) pairs and the two-loop recursion.
+/// The (s, y) pairs and the two-loop recursion: the state that changes from
+/// one iteration to the next.
 struct Memory<F> {
+    /// (s, y, 1/sᵀy), oldest first.
     pairs: VecDeque<(Array1<F>, Array1<F>, F)>,
     capacity: usize,
     /// The latest curvature scale sᵀy/yᵀy; it survives a reset and sizes the
-    /// first steepest-descent step, where 1/max|g| can be many orders of
-    /// magnitude too long on badly scaled features.
+    /// steepest-descent step, where 1/max|g| can be many orders of magnitude
+    /// too long on badly scaled features.
     step_scale: Option<F>,
+    /// The search direction, reused across iterations.
+    direction: Array1<F>,
+    /// The first loop's coefficients, reused across iterations.
+    alphas: Vec<F>,
+    /// With diagonal scaling: the initial inverse-Hessian diagonal D, in
+    /// place of γI (`None` until the first pair).
+    diagonal: Option<Array1<F>>,
+    diagonal_scaling: bool,
 }
 
 impl<F: Float> Memory<F> {
-    fn push(&mut self, s: Array1<F>, y: Array1<F>) {
+    fn new(settings: &Lbfgs, n_params: usize) -> Self {
+        Self {
+            pairs: VecDeque::with_capacity(settings.memory),
+            capacity: settings.memory,
+            step_scale: None,
+            direction: Array1::zeros(n_params),
+            alphas: Vec::with_capacity(settings.memory),
+            diagonal: None,
+            diagonal_scaling: settings.diagonal_scaling,
+        }
+    }
+
+    /// Forgets the pairs (and the diagonal, which they built).
+    fn reset(&mut self) {
+        self.pairs.clear();
+        self.diagonal = None;
+    }
+
+    /// Records the step from `from` to `to`, reusing the oldest pair's
+    /// buffers once the memory is full. A pair with too little curvature
+    /// would make the approximation indefinite: it resets the memory instead.
+    fn update(&mut self, from: &Point<F>, to: &Point<F>) {
+        let (mut s, mut y) = if self.pairs.len() == self.capacity {
+            let (s, y, _) = self.pairs.pop_front().expect("capacity ≥ 1");
+            (s, y)
+        } else {
+            (
+                Array1::zeros(from.params.len()),
+                Array1::zeros(from.grad.len()),
+            )
+        };
+        s.assign(&to.params);
+        s -= &from.params;
+        y.assign(&to.grad);
+        y -= &from.grad;
         let sy = s.dot(&y);
-        let scale = s.dot(&s).sqrt() * y.dot(&y).sqrt();
-        // Too little curvature to keep H positive definite: skip the pair.
-        if sy.is_nan() || sy <= F::epsilon() * scale {
+        let yy = y.dot(&y);
+        if sy.is_nan() || sy <= F::epsilon() * (s.dot(&s) * yy).sqrt() {
+            self.reset();
             return;
         }
-        self.step_scale = Some(sy / y.dot(&y));
-        if self.pairs.len() == self.capacity {
-            self.pairs.pop_front();
+        self.step_scale = Some(sy / yy);
+        if self.diagonal_scaling {
+            let updated = match &mut self.diagonal {
+                Some(diagonal) => update_diagonal(diagonal, &s, &y, sy),
+                None => false,
+            };
+            if !updated {
+                self.diagonal = Some(Array1::from_elem(s.len(), sy / yy));
+            }
         }
         self.pairs.push_back((s, y, sy.recip()));
     }
 
-    /// −H·g by the two-loop recursion.
-    fn direction(&self, grad: &Array1<F>) -> Array1<F> {
-        let mut q = grad.clone();
-        let mut alphas = Vec::with_capacity(self.pairs.len());
+    /// Writes −H·g (two-loop recursion) into `self.direction`. Requires at
+    /// least one pair.
+    fn quasi_newton(&mut self, grad: &Array1<F>) {
+        let q = &mut self.direction;
+        q.assign(grad);
+        self.alphas.clear();
         for (s, y, rho) in self.pairs.iter().rev() {
-            let a = *rho * s.dot(&q);
+            let a = *rho * s.dot(q);
             q.scaled_add(-a, y);
-            alphas.push(a);
+            self.alphas.push(a);
         }
-        if let Some((s, y, _)) = self.pairs.back() {
-            let gamma = s.dot(y) / y.dot(y);
-            q.mapv_inplace(|v| v * gamma);
+        match &self.diagonal {
+            Some(diagonal) => *q *= diagonal,
+            None => {
+                let gamma = self.step_scale.unwrap_or_else(F::one);
+                q.mapv_inplace(|v| v * gamma);
+            }
         }
-        for ((s, y, rho), a) in self.pairs.iter().zip(alphas.into_iter().rev()) {
-            let b = *rho * y.dot(&q);
+        for ((s, y, rho), &a) in self.pairs.iter().zip(self.alphas.iter().rev()) {
+            let b = *rho * y.dot(q);
             q.scaled_add(a - b, s);
         }
         q.mapv_inplace(|v| -v);
-        q
+    }
+
+    /// Writes −g into `self.direction` and forgets the pairs.
+    fn steepest_descent(&mut self, grad: &Array1<F>) {
+        self.reset();
+        self.direction.zip_mut_with(grad, |d, &g| *d = -g);
     }
 }
 
@@ -138,11 +239,7 @@ impl<F: Float> Solver<F> for Lbfgs {
         }
         check_params(objective.n_params(), start.view())?;
         let wolfe = StrongWolfe::<F>::default();
-        let mut memory = Memory {
-            pairs: VecDeque::with_capacity(self.memory),
-            capacity: self.memory,
-            step_scale: None,
-        };
+        let mut memory = Memory::new(self, start.len());
         let mut point = Point::evaluate(objective, start);
         let mut iterations = 0;
         let termination = loop {
@@ -150,25 +247,26 @@ impl<F: Float> Solver<F> for Lbfgs {
                 break Termination::NumericalFailure;
             }
             let grad_max = max_abs(&point.grad);
+            // Observed before the tests, as Newton does, so the observer also
+            // sees the iteration the fit ends on.
             let progress = Progress {
                 iteration: iterations,
                 objective: point.value,
                 grad_max,
             };
-            if grad_max <= stop.tol() {
-                break Termination::Converged;
-            }
             if observer.observe(&progress) == Control::Stop {
                 break Termination::StoppedByObserver;
+            }
+            if grad_max <= stop.tol() {
+                break Termination::Converged;
             }
             if iterations == stop.max_iter() {
                 break Termination::MaxIterations;
             }
-            let next = self.step(objective, &wolfe, &mut memory, &point, grad_max);
-            let Some(next) = next else {
+            let Some(next) = step(objective, &wolfe, &mut memory, &point, grad_max) else {
                 break Termination::LineSearchFailed;
             };
-            memory.push(&next.params - &point.params, &next.grad - &point.grad);
+            memory.update(&point, &next);
             point = next;
             iterations += 1;
         };
@@ -176,45 +274,77 @@ impl<F: Float> Solver<F> for Lbfgs {
     }
 }
 
-impl Lbfgs {
-    /// One line search along the quasi-Newton direction, falling back to
-    /// steepest descent from a reset memory.
-    fn step<F: Float>(
-        &self,
-        objective: &dyn Objective<F>,
-        wolfe: &StrongWolfe<F>,
-        memory: &mut Memory<F>,
-        point: &Point<F>,
-        grad_max: F,
-    ) -> Option<Point<F>> {
-        if !memory.pairs.is_empty() {
-            let direction = memory.direction(&point.grad);
-            if direction.dot(&point.grad) < F::zero() {
-                if let Some(next) = wolfe.search(objective, point, &direction, F::one()) {
-                    return Some(next);
-                }
-            }
-            memory.pairs.clear();
-        }
-        // Steepest descent, first step from the last curvature scale, or of
-        // unit length in the largest coordinate.
-        let direction = point.grad.mapv(|g| -g);
-        let step = memory
-            .step_scale
-            .unwrap_or_else(|| grad_max.recip().min(F::one()));
-        wolfe
-            .search(objective, point, &direction, step)
-            .or_else(|| {
-                // Near the optimum of a badly scaled problem the Wolfe conditions
-                // can drown in rounding; Armijo's rounding-aware test (value within
-                // rounding, gradient smaller) still makes progress.
-                let patient = Armijo {
-                    max_halvings: 60,
-                    ..Armijo::default()
-                };
-                patient
-                    .search(objective, point, &direction, step)
-                    .map(|(next, _)| next)
-            })
+/// Updates the diagonal initial inverse Hessian D with the pair (s, y): D⁻¹
+/// becomes the diagonal of its BFGS update (positive whenever sᵀy > 0), then D
+/// is rescaled so that yᵀDy = sᵀy, the property that defines γ. `false` when
+/// rounding left no usable scale (the caller restarts from γI).
+fn update_diagonal<F: Float>(
+    diagonal: &mut Array1<F>,
+    s: &Array1<F>,
+    y: &Array1<F>,
+    sy: F,
+) -> bool {
+    let sbs = Zip::from(&*diagonal)
+        .and(s)
+        .fold(F::zero(), |acc, &d, &si| acc + si * si / d);
+    // An entry of D⁻¹ shrinks by at most this factor per update (rounding can
+    // take the exact value, which is ≥ 0, to zero or below).
+    let floor = F::epsilon().sqrt();
+    Zip::from(&mut *diagonal)
+        .and(s)
+        .and(y)
+        .for_each(|d, &si, &yi| {
+            let b = d.recip();
+            let bs = b * si;
+            let updated = b + yi * yi / sy - bs * bs / sbs;
+            *d = updated.max(b * floor).recip();
+        });
+    let ydy = Zip::from(&*diagonal)
+        .and(y)
+        .fold(F::zero(), |acc, &d, &yi| acc + yi * yi * d);
+    let scale = sy / ydy;
+    if !(scale.is_finite() && scale > F::zero()) {
+        return false;
     }
+    diagonal.mapv_inplace(|d| d * scale);
+    diagonal.iter().all(|d| d.is_finite())
+}
+
+/// One line search along the quasi-Newton direction, falling back to
+/// steepest descent from a reset memory.
+fn step<F: Float>(
+    objective: &dyn Objective<F>,
+    wolfe: &StrongWolfe<F>,
+    memory: &mut Memory<F>,
+    point: &Point<F>,
+    grad_max: F,
+) -> Option<Point<F>> {
+    if !memory.pairs.is_empty() {
+        memory.quasi_newton(&point.grad);
+        // A NaN slope fails this test too.
+        if memory.direction.dot(&point.grad) < F::zero() {
+            if let Some(next) = wolfe.search(objective, point, &memory.direction, F::one()) {
+                return Some(next);
+            }
+        }
+    }
+    memory.steepest_descent(&point.grad);
+    // The first step from the last curvature scale, or of unit length in the
+    // largest coordinate.
+    let step = memory
+        .step_scale
+        .unwrap_or_else(|| grad_max.recip().min(F::one()));
+    let direction = &memory.direction;
+    wolfe.search(objective, point, direction, step).or_else(|| {
+        // Near the optimum of a badly scaled problem the Wolfe tests can drown
+        // in rounding; Armijo's rounding-aware test (value within rounding,
+        // gradient smaller) still makes progress.
+        let patient = Armijo {
+            max_halvings: 60,
+            ..Armijo::default()
+        };
+        patient
+            .search(objective, point, direction, step)
+            .map(|(next, _)| next)
+    })
 }
