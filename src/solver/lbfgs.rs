@@ -158,14 +158,17 @@ impl<F: Float> Memory<F> {
     /// buffers once the memory is full. A pair with too little curvature
     /// would make the approximation indefinite: it resets the memory instead.
     fn update(&mut self, from: &Point<F>, to: &Point<F>) {
-        let (mut s, mut y) = if self.pairs.len() == self.capacity {
-            let (s, y, _) = self.pairs.pop_front().expect("capacity ≥ 1");
-            (s, y)
+        let recycled = if self.pairs.len() == self.capacity {
+            self.pairs.pop_front()
         } else {
-            (
+            None
+        };
+        let (mut s, mut y) = match recycled {
+            Some((s, y, _)) => (s, y),
+            None => (
                 Array1::zeros(from.params.len()),
                 Array1::zeros(from.grad.len()),
-            )
+            ),
         };
         s.assign(&to.params);
         s -= &from.params;
