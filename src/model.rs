@@ -153,6 +153,17 @@ impl<F: Float> LogisticRegression<F> {
     /// Fits the model to features `x` (n × d) and labels `y` (n) of any
     /// ordered type: integers, `bool`, `String`, `&str`, …
     ///
+    /// Float labels do not compile (`f64` is not `Ord`, so `0.1` and `0.1 +
+    /// 1e-17` could silently become two classes): map them to integers first.
+    ///
+    /// ```compile_fail
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0]];
+    /// let y = array![0.0_f64, 1.0];
+    /// let _ = LogisticRegression::new().fit(&x, &y);
+    /// ```
+    ///
     /// # Errors
     /// Every invalid setting or input: see [`Error`].
     pub fn fit<S, T, L>(
@@ -581,7 +592,8 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             .collect())
     }
 
-    /// Mean accuracy of `predict(x)` against `y`.
+    /// Mean accuracy of `predict(x)` against `y`. As in scikit-learn, a label
+    /// the model was not fitted on is never predicted, so it counts as wrong.
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function), and
