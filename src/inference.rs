@@ -516,7 +516,8 @@ impl<F: Float> Summary<F> {
     /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
     /// let summary = model.summary(&x, &y)?;
     /// let z = summary.z_values();
-    /// assert!((z[(0, 1)] - summary.params()[(0, 1)] / summary.std_errors()[(0, 1)]).abs() < 1e-12);
+    /// let (b, se) = (summary.params()[(0, 1)], summary.std_errors()[(0, 1)]);
+    /// assert!((z[(0, 1)] - b / se).abs() < 1e-12);
     /// assert!(z[(0, 1)] > 0.0); // positive slope
     /// # Ok::<(), logreg::Error>(())
     /// ```
@@ -769,7 +770,8 @@ impl<F: Float> Summary<F> {
     /// let summary = model.summary(&x, &y)?;
     /// let r2 = summary.pseudo_r2();
     /// assert!(0.0 < r2 && r2 < 1.0);
-    /// assert!((r2 - (1.0 - summary.log_likelihood() / summary.null_log_likelihood())).abs() < 1e-12);
+    /// let (ll, ll_null) = (summary.log_likelihood(), summary.null_log_likelihood());
+    /// assert!((r2 - (1.0 - ll / ll_null)).abs() < 1e-12);
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn pseudo_r2(&self) -> F {

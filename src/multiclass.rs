@@ -18,7 +18,8 @@ use rayon::prelude::*;
 /// assert_eq!(Multiclass::default(), Multiclass::Auto);
 /// let auto = LogisticRegression::new().fit(&x, &y)?;
 /// let softmax = LogisticRegression::new().multiclass(Multiclass::Multinomial).fit(&x, &y)?;
-/// assert!((&auto.coef() - &softmax.coef()).iter().all(|d| d.abs() < 1e-12)); // Auto: softmax for 3+ classes
+/// // Auto is softmax for 3 or more classes.
+/// assert!((&auto.coef() - &softmax.coef()).iter().all(|d| d.abs() < 1e-12));
 /// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
 /// assert_eq!(ovr.reports().len(), 3);
 /// assert!((ovr.predict_proba(&x)?.row(0).sum() - 1.0).abs() < 1e-12); // normalized

@@ -12,12 +12,14 @@ use ndarray::{Array1, ArrayView1};
 /// use ndarray::array;
 /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
 /// let y = array![0, 0, 1, 0, 1, 1];
-/// let manual = LogisticRegression::new().class_weight(ClassWeight::Manual(vec![1.0, 3.0])).fit(&x, &y)?;
+/// let settings = LogisticRegression::new();
+/// let manual = settings.clone().class_weight(ClassWeight::Manual(vec![1.0, 3.0])).fit(&x, &y)?;
 /// // The same as weighting every row of class 1 by 3.
 /// let rows = y.mapv(|c| if c == 1 { 3.0 } else { 1.0 });
-/// let by_rows = LogisticRegression::new().fit_weighted(&x, &y, &rows)?;
+/// let by_rows = settings.clone().fit_weighted(&x, &y, &rows)?;
 /// assert!((manual.coef()[(0, 0)] - by_rows.coef()[(0, 0)]).abs() < 1e-12);
-/// let err = LogisticRegression::new().class_weight(ClassWeight::Manual(vec![1.0])).fit(&x, &y).unwrap_err();
+/// let one_weight = settings.class_weight(ClassWeight::Manual(vec![1.0]));
+/// let err = one_weight.fit(&x, &y).unwrap_err();
 /// assert!(matches!(err, Error::LengthMismatch { expected: 2, got: 1, .. }));
 /// # Ok::<(), logreg::Error>(())
 /// ```

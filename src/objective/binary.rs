@@ -45,7 +45,8 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
     /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 1.0], None, 0.0, true)?;
     /// assert_eq!(objective.n_params(), 3); // two coefficients, then the intercept
     /// // Targets are probabilities of class 1.
-    /// let err = BinaryLogistic::new(x.view(), array![0.0, 1.0, 2.0], None, 0.0, true).unwrap_err();
+    /// let counts = array![0.0, 1.0, 2.0];
+    /// let err = BinaryLogistic::new(x.view(), counts, None, 0.0, true).unwrap_err();
     /// assert!(matches!(err, Error::InvalidParameter { name: "y", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```

@@ -43,10 +43,20 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 ///     fn hessian(&self, _: ArrayView1<'_, f64>) -> Array2<f64> {
 ///         Array2::eye(self.0.len())
 ///     }
-///     fn hess_vec(&self, _: ArrayView1<'_, f64>, v: ArrayView1<'_, f64>, mut out: ArrayViewMut1<'_, f64>) {
+///     fn hess_vec(
+///         &self,
+///         _: ArrayView1<'_, f64>,
+///         v: ArrayView1<'_, f64>,
+///         mut out: ArrayViewMut1<'_, f64>,
+///     ) {
 ///         out.assign(&v);
 ///     }
-///     fn value_grad_rows(&self, p: ArrayView1<'_, f64>, _: &[usize], grad: ArrayViewMut1<'_, f64>) -> f64 {
+///     fn value_grad_rows(
+///         &self,
+///         p: ArrayView1<'_, f64>,
+///         _: &[usize],
+///         grad: ArrayViewMut1<'_, f64>,
+///     ) -> f64 {
 ///         self.value_grad(p, grad)
 ///     }
 /// }

@@ -77,7 +77,8 @@ impl<F: Float> Adam<F> {
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let adam = Adam::<f64>::new();
     /// assert_eq!(adam.name(), "adam");
     /// assert!(adam.as_streaming().is_some()); // it can also continue a fit chunk by chunk
@@ -96,12 +97,17 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 5)?;
-    /// let run = |adam: Adam<f64>| adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// // Adam's steps are about η per parameter: a larger η gets further in 5 epochs.
-    /// assert!(run(Adam::new().learning_rate(0.1))?.report.objective < run(Adam::new().learning_rate(1e-3))?.report.objective);
+    /// let large = run(Adam::new().learning_rate(0.1))?;
+    /// let small = run(Adam::new().learning_rate(1e-3))?;
+    /// assert!(large.report.objective < small.report.objective);
     /// assert!(run(Adam::new().learning_rate(-1.0)).is_err());
     /// # Ok::<(), logreg::Error>(())
     /// ```
@@ -116,15 +122,19 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::Error;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 20)?;
-    /// let run = |adam: Adam<f64>| adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// let momentum = run(Adam::new())?; // β₁ = 0.9
     /// let none = run(Adam::new().beta1(0.0))?; // no averaging of the gradients
     /// assert_ne!(momentum.params, none.params);
-    /// assert!(matches!(run(Adam::new().beta1(1.0)), Err(Error::InvalidParameter { name: "beta1", .. })));
+    /// let err = run(Adam::new().beta1(1.0)).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "beta1", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn beta1(mut self, beta1: F) -> Self {
@@ -138,15 +148,19 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::Error;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 20)?;
-    /// let run = |adam: Adam<f64>| adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// let long_memory = run(Adam::new())?; // β₂ = 0.999
     /// let short_memory = run(Adam::new().beta2(0.5))?;
     /// assert_ne!(long_memory.params, short_memory.params);
-    /// assert!(matches!(run(Adam::new().beta2(1.0)), Err(Error::InvalidParameter { name: "beta2", .. })));
+    /// let err = run(Adam::new().beta2(1.0)).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "beta2", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn beta2(mut self, beta2: F) -> Self {
@@ -160,10 +174,13 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 5)?;
-    /// let run = |adam: Adam<f64>| adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// // An ε far above √v̂ turns the step into η·m̂/ε: almost no progress.
     /// let damped = run(Adam::new().epsilon(100.0))?;
     /// assert!((damped.report.objective - 2f64.ln()).abs() < 1e-3);
@@ -182,10 +199,13 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let one_epoch = StopRule::new(1e-12, 1)?;
-    /// let run = |adam: Adam<f64>| adam.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)
+    /// };
     /// // All 4 rows fit in one batch of the default 64: an epoch is one step, and
     /// // Adam's first step moves each parameter by η against its gradient's sign.
     /// let full = run(Adam::new().learning_rate(0.1))?;
@@ -207,10 +227,14 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |seed: u64| Adam::new().batch_size(1).seed(seed).minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |seed: u64| {
+    ///     let adam = Adam::new().batch_size(1).seed(seed);
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// assert_eq!(run(7)?, run(7)?); // reproducible
     /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
     /// # Ok::<(), logreg::Error>(())
@@ -226,12 +250,17 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |adam: Adam<f64>| adam.batch_size(1).minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver);
+    /// let run = |adam: Adam<f64>| {
+    ///     let adam = adam.batch_size(1);
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
     /// // Rows in their given order every epoch: the seed no longer matters.
-    /// assert_eq!(run(Adam::new().shuffle(false).seed(7))?, run(Adam::new().shuffle(false).seed(8))?);
+    /// let in_order = Adam::new().shuffle(false);
+    /// assert_eq!(run(in_order.seed(7))?, run(in_order.seed(8))?);
     /// assert_ne!(run(Adam::new().seed(7))?.params, run(Adam::new().seed(8))?.params);
     /// # Ok::<(), logreg::Error>(())
     /// ```
@@ -246,14 +275,19 @@ impl<F: Float> Adam<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
     /// let stop = StopRule::new(1e-3, 1000)?;
-    /// let run = |patience: usize| Adam::new().n_iter_no_change(patience).minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver);
+    /// let run = |patience: usize| {
+    ///     let adam = Adam::new().n_iter_no_change(patience);
+    ///     adam.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+    /// };
     /// let impatient = run(1)?;
     /// let patient = run(20)?;
-    /// assert!(impatient.report.converged() && impatient.report.iterations < patient.report.iterations);
+    /// assert!(impatient.report.converged());
+    /// assert!(impatient.report.iterations < patient.report.iterations);
     /// assert!(run(0).is_err());
     /// # Ok::<(), logreg::Error>(())
     /// ```

@@ -65,13 +65,16 @@ impl<F: Float> GradientDescent<F> {
     /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-6, 1000)?;
     /// // The line search finds steps that work; a fixed step of 50 is far too long here.
-    /// let searched = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let gd = GradientDescent::new();
+    /// let searched = gd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
     /// assert!(searched.report.converged());
     /// let fixed = GradientDescent::new().learning_rate(50.0);
-    /// assert!(!fixed.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?.report.converged());
+    /// let diverged = fixed.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(!diverged.report.converged());
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn new() -> Self {

@@ -102,7 +102,8 @@ impl Lbfgs {
     /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let lbfgs = Lbfgs::new();
     /// assert_eq!(Solver::<f64>::name(&lbfgs), "lbfgs");
     /// let stop = StopRule::new(1e-10, 100)?;
@@ -122,11 +123,14 @@ impl Lbfgs {
     /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-10, 200)?;
-    /// let one_pair = Lbfgs::new().memory(1).minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let small = Lbfgs::new().memory(1);
+    /// let one_pair = small.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
     /// assert!(one_pair.report.converged());
-    /// let err = Lbfgs::new().memory(0).minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver).unwrap_err();
+    /// let no_pairs = Lbfgs::new().memory(0);
+    /// let err = no_pairs.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver).unwrap_err();
     /// assert!(matches!(err, Error::InvalidParameter { name: "memory", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```
@@ -148,7 +152,10 @@ impl Lbfgs {
     /// let y = array![0.0, 1.0, 0.0, 1.0];
     /// let objective = BinaryLogistic::new(x.view(), y, None, 1e-4, true)?;
     /// let stop = StopRule::new(1e-9, 10_000)?;
-    /// let solve = |solver: Lbfgs| solver.memory(1).minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver);
+    /// let solve = |solver: Lbfgs| {
+    ///     let solver = solver.memory(1);
+    ///     solver.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+    /// };
     /// let plain = solve(Lbfgs::new())?;
     /// let scaled = solve(Lbfgs::new().diagonal_scaling(true))?;
     /// assert!(scaled.report.converged());

@@ -22,7 +22,8 @@ impl<F: Float> Point<F> {
     /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-8, 100)?;
     /// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
     /// let mut grad = Array1::zeros(3);
@@ -55,7 +56,8 @@ impl<F: Float> Point<F> {
     /// let huge = GradientDescent::new().learning_rate(1e308);
     /// let solution = huge.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver)?;
     /// assert!(!solution.report.converged());
-    /// assert!(solution.params.iter().all(|p| p.is_finite()) && solution.report.objective.is_finite());
+    /// assert!(solution.params.iter().all(|p| p.is_finite()));
+    /// assert!(solution.report.objective.is_finite());
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn is_finite(&self) -> bool {
@@ -99,14 +101,16 @@ impl<F: Float> Armijo<F> {
     /// use logreg::solver::{Control, GradientDescent, Progress, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-8, 1000)?;
     /// let mut values = Vec::new();
     /// let mut record = |p: &Progress<f64>| {
     ///     values.push(p.objective);
     ///     Control::Continue
     /// };
-    /// let solution = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut record)?;
+    /// let gd = GradientDescent::new();
+    /// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut record)?;
     /// assert!(solution.report.converged());
     /// assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-15));
     /// # Ok::<(), logreg::Error>(())

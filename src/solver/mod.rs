@@ -94,7 +94,8 @@ impl<F: Float, S: Solver<F> + ?Sized> Solver<F> for Box<S> {
 /// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
 /// use ndarray::{array, Array1};
 /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// let loose = StopRule::new(1e-2, 100)?;
 /// let tight = StopRule::new(1e-12, 100)?;
 /// let a = Newton::new().minimize(&objective, Array1::zeros(3), &loose, &mut NoObserver)?;
@@ -117,8 +118,10 @@ impl<F: Float> StopRule<F> {
     /// use logreg::solver::StopRule;
     /// let stop = StopRule::new(1e-6, 100)?;
     /// assert_eq!((stop.tol(), stop.max_iter()), (1e-6, 100));
-    /// assert!(matches!(StopRule::new(0.0, 100), Err(Error::InvalidParameter { name: "tol", .. })));
-    /// assert!(matches!(StopRule::new(1e-6, 0), Err(Error::InvalidParameter { name: "max_iter", .. })));
+    /// let err = StopRule::new(0.0, 100).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "tol", .. }));
+    /// let err = StopRule::new(1e-6, 0).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "max_iter", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn new(tol: F, max_iter: usize) -> Result<Self> {
@@ -137,7 +140,8 @@ impl<F: Float> StopRule<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
     /// let stop = StopRule::new(1e-9, 100)?;
     /// assert_eq!(stop.tol(), 1e-9);
@@ -155,12 +159,14 @@ impl<F: Float> StopRule<F> {
     /// # use logreg::objective::BinaryLogistic;
     /// # use ndarray::{array, Array1};
     /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::Termination;
     /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
     /// let stop = StopRule::new(1e-12, 2)?;
     /// assert_eq!(stop.max_iter(), 2);
-    /// let solution = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let gd = GradientDescent::new();
+    /// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
     /// assert_eq!(solution.report.iterations, stop.max_iter());
     /// assert_eq!(solution.report.termination, Termination::MaxIterations);
     /// # Ok::<(), logreg::Error>(())
@@ -261,9 +267,11 @@ impl<F> FitReport<F> {
 /// use logreg::solver::{Newton, NoObserver, Solution, Solver, StopRule};
 /// use ndarray::{array, Array1};
 /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// let stop = StopRule::new(1e-10, 50)?;
-/// let solution: Solution<f64> = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// let solution: Solution<f64> =
+///     Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
 /// assert_eq!(solution.params.len(), objective.n_params()); // [w₁, w₂, b]
 /// assert!((solution.report.objective - objective.value(solution.params.view())).abs() < 1e-15);
 /// # Ok::<(), logreg::Error>(())
@@ -298,7 +306,8 @@ impl<F: Float> Solution<F> {
 /// # use logreg::objective::BinaryLogistic;
 /// # use ndarray::{array, Array1};
 /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// use logreg::solver::{Control, Newton, Progress, Solver, StopRule};
 /// let stop = StopRule::new(1e-10, 50)?;
 /// let mut seen = Vec::new();
@@ -328,12 +337,17 @@ pub struct Progress<F> {
 /// # use logreg::objective::BinaryLogistic;
 /// # use ndarray::{array, Array1};
 /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// use logreg::Termination;
 /// use logreg::solver::{Control, GradientDescent, Progress, Solver, StopRule};
 /// let stop = StopRule::new(1e-10, 1000)?;
-/// let mut two_steps = |p: &Progress<f64>| if p.iteration == 2 { Control::Stop } else { Control::Continue };
-/// let solution = GradientDescent::new().minimize(&objective, Array1::zeros(3), &stop, &mut two_steps)?;
+/// let mut two_steps = |p: &Progress<f64>| match p.iteration {
+///     2 => Control::Stop,
+///     _ => Control::Continue,
+/// };
+/// let gd = GradientDescent::new();
+/// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut two_steps)?;
 /// assert_eq!(solution.report.iterations, 2);
 /// assert_eq!(solution.report.termination, Termination::StoppedByObserver);
 /// # Ok::<(), logreg::Error>(())
@@ -374,7 +388,8 @@ impl<F, T: FnMut(&Progress<F>) -> Control> Observer<F> for T {
 /// # use logreg::objective::BinaryLogistic;
 /// # use ndarray::{array, Array1};
 /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// # let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// use logreg::solver::{Control, Newton, NoObserver, Progress, Solver, StopRule};
 /// let stop = StopRule::new(1e-10, 50)?;
 /// let quiet = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;

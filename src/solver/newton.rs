@@ -55,7 +55,8 @@ impl Newton {
     /// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let newton = Newton::new();
     /// assert_eq!(Solver::<f64>::name(&newton), "newton");
     /// let stop = StopRule::new(1e-12, 50)?;

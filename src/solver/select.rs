@@ -49,7 +49,8 @@ impl Auto {
     /// use logreg::solver::{Auto, Newton, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-10, 100)?;
     /// let auto = Auto::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
     /// let newton = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
@@ -67,7 +68,8 @@ impl Auto {
     /// use logreg::solver::{Auto, Lbfgs, NoObserver, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-10, 100)?;
     /// let small = Auto::new().newton_max_params(2);
     /// let auto = small.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;

@@ -19,7 +19,8 @@ use rand::{RngExt, SeedableRng};
 /// use logreg::solver::{Newton, Sgd, Solver, StreamState};
 /// use ndarray::{array, Array1};
 /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// let sgd = Sgd::<f64>::new().batch_size(2);
 /// let streamer = sgd.as_streaming().expect("SGD streams");
 /// let (mut params, mut state) = (Array1::zeros(3), StreamState::default());
@@ -59,7 +60,8 @@ pub trait Streaming<F: Float>: Send + Sync {
 /// use logreg::solver::{Adam, Solver, StreamState};
 /// use ndarray::{array, Array1};
 /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-/// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
 /// let adam = Adam::<f64>::new();
 /// let streamer = adam.as_streaming().expect("Adam streams");
 /// let mut params = Array1::zeros(3);
@@ -108,9 +110,11 @@ impl Minibatch {
     /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
     /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 0.0, 1.0], None, 0.1, true)?;
     /// let stop = StopRule::new(1e-6, 10)?;
-    /// let err = Sgd::new().batch_size(0).minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// let sgd = Sgd::new().batch_size(0);
+    /// let err = sgd.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
     /// assert!(matches!(err, Error::InvalidParameter { name: "batch_size", .. }));
-    /// let err = Adam::new().n_iter_no_change(0).minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// let adam = Adam::new().n_iter_no_change(0);
+    /// let err = adam.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
     /// assert!(matches!(err, Error::InvalidParameter { name: "n_iter_no_change", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```

@@ -49,7 +49,8 @@ impl<F: Float> StrongWolfe<F> {
     /// use logreg::solver::{Control, Lbfgs, Progress, Solver, StopRule};
     /// use ndarray::{array, Array1};
     /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// let stop = StopRule::new(1e-10, 100)?;
     /// let mut values = Vec::new();
     /// let mut record = |p: &Progress<f64>| {
