@@ -191,7 +191,7 @@ impl<F: Float> Sgd<F> {
     /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
     /// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
     /// // A constant step with single-row batches keeps bouncing around the optimum;
-    /// // the average of the iterates sits much closer to it.
+    /// // the average of the iterates sits closer to it.
     /// let epochs = StopRule::new(1e-12, 200)?;
     /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1);
     /// let last = noisy.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
