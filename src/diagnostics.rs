@@ -7,6 +7,22 @@ use crate::solver::{Newton, NoObserver, Solver, StopRule};
 use ndarray::{Array1, ArrayView2, Axis};
 
 /// A problem found in a fit, as a value.
+///
+/// ```
+/// use logreg::{Diagnostic, Error, LogisticRegression, Penalty, Termination};
+/// use ndarray::array;
+/// let x = array![[0.0_f64, 5.0], [1.0, 3.0], [2.0, 4.0], [3.0, 3.0]];
+/// let y = array![0, 0, 1, 1]; // the first feature alone separates the classes
+/// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+/// assert_eq!(model.report().termination, Termination::Separation);
+/// match &model.diagnostics()[0] {
+///     Diagnostic::CompleteSeparation { features } => assert!(features.contains(&0)),
+///     other => panic!("expected complete separation, got {other:?}"),
+/// }
+/// // No maximum-likelihood estimate, hence no standard errors.
+/// assert!(matches!(model.summary(&x, &y), Err(Error::PerfectSeparation { .. })));
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Diagnostic {

@@ -4,6 +4,17 @@
 ///
 /// Every variant's message says what was wrong and what to do about it.
 /// Public functions return these instead of panicking on user input.
+///
+/// ```
+/// use logreg::{Error, LogisticRegression};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0]];
+/// let err = LogisticRegression::new().fit(&x, &array![0, 1, 1]).unwrap_err();
+/// assert_eq!(err, Error::LengthMismatch { what: "y", expected: 2, got: 3 });
+/// assert_eq!(err.to_string(), "y has length 3 but must have length 2");
+/// let err = LogisticRegression::new().fit(&array![[0.0], [f64::NAN]], &array![0, 1]).unwrap_err();
+/// assert!(matches!(err, Error::NonFinite { what: "x", index: 1 }));
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -118,6 +129,19 @@ pub enum Error {
 }
 
 /// `Result` with [`Error`] as the error type.
+///
+/// ```
+/// use logreg::LogisticRegression;
+/// use ndarray::{array, Array1, Array2};
+/// fn training_accuracy(x: &Array2<f64>, y: &Array1<u8>) -> logreg::Result<f64> {
+///     let model = LogisticRegression::new().fit(x, y)?;
+///     model.score(x, y)
+/// }
+/// let x = array![[0.0], [1.0], [2.0], [3.0]];
+/// assert_eq!(training_accuracy(&x, &array![0, 0, 1, 1])?, 1.0);
+/// assert!(training_accuracy(&x, &array![1, 1, 1, 1]).is_err()); // one class
+/// # Ok::<(), logreg::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {

@@ -14,6 +14,22 @@ mod sealed {
 /// Sealed: besides arithmetic it carries the numerical cut-offs of the stable
 /// kernels and the dense linear algebra (faer by default, LAPACK under the
 /// `lapack` feature), which exist for these two types only.
+///
+/// ```
+/// use logreg::{Float, LogisticRegression};
+/// use ndarray::{array, Array1, Array2};
+/// // Code generic over the precision.
+/// fn slope<F: Float>(x: &Array2<F>, y: &Array1<i32>) -> logreg::Result<f64> {
+///     let model = LogisticRegression::<F>::new().tol(F::from_f64_lossy(1e-6)).fit(x, y)?;
+///     Ok(model.coef()[(0, 0)].to_f64_lossy())
+/// }
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let in_f64 = slope(&x, &y)?;
+/// let in_f32 = slope(&x.mapv(|v| v as f32), &y)?;
+/// assert!((in_f64 - in_f32).abs() < 1e-4);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 pub trait Float:
     NdFloat + FromPrimitive + ToPrimitive + Default + std::iter::Sum + sealed::Sealed
 {

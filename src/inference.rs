@@ -24,6 +24,21 @@ use std::fmt;
 /// (when the model has one), then the features. One row for a binary model;
 /// k − 1 rows for a multinomial model, each class against the first (as
 /// statsmodels' `MNLogit`).
+///
+/// ```
+/// use logreg::{LogisticRegression, Penalty};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+/// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+/// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+/// let summary = model.summary(&x, &y)?.with_feature_names(["dose"])?;
+/// // Column 0 is the intercept, column 1 the slope of "dose".
+/// assert_eq!(summary.params().dim(), (1, 2));
+/// assert!(summary.params()[(0, 1)] > 0.0);
+/// let table = summary.to_string();
+/// assert!(table.contains("intercept") && table.contains("dose"));
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Summary<F> {
     params: Array2<F>,
@@ -73,6 +88,23 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
 
     /// Like [`summary`](Self::summary), with the sample weights of the fit.
     ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let settings = LogisticRegression::new().penalty(Penalty::None).tol(1e-10);
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 1, 0, 1, 0, 1];
+    /// let w = array![1.0, 1.0, 2.0, 1.0, 1.0, 1.0];
+    /// let weighted = settings.fit_weighted(&x, &y, &w)?.summary_weighted(&x, &y, &w)?;
+    /// // Weight 2 on row 2 gives the likelihood and standard errors of that row twice.
+    /// let x7 = array![[0.0_f64], [1.0], [2.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y7 = array![0, 1, 0, 0, 1, 0, 1];
+    /// let repeated = settings.fit(&x7, &y7)?.summary(&x7, &y7)?;
+    /// assert!((weighted.log_likelihood() - repeated.log_likelihood()).abs() < 1e-9);
+    /// assert!((weighted.std_errors()[(0, 1)] - repeated.std_errors()[(0, 1)]).abs() < 1e-6);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`summary`](Self::summary), and bad weights as in `fit_weighted`.
     pub fn summary_weighted<S, T, W>(
@@ -91,6 +123,21 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
 
     /// One summary per fitted sub-model: one for binary and multinomial
     /// models, one per class (against the rest) for one-vs-rest models.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Multiclass};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0], [8.0]];
+    /// let y = array![0, 1, 0, 1, 2, 1, 2, 0, 2];
+    /// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
+    /// let per_class = ovr.summaries(&x, &y)?;
+    /// assert_eq!(per_class.len(), 3); // "0 vs rest", "1 vs rest", "2 vs rest"
+    /// assert!(per_class.iter().all(|s| s.params().dim() == (1, 2)));
+    /// assert!(ovr.summary(&x, &y).is_err()); // no single likelihood
+    /// let softmax = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(softmax.summaries(&x, &y)?.len(), 1);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`summary`](Self::summary).
@@ -384,6 +431,20 @@ pub(crate) fn collinear_features<F: Float>(
 impl<F: Float> Summary<F> {
     /// Names the features (length d) for the [`Display`](fmt::Display) table.
     ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// assert!(model.summary(&x, &y)?.to_string().contains("x0")); // the default name
+    /// let named = model.summary(&x, &y)?.with_feature_names(["age"])?;
+    /// assert!(named.to_string().contains("age"));
+    /// let err = model.summary(&x, &y)?.with_feature_names(["age", "height"]).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { expected: 1, got: 2, .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::LengthMismatch`] when there is not one name per feature.
     pub fn with_feature_names<I, N>(mut self, names: I) -> Result<Self>
@@ -404,21 +465,81 @@ impl<F: Float> Summary<F> {
     }
 
     /// Estimates (rows × (1 + d)): intercept first, then the features.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// // Intercept first, then the slope: the model's own estimates.
+    /// assert_eq!(summary.params()[(0, 0)], model.intercept()[0]);
+    /// assert_eq!(summary.params()[(0, 1)], model.coef()[(0, 0)]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn params(&self) -> &Array2<F> {
         &self.params
     }
 
     /// Standard errors √diag(I⁻¹) from the observed information I.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let se = summary.std_errors();
+    /// assert_eq!(se.dim(), summary.params().dim());
+    /// assert!(se.iter().all(|&s| s.is_finite() && s > 0.0));
+    /// // Twice the data (each row twice), about 1/√2 the standard error.
+    /// let x2 = ndarray::concatenate![ndarray::Axis(0), x, x];
+    /// let y2 = ndarray::concatenate![ndarray::Axis(0), y, y];
+    /// let model2 = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x2, &y2)?;
+    /// let se2 = model2.summary(&x2, &y2)?.std_errors()[(0, 1)];
+    /// assert!((se2 * 2f64.sqrt() - se[(0, 1)]).abs() < 1e-6);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn std_errors(&self) -> &Array2<F> {
         &self.std_errors
     }
 
     /// Wald statistics z = estimate / standard error.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let z = summary.z_values();
+    /// let (b, se) = (summary.params()[(0, 1)], summary.std_errors()[(0, 1)]);
+    /// assert!((z[(0, 1)] - b / se).abs() < 1e-12);
+    /// assert!(z[(0, 1)] > 0.0); // positive slope
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn z_values(&self) -> Array2<F> {
         &self.params / &self.std_errors
     }
 
     /// Two-sided p-values 2·Φ(−|z|) of the Wald tests.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let (z, p) = (summary.z_values(), summary.p_values());
+    /// assert!(p.iter().all(|&p| 0.0 < p && p < 1.0));
+    /// // |z| > 1.96 exactly when p < 0.05.
+    /// assert_eq!(z[(0, 1)].abs() > 1.959964, p[(0, 1)] < 0.05);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn p_values(&self) -> Array2<F> {
         self.z_values().mapv(|z| {
             F::from_f64_lossy(statrs::function::erf::erfc(
@@ -428,6 +549,21 @@ impl<F: Float> Summary<F> {
     }
 
     /// Wald confidence intervals (lower, upper) at `level` (e.g. 0.95).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let (low, high) = summary.conf_int(0.95)?;
+    /// let (b, se) = (summary.params()[(0, 1)], summary.std_errors()[(0, 1)]);
+    /// assert!(low[(0, 1)] < b && b < high[(0, 1)]);
+    /// assert!((high[(0, 1)] - (b + 1.959964 * se)).abs() < 1e-6); // estimate ± 1.96 SE
+    /// assert!(summary.conf_int(1.5).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless 0 < level < 1.
@@ -447,11 +583,42 @@ impl<F: Float> Summary<F> {
     }
 
     /// Odds ratios exp(β): the factor on the odds for a unit increase of a feature.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let odds_ratio = summary.odds_ratios()[(0, 1)];
+    /// assert!((odds_ratio - summary.params()[(0, 1)].exp()).abs() < 1e-12);
+    /// // One unit more of x multiplies the odds p/(1 − p) by the odds ratio.
+    /// let p = model.predict_proba(&array![[3.0], [4.0]])?;
+    /// let odds = |i: usize| p[(i, 1)] / p[(i, 0)];
+    /// assert!((odds(1) / odds(0) - odds_ratio).abs() < 1e-9);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn odds_ratios(&self) -> Array2<F> {
         self.params.mapv(F::exp)
     }
 
     /// Confidence intervals of the odds ratios: exp of the bounds of [`conf_int`](Self::conf_int).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let (low, high) = summary.odds_ratio_conf_int(0.95)?;
+    /// let (log_low, _) = summary.conf_int(0.95)?;
+    /// assert!((low[(0, 1)] - log_low[(0, 1)].exp()).abs() < 1e-12);
+    /// let odds_ratio = summary.odds_ratios()[(0, 1)];
+    /// assert!(low[(0, 1)] < odds_ratio && odds_ratio < high[(0, 1)]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`conf_int`](Self::conf_int).
@@ -461,22 +628,77 @@ impl<F: Float> Summary<F> {
     }
 
     /// Log-likelihood Σ sᵢ ln p(yᵢ | xᵢ) at the estimate.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// // Σ ln p(yᵢ | xᵢ), by hand from the model's log-probabilities.
+    /// let log_p = model.predict_log_proba(&x)?;
+    /// let by_hand: f64 = y.iter().enumerate().map(|(i, &c)| log_p[(i, c as usize)]).sum();
+    /// assert!((summary.log_likelihood() - by_hand).abs() < 1e-10);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn log_likelihood(&self) -> F {
         self.log_likelihood
     }
 
     /// Log-likelihood of the intercept-only model.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// // Half the 8 rows are class 1: the intercept-only model says p = ½ for each.
+    /// assert!((summary.null_log_likelihood() - 8.0 * 0.5f64.ln()).abs() < 1e-12);
+    /// assert!(summary.null_log_likelihood() < summary.log_likelihood());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn null_log_likelihood(&self) -> F {
         self.null_log_likelihood
     }
 
     /// Likelihood-ratio statistic 2·(ℓ − ℓ₀).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let expected = 2.0 * (summary.log_likelihood() - summary.null_log_likelihood());
+    /// assert!((summary.llr() - expected).abs() < 1e-12);
+    /// assert!(summary.llr() > 0.0); // the slope explains something
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn llr(&self) -> F {
         F::from_f64_lossy(2.0) * (self.log_likelihood - self.null_log_likelihood)
     }
 
     /// p-value of the likelihood-ratio test against the intercept-only model
     /// (χ² with `df_model` degrees of freedom).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let p = summary.llr_p_value();
+    /// assert!(0.0 < p && p < 1.0);
+    /// // χ² with one degree of freedom: 3.841 is its 95 % quantile.
+    /// assert_eq!(summary.df_model(), 1);
+    /// assert_eq!(summary.llr() > 3.841459, p < 0.05);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn llr_p_value(&self) -> F {
         match ChiSquared::new(self.df_model as f64) {
             Ok(chi2) => F::from_f64_lossy(chi2.sf(self.llr().to_f64_lossy())),
@@ -485,17 +707,52 @@ impl<F: Float> Summary<F> {
     }
 
     /// Number of estimated parameters (intercepts included).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.n_params(), 2); // intercept and slope
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn n_params(&self) -> usize {
         self.params.len()
     }
 
     /// Akaike information criterion −2ℓ + 2·(number of parameters).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert!((summary.aic() - (2.0 * 2.0 - 2.0 * summary.log_likelihood())).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn aic(&self) -> F {
         let k = F::from_usize(self.n_params()).unwrap_or_else(F::max_value);
         F::from_f64_lossy(2.0) * (k - self.log_likelihood)
     }
 
     /// Bayesian information criterion −2ℓ + ln(n)·(number of parameters).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let expected = 8f64.ln() * 2.0 - 2.0 * summary.log_likelihood();
+    /// assert!((summary.bic() - expected).abs() < 1e-12);
+    /// assert!(summary.bic() > summary.aic()); // ln 8 > 2: BIC charges more per parameter
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn bic(&self) -> F {
         let k = F::from_usize(self.n_params()).unwrap_or_else(F::max_value);
         let n = F::from_usize(self.n_obs).unwrap_or_else(F::max_value);
@@ -503,37 +760,125 @@ impl<F: Float> Summary<F> {
     }
 
     /// McFadden's pseudo-R² 1 − ℓ/ℓ₀.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let r2 = summary.pseudo_r2();
+    /// assert!(0.0 < r2 && r2 < 1.0);
+    /// let (ll, ll_null) = (summary.log_likelihood(), summary.null_log_likelihood());
+    /// assert!((r2 - (1.0 - ll / ll_null)).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn pseudo_r2(&self) -> F {
         F::one() - self.log_likelihood / self.null_log_likelihood
     }
 
     /// Number of rows.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.n_obs(), x.nrows());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn n_obs(&self) -> usize {
         self.n_obs
     }
 
     /// Degrees of freedom of the model (slopes, excluding intercepts).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.df_model(), 1); // one slope; the intercept does not count
+    /// // A softmax over 3 classes has k − 1 = 2 slopes per feature.
+    /// let y3 = array![0, 1, 0, 2, 1, 0, 2, 2];
+    /// let softmax = LogisticRegression::new().fit(&x, &y3)?;
+    /// assert_eq!(softmax.summary(&x, &y3)?.df_model(), 2);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn df_model(&self) -> usize {
         self.df_model
     }
 
     /// Residual degrees of freedom: rows minus parameters.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.df_resid(), 8 - 2); // rows minus intercept and slope
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn df_resid(&self) -> isize {
         self.df_resid
     }
 
     /// Whether the fit converged.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().penalty(Penalty::None).tol(1e-10);
+    /// assert!(settings.fit(&x, &y)?.summary(&x, &y)?.converged());
+    /// // Stopped after one Newton step: the statistics are at an unconverged point.
+    /// let early = settings.max_iter(1).fit(&x, &y)?;
+    /// assert!(!early.summary(&x, &y)?.converged());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn converged(&self) -> bool {
         self.converged
     }
 
     /// Solver iterations of the fit.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).tol(1e-10).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// assert_eq!(summary.iterations(), model.report().iterations);
+    /// assert!(summary.iterations() >= 1);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn iterations(&self) -> usize {
         self.iterations
     }
 
     /// Whether the fit was penalized: the Wald statistics then come from the
     /// penalized Hessian and are only approximate.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let ridge = LogisticRegression::new().fit(&x, &y)?; // L2, C = 1 by default
+    /// assert!(ridge.summary(&x, &y)?.penalized());
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// assert!(!mle.summary(&x, &y)?.penalized());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn penalized(&self) -> bool {
         self.penalized
     }

@@ -78,12 +78,37 @@ impl<F: Float> LogisticRegression<F> {
     /// The defaults of scikit-learn's `LogisticRegression()`: L2 penalty with
     /// C = 1, an intercept, `Multiclass::Auto`, tol = 1e-4, max_iter = 100; the
     /// solver is [`Auto`] (Newton for small problems, L-BFGS for large ones).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert!(model.report().converged());
+    /// // The default strength is C = 1.
+    /// let explicit = LogisticRegression::new().c(1.0).fit(&x, &y)?;
+    /// assert!((model.coef()[(0, 0)] - explicit.coef()[(0, 0)]).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The penalty ([`Penalty::L2`] by default; [`Penalty::None`] for the
     /// maximum-likelihood fit, which ignores `c` and `alpha`).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let ridge = LogisticRegression::new().fit(&x, &y)?;
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// // The L2 penalty shrinks the slope towards zero.
+    /// assert!(0.0 < ridge.coef()[(0, 0)] && ridge.coef()[(0, 0)] < mle.coef()[(0, 0)]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn penalty(mut self, penalty: Penalty) -> Self {
         self.penalty = penalty;
         self
@@ -91,6 +116,19 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Penalty strength as scikit-learn's C (> 0; smaller is stronger):
     /// α = 1 / (C · S), with S the sum of the weights (n without weights).
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let weak = LogisticRegression::new().c(100.0).fit(&x, &y)?;
+    /// let strong = LogisticRegression::new().c(0.01).fit(&x, &y)?;
+    /// assert!(strong.coef()[(0, 0)].abs() < weak.coef()[(0, 0)].abs());
+    /// let err = LogisticRegression::new().c(0.0).fit(&x, &y).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "C", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn c(mut self, c: F) -> Self {
         self.strength = Strength::C(c);
         self
@@ -98,18 +136,59 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Penalty strength α (≥ 0) directly, independent of n and of the scale of
     /// the weights.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// // With 6 unweighted rows, α = 1/3 is C = 1/(α·6) = 0.5.
+    /// let by_alpha = LogisticRegression::new().alpha(1.0 / 3.0).fit(&x, &y)?;
+    /// let by_c = LogisticRegression::new().c(0.5).fit(&x, &y)?;
+    /// assert!((by_alpha.coef()[(0, 0)] - by_c.coef()[(0, 0)]).abs() < 1e-12);
+    /// let err = LogisticRegression::new().alpha(-1.0).fit(&x, &y).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "alpha", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn alpha(mut self, alpha: F) -> Self {
         self.strength = Strength::Alpha(alpha);
         self
     }
 
     /// Whether to fit intercepts (default true).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[-2.0_f64], [-1.0], [1.0], [-0.5], [2.0], [3.0]];
+    /// let y = array![0, 0, 0, 1, 1, 1];
+    /// let model = LogisticRegression::new().fit_intercept(false).fit(&x, &y)?;
+    /// assert_eq!(model.intercept()[0], 0.0);
+    /// // Through the origin: at x = 0 the logit is 0 and both classes are equally likely.
+    /// let p = model.predict_proba(&array![[0.0]])?;
+    /// assert!((p[(0, 1)] - 0.5).abs() < 1e-15);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn fit_intercept(mut self, fit_intercept: bool) -> Self {
         self.fit_intercept = fit_intercept;
         self
     }
 
     /// How to handle more than two classes (default [`Multiclass::Auto`]).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Multiclass};
+    /// use ndarray::{array, s};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array!["a", "a", "b", "b", "c", "c"];
+    /// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
+    /// assert_eq!(ovr.reports().len(), 3); // one binary fit per class
+    /// // Softmax even for two classes: one row of coefficients per class.
+    /// let (x2, y2) = (x.slice(s![..4, ..]), y.slice(s![..4]));
+    /// let two = LogisticRegression::new().multiclass(Multiclass::Multinomial).fit(&x2, &y2)?;
+    /// assert_eq!(two.coef().dim(), (2, 1));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn multiclass(mut self, multiclass: Multiclass) -> Self {
         self.multiclass = multiclass;
         self
@@ -117,24 +196,79 @@ impl<F: Float> LogisticRegression<F> {
 
     /// The solver (default [`Auto`]); any [`Solver`], including one written
     /// outside this crate or a `Box<dyn Solver<F>>` chosen at run time.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use logreg::solver::{Lbfgs, Newton};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let newton = settings.clone().solver(Newton::new()).fit(&x, &y)?;
+    /// let lbfgs = settings.solver(Lbfgs::new()).fit(&x, &y)?;
+    /// // The same minimum; Newton needs fewer iterations to get there.
+    /// assert!((newton.coef()[(0, 0)] - lbfgs.coef()[(0, 0)]).abs() < 1e-6);
+    /// assert!(newton.report().iterations < lbfgs.report().iterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn solver(mut self, solver: impl Solver<F> + 'static) -> Self {
         self.solver = Arc::new(solver);
         self
     }
 
     /// Tolerance on max |gradient| of the objective (default 1e-4, > 0).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().tol(1e-10).fit(&x, &y)?;
+    /// assert!(model.report().converged());
+    /// assert!(model.report().grad_max <= 1e-10);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn tol(mut self, tol: F) -> Self {
         self.tol = tol;
         self
     }
 
     /// Largest number of solver iterations (default 100, ≥ 1).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Termination};
+    /// use logreg::solver::GradientDescent;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().solver(GradientDescent::new()).tol(1e-12);
+    /// let model = settings.max_iter(3).fit(&x, &y)?;
+    /// assert_eq!(model.report().iterations, 3);
+    /// assert_eq!(model.report().termination, Termination::MaxIterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn max_iter(mut self, max_iter: usize) -> Self {
         self.max_iter = max_iter;
         self
     }
 
     /// Class weights (default [`ClassWeight::None`]).
+    ///
+    /// ```
+    /// use logreg::{ClassWeight, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 0, 0, 1, 0, 1, 1]; // 5 rows of class 0, 3 of class 1
+    /// let mean_p1 = |weights: ClassWeight<f64>| -> logreg::Result<f64> {
+    ///     let model = LogisticRegression::new().class_weight(weights).tol(1e-8).fit(&x, &y)?;
+    ///     Ok(model.predict_proba(&x)?.column(1).sum() / 8.0)
+    /// };
+    /// // Unweighted, the mean probability of class 1 is its share, 3/8 ...
+    /// assert!((mean_p1(ClassWeight::None)? - 3.0 / 8.0).abs() < 1e-6);
+    /// // ... and balancing the classes raises it (to about 0.44 here).
+    /// assert!(mean_p1(ClassWeight::Balanced)? > 0.4);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn class_weight(mut self, class_weight: ClassWeight<F>) -> Self {
         self.class_weight = class_weight;
         self
@@ -145,6 +279,22 @@ impl<F: Float> LogisticRegression<F> {
     /// takes no more than a step or two. The previous model must have the
     /// same features, classes and model form, else `fit` returns
     /// [`Error::InvalidParameter`] for `warm_start`.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().tol(1e-8);
+    /// let first = settings.fit(&x, &y)?;
+    /// let refit = settings.clone().warm_start(&first).fit(&x, &y)?;
+    /// assert!(refit.report().iterations <= 1);
+    /// // A previous model with other features does not fit this data.
+    /// let wide = settings.fit(&array![[0.0, 1.0], [1.0, 0.0]], &array![0, 1])?;
+    /// let err = settings.warm_start(&wide).fit(&x, &y).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "warm_start", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn warm_start<L>(mut self, previous: &FittedLogisticRegression<F, L>) -> Self {
         self.warm_start = Some((previous.coef.clone(), previous.intercept.clone()));
         self
@@ -152,6 +302,20 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Fits the model to features `x` (n × d) and labels `y` (n) of any
     /// ordered type: integers, `bool`, `String`, `&str`, …
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let y = array![false, false, true, true];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.classes(), &[false, true]);
+    /// assert_eq!(model.predict(&x)?, y);
+    /// // A single class cannot be fitted.
+    /// let err = LogisticRegression::new().fit(&x, &array![true, true, true, true]).unwrap_err();
+    /// assert_eq!(err, Error::TooFewClasses { found: 1 });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// Float labels do not compile (`f64` is not `Ord`, so `0.1` and `0.1 +
     /// 1e-17` could silently become two classes): map them to integers first.
@@ -257,6 +421,21 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Like [`fit`](Self::fit), with one weight per row (finite, ≥ 0, not all
     /// zero). Integer weights act like repeated rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0]];
+    /// let y = array![0, 1, 0, 1, 1];
+    /// let weighted = settings.fit_weighted(&x, &y, &array![2.0, 1.0, 1.0, 1.0, 1.0])?;
+    /// // Weight 2 on the first row is the same fit as that row twice.
+    /// let x6 = array![[0.0_f64], [0.0], [1.0], [2.0], [3.0], [4.0]];
+    /// let repeated = settings.fit(&x6, &array![0, 0, 1, 0, 1, 1])?;
+    /// assert!((weighted.coef()[(0, 0)] - repeated.coef()[(0, 0)]).abs() < 1e-8);
+    /// assert!((weighted.intercept()[0] - repeated.intercept()[0]).abs() < 1e-8);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Every invalid setting or input: see [`Error`].
@@ -427,6 +606,21 @@ fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
 ///
 /// `coef()` has one row for a binary model (the second class in `classes()`
 /// is the positive one) and one row per class otherwise.
+///
+/// ```
+/// use logreg::{FittedLogisticRegression, LogisticRegression};
+/// use ndarray::array;
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0], [4.0, 3.5], [5.0, 2.0]];
+/// let y = array!["cat", "cat", "dog", "cat", "dog", "dog"];
+/// let model: FittedLogisticRegression<f64, &str> = LogisticRegression::new().fit(&x, &y)?;
+/// // Binary: one row of coefficients, for the second class ("dog").
+/// assert_eq!(model.coef().dim(), (1, 2));
+/// let logit = model.decision_function(&x)?;
+/// let p = model.predict_proba(&x)?;
+/// assert!(logit[(5, 0)] > 0.0 && p[(5, 1)] > 0.5);
+/// assert_eq!(model.predict(&x)?[5], "dog");
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct FittedLogisticRegression<F: Float, L> {
     pub(crate) classes: Vec<L>,
@@ -479,45 +673,144 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     }
 
     /// The class labels, sorted by `Ord`; columns of `predict_proba` follow this order.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[1.0_f64], [2.0], [0.0], [1.2], [2.2], [0.1]];
+    /// let y = array!["b", "c", "a", "b", "c", "a"];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.classes(), &["a", "b", "c"]);
+    /// assert_eq!(model.predict_proba(&x)?.ncols(), model.classes().len());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn classes(&self) -> &[L] {
         &self.classes
     }
 
     /// Coefficients: 1 × d for a binary model, k × d otherwise.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let binary = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// assert_eq!(binary.coef().dim(), (1, 1));
+    /// assert!(binary.coef()[(0, 0)] > 0.0); // class 1 grows more likely with x
+    /// let three = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1, 2, 2])?;
+    /// assert_eq!(three.coef().dim(), (3, 1));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn coef(&self) -> ArrayView2<'_, F> {
         self.coef.view()
     }
 
     /// Intercepts, one per row of `coef()` (zeros without an intercept).
     /// Multinomial intercepts are centred to sum to zero.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 1, 2, 2];
+    /// let softmax = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(softmax.intercept().len(), 3);
+    /// assert!(softmax.intercept().sum().abs() < 1e-12); // centred
+    /// let through_origin = LogisticRegression::new().fit_intercept(false).fit(&x, &y)?;
+    /// assert!(through_origin.intercept().iter().all(|&b| b == 0.0));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn intercept(&self) -> ArrayView1<'_, F> {
         self.intercept.view()
     }
 
     /// Number of features the model was fitted with.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1])?;
+    /// assert_eq!(model.n_features(), 2);
+    /// let err = model.predict(&array![[1.0, 2.0, 3.0]]).unwrap_err();
+    /// assert_eq!(err, Error::FeatureMismatch { expected: 2, got: 3 });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn n_features(&self) -> usize {
         self.coef.ncols()
     }
 
     /// The fit's report; for one-vs-rest, the most iterations and the worst
     /// outcome over the sub-fits (see [`reports`](Self::reports)).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().tol(1e-8).fit(&x, &y)?;
+    /// let report = model.report();
+    /// assert!(report.converged() && report.iterations >= 1);
+    /// assert!(report.grad_max <= 1e-8);
+    /// // Better than the start, all-zero parameters, where the loss is ln 2.
+    /// assert!(report.objective < 2f64.ln());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn report(&self) -> &FitReport<F> {
         &self.report
     }
 
     /// One report per solver run: one, or one per class for one-vs-rest.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Multiclass};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 1, 2, 2];
+    /// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
+    /// assert_eq!(ovr.reports().len(), 3);
+    /// assert!(ovr.reports().iter().all(|r| r.converged()));
+    /// let softmax = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(softmax.reports(), &[*softmax.report()]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn reports(&self) -> &[FitReport<F>] {
         &self.reports
     }
 
     /// Problems found in the fit: separation (for unpenalized fits, where the
     /// maximum-likelihood estimate may not exist). Empty when all is well.
+    ///
+    /// ```
+    /// use logreg::{Diagnostic, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let y = array![0, 0, 1, 1]; // x > 1.5 separates the classes
+    /// let penalized = LogisticRegression::new().fit(&x, &y)?;
+    /// assert!(penalized.diagnostics().is_empty());
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// assert_eq!(mle.diagnostics(), &[Diagnostic::CompleteSeparation { features: vec![0] }]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// Linear predictors x·wᵀ + b: n × 1 for a binary model (the logit of the
     /// second class), n × k otherwise.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let eta = model.decision_function(&array![[0.0], [5.0]])?;
+    /// assert_eq!(eta.dim(), (2, 1));
+    /// let (w, b) = (model.coef()[(0, 0)], model.intercept()[0]);
+    /// assert!((eta[(1, 0)] - (5.0 * w + b)).abs() < 1e-12);
+    /// assert!(eta[(0, 0)] < 0.0 && eta[(1, 0)] > 0.0); // class 0 at x = 0, class 1 at x = 5
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::FeatureMismatch`] or [`Error::NonFinite`] for bad `x`.
@@ -536,6 +829,20 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
 
     /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.
     /// One-vs-rest probabilities are the sub-models' normalized.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let p = model.predict_proba(&x)?;
+    /// assert_eq!(p.dim(), (6, 2));
+    /// assert!(p.rows().into_iter().all(|row| (row.sum() - 1.0).abs() < 1e-12));
+    /// // Column 1 is σ(logit).
+    /// let eta = model.decision_function(&x)?;
+    /// assert!((p[(0, 1)] - 1.0 / (1.0 + (-eta[(0, 0)]).exp())).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
@@ -562,6 +869,19 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// Log-probabilities, n × k, computed from the linear predictors
     /// (log-sigmoid or log-softmax), never as ln(p): finite where p underflows.
     ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let far = array![[-1e4]];
+    /// assert_eq!(model.predict_proba(&far)?[(0, 1)], 0.0); // underflows
+    /// let log_p = model.predict_log_proba(&far)?;
+    /// assert!(log_p[(0, 1)].is_finite() && log_p[(0, 1)] < -1000.0);
+    /// assert!(log_p[(0, 0)].abs() < 1e-12); // ln 1
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict_log_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
@@ -574,6 +894,16 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     }
 
     /// The most probable class for each row.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array!["no", "no", "yes", "no", "yes", "yes"];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.predict(&array![[-3.0], [8.0]])?, array!["no", "yes"]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
@@ -594,6 +924,20 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
 
     /// Mean accuracy of `predict(x)` against `y`. As in scikit-learn, a label
     /// the model was not fitted on is never predicted, so it counts as wrong.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// // A threshold between 2 and 3 gets x = 2 and x = 3 wrong: 4 of 6.
+    /// assert_eq!(model.predict(&x)?, array![0, 0, 0, 1, 1, 1]);
+    /// assert!((model.score(&x, &y)? - 4.0 / 6.0).abs() < 1e-15);
+    /// let err = model.score(&x, &array![0, 1]).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { what: "y", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function), and

@@ -9,6 +9,22 @@ use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 use rayon::prelude::*;
 
 /// How to handle more than two classes.
+///
+/// ```
+/// use logreg::{LogisticRegression, Multiclass};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 1, 2, 2];
+/// assert_eq!(Multiclass::default(), Multiclass::Auto);
+/// let auto = LogisticRegression::new().fit(&x, &y)?;
+/// let softmax = LogisticRegression::new().multiclass(Multiclass::Multinomial).fit(&x, &y)?;
+/// // Auto is softmax for 3 or more classes.
+/// assert!((&auto.coef() - &softmax.coef()).iter().all(|d| d.abs() < 1e-12));
+/// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
+/// assert_eq!(ovr.reports().len(), 3);
+/// assert!((ovr.predict_proba(&x)?.row(0).sum() - 1.0).abs() < 1e-12); // normalized
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Multiclass {

@@ -92,6 +92,25 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// chunk, keeping the optimizer state (step count, moments, average)
     /// from earlier chunks. See [`LogisticRegression::partial_fit`].
     ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use logreg::solver::{Newton, Sgd};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().solver(Sgd::new()).alpha(1e-3);
+    /// let mut model = settings.partial_fit(&x, &y, &[0, 1])?;
+    /// let before = model.report().objective;
+    /// model.partial_fit(&x, &y)?; // a second pass over the same rows
+    /// assert_eq!(model.report().iterations, 2);
+    /// assert!(model.report().objective < before);
+    /// // A full-batch solver cannot continue chunk by chunk.
+    /// let mut full = LogisticRegression::new().solver(Newton::new()).fit(&x, &y)?;
+    /// let err = full.partial_fit(&x, &y).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "solver", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`LogisticRegression::partial_fit`], and
     /// [`Error::FeatureMismatch`] for a chunk with other features.

@@ -6,6 +6,23 @@ use ndarray::{Array1, ArrayView1};
 
 /// Per-class weights that multiply the sample weights (scikit-learn's
 /// `class_weight`).
+///
+/// ```
+/// use logreg::{ClassWeight, Error, LogisticRegression};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let settings = LogisticRegression::new();
+/// let manual = settings.clone().class_weight(ClassWeight::Manual(vec![1.0, 3.0])).fit(&x, &y)?;
+/// // The same as weighting every row of class 1 by 3.
+/// let rows = y.mapv(|c| if c == 1 { 3.0 } else { 1.0 });
+/// let by_rows = settings.clone().fit_weighted(&x, &y, &rows)?;
+/// assert!((manual.coef()[(0, 0)] - by_rows.coef()[(0, 0)]).abs() < 1e-12);
+/// let one_weight = settings.class_weight(ClassWeight::Manual(vec![1.0]));
+/// let err = one_weight.fit(&x, &y).unwrap_err();
+/// assert!(matches!(err, Error::LengthMismatch { expected: 2, got: 1, .. }));
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub enum ClassWeight<F> {

@@ -36,6 +36,20 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
     /// Builds the objective after checking every input: x non-empty and
     /// finite, targets in [0, 1], weights finite and ≥ 0 with a positive sum,
     /// α finite and ≥ 0.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::objective::{BinaryLogistic, Objective};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 1.0], None, 0.0, true)?;
+    /// assert_eq!(objective.n_params(), 3); // two coefficients, then the intercept
+    /// // Targets are probabilities of class 1.
+    /// let counts = array![0.0, 1.0, 2.0];
+    /// let err = BinaryLogistic::new(x.view(), counts, None, 0.0, true).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "y", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new(
         x: ArrayView2<'a, F>,
         y: Array1<F>,

@@ -21,6 +21,53 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 ///
 /// Object safe: solvers take `&dyn Objective<F>`, so a user crate can also hand
 /// its own objective to the crate's solvers.
+///
+/// ```
+/// use logreg::objective::Objective;
+/// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
+/// use ndarray::{array, Array1, Array2, ArrayView1, ArrayViewMut1};
+/// // f(p) = ½‖p − c‖²: a bowl centred on c.
+/// struct Bowl(Array1<f64>);
+/// impl Objective<f64> for Bowl {
+///     fn n_params(&self) -> usize {
+///         self.0.len()
+///     }
+///     fn n_samples(&self) -> usize {
+///         1
+///     }
+///     fn value_grad(&self, p: ArrayView1<'_, f64>, mut grad: ArrayViewMut1<'_, f64>) -> f64 {
+///         let diff = &p - &self.0;
+///         grad.assign(&diff);
+///         0.5 * diff.dot(&diff)
+///     }
+///     fn hessian(&self, _: ArrayView1<'_, f64>) -> Array2<f64> {
+///         Array2::eye(self.0.len())
+///     }
+///     fn hess_vec(
+///         &self,
+///         _: ArrayView1<'_, f64>,
+///         v: ArrayView1<'_, f64>,
+///         mut out: ArrayViewMut1<'_, f64>,
+///     ) {
+///         out.assign(&v);
+///     }
+///     fn value_grad_rows(
+///         &self,
+///         p: ArrayView1<'_, f64>,
+///         _: &[usize],
+///         grad: ArrayViewMut1<'_, f64>,
+///     ) -> f64 {
+///         self.value_grad(p, grad)
+///     }
+/// }
+/// let bowl = Bowl(array![1.0, -2.0]);
+/// let stop = StopRule::new(1e-12, 10)?;
+/// let solution = Newton::new().minimize(&bowl, Array1::zeros(2), &stop, &mut NoObserver)?;
+/// assert_eq!(solution.report.iterations, 1); // one Newton step on a quadratic
+/// assert!((&solution.params - &array![1.0, -2.0]).iter().all(|d| d.abs() < 1e-12));
+/// assert!(bowl.value(solution.params.view()) < 1e-24);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 pub trait Objective<F: Float>: Send + Sync {
     /// Length of the parameter vector.
     fn n_params(&self) -> usize;

@@ -38,6 +38,21 @@ impl<'a, F: Float> Multinomial<'a, F> {
     /// Builds the objective after checking every input: x non-empty and
     /// finite, `class[i] < n_classes` for every row, n_classes ≥ 2, weights
     /// finite and ≥ 0 with a positive sum, α finite and ≥ 0.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::objective::{Multinomial, Objective};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let objective = Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, None, 0.1, true)?;
+    /// assert_eq!(objective.n_params(), 3 * 1 + 3); // k·d coefficients, then k intercepts
+    /// // Class indices must be below n_classes, and weights one per row.
+    /// assert!(Multinomial::new(x.view(), vec![0, 1, 3, 1], 3, None, 0.1, true).is_err());
+    /// let short = Some(array![1.0, 1.0]);
+    /// let err = Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, short, 0.1, true).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { what: "sample_weight", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new(
         x: ArrayView2<'a, F>,
         class: Vec<usize>,

@@ -6,6 +6,21 @@ use ndarray::{ArrayView1, ArrayViewMut1, ArrayViewMut2};
 /// Which penalty the fit uses. Its strength is set separately with
 /// [`LogisticRegression::c`](crate::LogisticRegression::c) or
 /// [`LogisticRegression::alpha`](crate::LogisticRegression::alpha).
+///
+/// ```
+/// use logreg::{LogisticRegression, Penalty};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+/// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+/// assert_eq!(Penalty::default(), Penalty::L2);
+/// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+/// let ridge = LogisticRegression::new().penalty(Penalty::L2).alpha(1.0).fit(&x, &y)?;
+/// assert!(ridge.coef()[(0, 0)].abs() < mle.coef()[(0, 0)].abs());
+/// // Only the unpenalized fit is a maximum-likelihood estimate.
+/// assert!(!mle.summary(&x, &y)?.penalized());
+/// assert!(ridge.summary(&x, &y)?.penalized());
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Penalty {

@@ -71,53 +71,226 @@ impl<F: Float> Default for Adam<F> {
 
 impl<F: Float> Adam<F> {
     /// Adam with the defaults above.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let adam = Adam::<f64>::new();
+    /// assert_eq!(adam.name(), "adam");
+    /// assert!(adam.as_streaming().is_some()); // it can also continue a fit chunk by chunk
+    /// let stop = StopRule::new(1e-6, 300)?;
+    /// let solution = adam.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.objective < 0.9 * 2f64.ln());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Step size η (> 0).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 5)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// // Adam's steps are about η per parameter: a larger η gets further in 5 epochs.
+    /// let large = run(Adam::new().learning_rate(0.1))?;
+    /// let small = run(Adam::new().learning_rate(1e-3))?;
+    /// assert!(large.report.objective < small.report.objective);
+    /// assert!(run(Adam::new().learning_rate(-1.0)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn learning_rate(mut self, learning_rate: F) -> Self {
         self.learning_rate = learning_rate;
         self
     }
 
     /// Decay of the first-moment estimate, in [0, 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::Error;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 20)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// let momentum = run(Adam::new())?; // β₁ = 0.9
+    /// let none = run(Adam::new().beta1(0.0))?; // no averaging of the gradients
+    /// assert_ne!(momentum.params, none.params);
+    /// let err = run(Adam::new().beta1(1.0)).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "beta1", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn beta1(mut self, beta1: F) -> Self {
         self.beta1 = beta1;
         self
     }
 
     /// Decay of the second-moment estimate, in [0, 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::Error;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 20)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// let long_memory = run(Adam::new())?; // β₂ = 0.999
+    /// let short_memory = run(Adam::new().beta2(0.5))?;
+    /// assert_ne!(long_memory.params, short_memory.params);
+    /// let err = run(Adam::new().beta2(1.0)).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "beta2", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn beta2(mut self, beta2: F) -> Self {
         self.beta2 = beta2;
         self
     }
 
     /// The ε that keeps the step finite (> 0).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 5)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// // An ε far above √v̂ turns the step into η·m̂/ε: almost no progress.
+    /// let damped = run(Adam::new().epsilon(100.0))?;
+    /// assert!((damped.report.objective - 2f64.ln()).abs() < 1e-3);
+    /// assert!(run(Adam::new())?.report.objective < damped.report.objective);
+    /// assert!(run(Adam::new().epsilon(0.0)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn epsilon(mut self, epsilon: F) -> Self {
         self.epsilon = epsilon;
         self
     }
 
     /// Rows per minibatch (≥ 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let one_epoch = StopRule::new(1e-12, 1)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     adam.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)
+    /// };
+    /// // All 4 rows fit in one batch of the default 64: an epoch is one step, and
+    /// // Adam's first step moves each parameter by η against its gradient's sign.
+    /// let full = run(Adam::new().learning_rate(0.1))?;
+    /// assert!((&full.params - &array![0.1, 0.1, 0.0]).iter().all(|d| d.abs() < 1e-6));
+    /// // Batches of one row take four steps per epoch, each on one row's gradient.
+    /// let single = run(Adam::new().learning_rate(0.1).batch_size(1))?;
+    /// assert_ne!(single.params, full.params);
+    /// assert!(run(Adam::new().batch_size(0)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn batch_size(mut self, batch_size: usize) -> Self {
         self.minibatch.batch_size = batch_size;
         self
     }
 
     /// Seed of the shuffling.
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 3)?;
+    /// let run = |seed: u64| {
+    ///     let adam = Adam::new().batch_size(1).seed(seed);
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// assert_eq!(run(7)?, run(7)?); // reproducible
+    /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.minibatch.seed = seed;
         self
     }
 
     /// Whether to shuffle the rows every epoch (default true).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 3)?;
+    /// let run = |adam: Adam<f64>| {
+    ///     let adam = adam.batch_size(1);
+    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// // Rows in their given order every epoch: the seed no longer matters.
+    /// let in_order = Adam::new().shuffle(false);
+    /// assert_eq!(run(in_order.seed(7))?, run(in_order.seed(8))?);
+    /// assert_ne!(run(Adam::new().seed(7))?.params, run(Adam::new().seed(8))?.params);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn shuffle(mut self, shuffle: bool) -> Self {
         self.minibatch.shuffle = shuffle;
         self
     }
 
     /// Epochs without improvement before stopping (≥ 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
+    /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
+    /// let stop = StopRule::new(1e-3, 1000)?;
+    /// let run = |patience: usize| {
+    ///     let adam = Adam::new().n_iter_no_change(patience);
+    ///     adam.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+    /// };
+    /// let impatient = run(1)?;
+    /// let patient = run(20)?;
+    /// assert!(impatient.report.converged());
+    /// assert!(impatient.report.iterations < patient.report.iterations);
+    /// assert!(run(0).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
         self.minibatch.n_iter_no_change = epochs;
         self

@@ -59,6 +59,24 @@ pub struct GradientDescent<F> {
 
 impl<F: Float> GradientDescent<F> {
     /// Gradient descent with a backtracking line search.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-6, 1000)?;
+    /// // The line search finds steps that work; a fixed step of 50 is far too long here.
+    /// let gd = GradientDescent::new();
+    /// let searched = gd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(searched.report.converged());
+    /// let fixed = GradientDescent::new().learning_rate(50.0);
+    /// let diverged = fixed.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(!diverged.report.converged());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self {
             learning_rate: None,
@@ -66,6 +84,22 @@ impl<F: Float> GradientDescent<F> {
     }
 
     /// A fixed step η (> 0) instead of the line search.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)?;
+    /// // At zero, ∇f = Xᵀ(½ − y)/n = [−0.5, 0]: one step of η = 2 lands on [1, 0].
+    /// let one_step = StopRule::new(1e-12, 1)?;
+    /// let gd = GradientDescent::new().learning_rate(2.0);
+    /// let solution = gd.minimize(&objective, Array1::zeros(2), &one_step, &mut NoObserver)?;
+    /// assert!((&solution.params - &array![1.0, 0.0]).iter().all(|d| d.abs() < 1e-15));
+    /// let zero = GradientDescent::new().learning_rate(0.0);
+    /// assert!(zero.minimize(&objective, Array1::zeros(2), &one_step, &mut NoObserver).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn learning_rate(mut self, learning_rate: F) -> Self {
         self.learning_rate = Some(learning_rate);
         self

@@ -96,11 +96,44 @@ impl Default for Lbfgs {
 
 impl Lbfgs {
     /// L-BFGS with memory 10.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let lbfgs = Lbfgs::new();
+    /// assert_eq!(Solver::<f64>::name(&lbfgs), "lbfgs");
+    /// let stop = StopRule::new(1e-10, 100)?;
+    /// let solution = lbfgs.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.converged() && solution.report.grad_max <= 1e-10);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Number of (s, y) pairs kept (≥ 1; default 10).
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-10, 200)?;
+    /// let small = Lbfgs::new().memory(1);
+    /// let one_pair = small.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(one_pair.report.converged());
+    /// let no_pairs = Lbfgs::new().memory(0);
+    /// let err = no_pairs.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "memory", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn memory(mut self, memory: usize) -> Self {
         self.memory = memory;
         self
@@ -109,6 +142,26 @@ impl Lbfgs {
     /// Replaces the initial matrix γI by a diagonal one learnt from every
     /// pair (default `false`): for features whose scales span many orders of
     /// magnitude. See [`Lbfgs`] for what it costs and gains.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// // Features on scales 1e-3 and 1e3.
+    /// let x = array![[0.001_f64, 1000.0], [0.002, 3000.0], [0.003, 2000.0], [0.004, 4000.0]];
+    /// let y = array![0.0, 1.0, 0.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 1e-4, true)?;
+    /// let stop = StopRule::new(1e-9, 10_000)?;
+    /// let solve = |solver: Lbfgs| {
+    ///     let solver = solver.memory(1);
+    ///     solver.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+    /// };
+    /// let plain = solve(Lbfgs::new())?;
+    /// let scaled = solve(Lbfgs::new().diagonal_scaling(true))?;
+    /// assert!(scaled.report.converged());
+    /// assert!(scaled.report.iterations < plain.report.iterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn diagonal_scaling(mut self, diagonal_scaling: bool) -> Self {
         self.diagonal_scaling = diagonal_scaling;
         self

@@ -13,6 +13,25 @@ pub(crate) struct Point<F> {
 }
 
 impl<F: Float> Point<F> {
+    /// `params` with the objective's value and gradient there, from one `value_grad` pass.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside in every solver's report, which holds the
+    /// // value and max |gradient| of one evaluation at the returned parameters.
+    /// use logreg::objective::{BinaryLogistic, Objective};
+    /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-8, 100)?;
+    /// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let mut grad = Array1::zeros(3);
+    /// let value = objective.value_grad(solution.params.view(), grad.view_mut());
+    /// assert_eq!(solution.report.objective, value);
+    /// assert_eq!(solution.report.grad_max, grad.fold(0.0_f64, |m, g| m.max(g.abs())));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn evaluate(objective: &dyn Objective<F>, params: Array1<F>) -> Self {
         let mut grad = Array1::zeros(params.len());
         let value = objective.value_grad(params.view(), grad.view_mut());
@@ -23,6 +42,25 @@ impl<F: Float> Point<F> {
         }
     }
 
+    /// Whether the value and every entry of the gradient are finite.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside when a fixed step far too long makes the
+    /// // iterates overflow: the solver stops at the last point where this held.
+    /// use logreg::Termination;
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 0.0, 1.0], None, 0.0, true)?;
+    /// let stop = StopRule::new(1e-8, 100)?;
+    /// let huge = GradientDescent::new().learning_rate(1e308);
+    /// let solution = huge.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver)?;
+    /// assert_eq!(solution.report.termination, Termination::NumericalFailure);
+    /// assert!(solution.params.iter().all(|p| p.is_finite()));
+    /// assert!(solution.report.objective.is_finite());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn is_finite(&self) -> bool {
         self.value.is_finite() && self.grad.iter().all(|g| g.is_finite())
     }
@@ -56,6 +94,28 @@ impl<F: Float> Armijo<F> {
     /// Searches along `direction` (a descent direction) from `start` with
     /// first trial step `step`. Returns the accepted point and its step, or
     /// `None` when no tried step was acceptable.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside in gradient descent and Newton, whose
+    /// // objective never rises from one iteration to the next.
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Control, GradientDescent, Progress, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-8, 1000)?;
+    /// let mut values = Vec::new();
+    /// let mut record = |p: &Progress<f64>| {
+    ///     values.push(p.objective);
+    ///     Control::Continue
+    /// };
+    /// let gd = GradientDescent::new();
+    /// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut record)?;
+    /// assert!(solution.report.converged());
+    /// assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-15));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn search(
         &self,
         objective: &dyn Objective<F>,

@@ -88,6 +88,22 @@ impl<F: Float, S: Solver<F> + ?Sized> Solver<F> for Box<S> {
 }
 
 /// When to stop: max |gradient| ≤ `tol`, or after `max_iter` iterations.
+///
+/// ```
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let loose = StopRule::new(1e-2, 100)?;
+/// let tight = StopRule::new(1e-12, 100)?;
+/// let a = Newton::new().minimize(&objective, Array1::zeros(3), &loose, &mut NoObserver)?;
+/// let b = Newton::new().minimize(&objective, Array1::zeros(3), &tight, &mut NoObserver)?;
+/// assert!(a.report.grad_max <= 1e-2 && b.report.grad_max <= 1e-12);
+/// assert!(a.report.iterations < b.report.iterations);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StopRule<F> {
     tol: F,
@@ -96,6 +112,18 @@ pub struct StopRule<F> {
 
 impl<F: Float> StopRule<F> {
     /// A stop rule; `tol` must be finite and > 0, `max_iter` ≥ 1.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::solver::StopRule;
+    /// let stop = StopRule::new(1e-6, 100)?;
+    /// assert_eq!((stop.tol(), stop.max_iter()), (1e-6, 100));
+    /// let err = StopRule::new(0.0, 100).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "tol", .. }));
+    /// let err = StopRule::new(1e-6, 0).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "max_iter", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new(tol: F, max_iter: usize) -> Result<Self> {
         if !(tol.is_finite() && tol > F::zero()) {
             return Err(Error::invalid("tol", tol, "must be finite and > 0"));
@@ -107,17 +135,64 @@ impl<F: Float> StopRule<F> {
     }
 
     /// Tolerance on max |gradient| of the (mean-scaled) objective.
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{Lbfgs, NoObserver, Solver, StopRule};
+    /// let stop = StopRule::new(1e-9, 100)?;
+    /// assert_eq!(stop.tol(), 1e-9);
+    /// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.converged() && solution.report.grad_max <= stop.tol());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn tol(&self) -> F {
         self.tol
     }
 
     /// Largest number of iterations (Newton steps, or epochs for stochastic solvers).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::Termination;
+    /// use logreg::solver::{GradientDescent, NoObserver, Solver, StopRule};
+    /// let stop = StopRule::new(1e-12, 2)?;
+    /// assert_eq!(stop.max_iter(), 2);
+    /// let gd = GradientDescent::new();
+    /// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert_eq!(solution.report.iterations, stop.max_iter());
+    /// assert_eq!(solution.report.termination, Termination::MaxIterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn max_iter(&self) -> usize {
         self.max_iter
     }
 }
 
 /// Why a solver stopped.
+///
+/// ```
+/// use logreg::{LogisticRegression, Penalty, Termination};
+/// use logreg::solver::GradientDescent;
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let model = LogisticRegression::new().fit(&x, &y)?;
+/// assert_eq!(model.report().termination, Termination::Converged);
+/// let capped = LogisticRegression::new().solver(GradientDescent::new()).max_iter(2).fit(&x, &y)?;
+/// assert_eq!(capped.report().termination, Termination::MaxIterations);
+/// let separated = array![0, 0, 0, 1, 1, 1];
+/// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &separated)?;
+/// assert_eq!(mle.report().termination, Termination::Separation);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Termination {
@@ -141,6 +216,19 @@ pub enum Termination {
 }
 
 /// What a fit did: the iterations, where it ended and why.
+///
+/// ```
+/// use logreg::{FitReport, LogisticRegression};
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let model = LogisticRegression::new().fit(&x, &y)?;
+/// let report: &FitReport<f64> = model.report();
+/// assert!(report.converged() && report.iterations >= 1);
+/// assert!(report.grad_max <= 1e-4); // the default tol
+/// assert!(report.objective < 2f64.ln()); // ln 2 at the all-zero start
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FitReport<F> {
     /// Iterations run (Newton steps, L-BFGS updates, epochs, …).
@@ -155,12 +243,39 @@ pub struct FitReport<F> {
 
 impl<F> FitReport<F> {
     /// Whether the convergence test passed.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Termination};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// assert!(LogisticRegression::new().fit(&x, &y)?.report().converged());
+    /// let capped = LogisticRegression::new().tol(1e-12).max_iter(1).fit(&x, &y)?;
+    /// assert!(!capped.report().converged());
+    /// assert_eq!(capped.report().termination, Termination::MaxIterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
     }
 }
 
 /// A solver's answer: the parameters and the report.
+///
+/// ```
+/// use logreg::objective::{BinaryLogistic, Objective};
+/// use logreg::solver::{Newton, NoObserver, Solution, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let stop = StopRule::new(1e-10, 50)?;
+/// let solution: Solution<f64> =
+///     Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// assert_eq!(solution.params.len(), objective.n_params()); // [w₁, w₂, b]
+/// assert!((solution.report.objective - objective.value(solution.params.view())).abs() < 1e-15);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution<F> {
     /// The parameters, in the objective's layout.
@@ -186,6 +301,26 @@ impl<F: Float> Solution<F> {
 }
 
 /// The state a solver shows its [`Observer`] after each iteration.
+///
+/// ```
+/// # use logreg::objective::BinaryLogistic;
+/// # use ndarray::{array, Array1};
+/// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// use logreg::solver::{Control, Newton, Progress, Solver, StopRule};
+/// let stop = StopRule::new(1e-10, 50)?;
+/// let mut seen = Vec::new();
+/// let mut record = |p: &Progress<f64>| {
+///     seen.push(*p);
+///     Control::Continue
+/// };
+/// let solution = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut record)?;
+/// assert_eq!(seen[0].iteration, 0); // the start point, where the loss is ln 2
+/// assert!((seen[0].objective - 2f64.ln()).abs() < 1e-12);
+/// assert_eq!(seen.last().map(|p| p.iteration), Some(solution.report.iterations));
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress<F> {
     /// Iterations completed so far (0 = the start point).
@@ -197,6 +332,26 @@ pub struct Progress<F> {
 }
 
 /// What an [`Observer`] tells the solver to do next.
+///
+/// ```
+/// # use logreg::objective::BinaryLogistic;
+/// # use ndarray::{array, Array1};
+/// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// use logreg::Termination;
+/// use logreg::solver::{Control, GradientDescent, Progress, Solver, StopRule};
+/// let stop = StopRule::new(1e-10, 1000)?;
+/// let mut two_steps = |p: &Progress<f64>| match p.iteration {
+///     2 => Control::Stop,
+///     _ => Control::Continue,
+/// };
+/// let gd = GradientDescent::new();
+/// let solution = gd.minimize(&objective, Array1::zeros(3), &stop, &mut two_steps)?;
+/// assert_eq!(solution.report.iterations, 2);
+/// assert_eq!(solution.report.termination, Termination::StoppedByObserver);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
     /// Keep going.
@@ -228,6 +383,26 @@ impl<F, T: FnMut(&Progress<F>) -> Control> Observer<F> for T {
 }
 
 /// An observer that never stops the solver.
+///
+/// ```
+/// # use logreg::objective::BinaryLogistic;
+/// # use ndarray::{array, Array1};
+/// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// # let y = array![0.0, 0.0, 1.0, 1.0];
+/// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// use logreg::solver::{Control, Newton, NoObserver, Progress, Solver, StopRule};
+/// let stop = StopRule::new(1e-10, 50)?;
+/// let quiet = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+/// let mut calls = 0;
+/// let mut count = |_: &Progress<f64>| {
+///     calls += 1;
+///     Control::Continue
+/// };
+/// let watched = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut count)?;
+/// assert_eq!(quiet, watched); // watching changes nothing
+/// assert_eq!(calls, watched.report.iterations + 1); // the start and every iteration
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoObserver;
 

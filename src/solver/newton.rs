@@ -23,6 +23,18 @@ use ndarray::{Array1, Array2};
 /// ten; in the limit this is a scaled gradient step. The fit therefore never
 /// fails on a singular Hessian; its report tells whether it converged.
 ///
+/// ```
+/// use logreg::LogisticRegression;
+/// use logreg::solver::Newton;
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let model = LogisticRegression::new().solver(Newton::new()).tol(1e-12).fit(&x, &y)?;
+/// // A handful of iterations to a gradient at rounding level.
+/// assert!(model.report().converged() && model.report().iterations <= 10);
+/// # Ok::<(), logreg::Error>(())
+/// ```
+///
 /// # Requirements on the problem
 /// [`Objective::value_grad`] and [`Objective::hessian`]. Parameters listed by
 /// [`Objective::redundant_params`] are held fixed (the softmax's spare class).
@@ -37,6 +49,21 @@ pub struct Newton {}
 
 impl Newton {
     /// Newton with the crate's line search (σ = 2⁻¹¹, halving, ≤ 21 tries).
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Newton, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let newton = Newton::new();
+    /// assert_eq!(Solver::<f64>::name(&newton), "newton");
+    /// let stop = StopRule::new(1e-12, 50)?;
+    /// let solution = newton.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.converged() && solution.report.iterations <= 10);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self {}
     }

@@ -43,11 +43,40 @@ impl Default for Auto {
 
 impl Auto {
     /// Newton up to 64 parameters, L-BFGS above.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Auto, Newton, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-10, 100)?;
+    /// let auto = Auto::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let newton = Newton::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert_eq!(auto, newton); // 3 parameters ≤ 64: Newton
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The largest number of parameters for which Newton is used.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Auto, Lbfgs, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-10, 100)?;
+    /// let small = Auto::new().newton_max_params(2);
+    /// let auto = small.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let lbfgs = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert_eq!(auto, lbfgs); // 3 parameters > 2: L-BFGS
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn newton_max_params(mut self, newton_max_params: usize) -> Self {
         self.newton_max_params = newton_max_params;
         self

@@ -9,6 +9,31 @@ use ndarray::Array1;
 /// The step size of [`Sgd`] at update t = 1, 2, …, where t counts minibatch
 /// updates over the whole fit (scikit-learn counts samples: the same with
 /// `batch_size(1)`).
+///
+/// ```
+/// use logreg::Error;
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+/// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)?;
+/// // All 4 rows in one minibatch: one epoch is one step, −η∇f, with
+/// // ∇f = [−0.5, 0] at zero.
+/// let one_epoch = StopRule::new(1e-12, 1)?;
+/// let run = |rate: LearningRate<f64>| {
+///     let sgd = Sgd::new().learning_rate(rate);
+///     sgd.minimize(&objective, Array1::zeros(2), &one_epoch, &mut NoObserver)
+/// };
+/// let constant = run(LearningRate::Constant(2.0))?;
+/// assert!((constant.params[0] - 1.0).abs() < 1e-15);
+/// // At t = 1, η = eta0 / 1^power_t = eta0.
+/// let scaling = run(LearningRate::InverseScaling { eta0: 2.0, power_t: 0.5 })?;
+/// assert_eq!(scaling.params, constant.params);
+/// // Optimal needs an L2 penalty.
+/// let err = run(LearningRate::Optimal).unwrap_err();
+/// assert!(matches!(err, Error::InvalidParameter { name: "learning_rate", .. }));
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub enum LearningRate<F> {
@@ -111,41 +136,170 @@ impl<F: Float> Default for Sgd<F> {
 
 impl<F: Float> Sgd<F> {
     /// SGD with the defaults above.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let sgd = Sgd::<f64>::new();
+    /// assert_eq!(sgd.name(), "sgd");
+    /// assert!(sgd.as_streaming().is_some()); // it can also continue a fit chunk by chunk
+    /// let stop = StopRule::new(1e-6, 300)?;
+    /// let solution = sgd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.objective < 0.9 * 2f64.ln());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The step-size schedule.
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 3)?;
+    /// let run = |rate: LearningRate<f64>| {
+    ///     let sgd = Sgd::new().learning_rate(rate);
+    ///     sgd.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// let tiny = run(LearningRate::Constant(1e-3))?;
+    /// let larger = run(LearningRate::Constant(0.5))?;
+    /// assert!(larger.report.objective < tiny.report.objective);
+    /// assert!(run(LearningRate::Constant(0.0)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn learning_rate(mut self, learning_rate: LearningRate<F>) -> Self {
         self.learning_rate = learning_rate;
         self
     }
 
     /// Whether to return the average of the iterates (ASGD).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
+    /// // A constant step with single-row batches keeps bouncing around the optimum;
+    /// // the average of the iterates sits closer to it.
+    /// let epochs = StopRule::new(1e-12, 200)?;
+    /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1);
+    /// let last = noisy.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
+    /// let averaged = noisy.average(true);
+    /// let mean = averaged.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
+    /// assert!(mean.report.grad_max < last.report.grad_max);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn average(mut self, average: bool) -> Self {
         self.average = average;
         self
     }
 
     /// Rows per minibatch (≥ 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
+    /// let one_epoch = StopRule::new(1e-12, 1)?;
+    /// let sgd = Sgd::new().learning_rate(LearningRate::Constant(0.2));
+    /// // 4 rows: one update per epoch with the default 64, four with batches of 1.
+    /// let full = sgd.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)?;
+    /// let single_rows = sgd.batch_size(1);
+    /// let single = single_rows.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)?;
+    /// assert!(single.report.objective < full.report.objective);
+    /// let empty = sgd.batch_size(0);
+    /// assert!(empty.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn batch_size(mut self, batch_size: usize) -> Self {
         self.minibatch.batch_size = batch_size;
         self
     }
 
     /// Seed of the shuffling.
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 3)?;
+    /// let run = |seed: u64| {
+    ///     let sgd = Sgd::new().batch_size(1).seed(seed);
+    ///     sgd.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// assert_eq!(run(7)?, run(7)?); // reproducible
+    /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.minibatch.seed = seed;
         self
     }
 
     /// Whether to shuffle the rows every epoch (default true).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
+    /// let epochs = StopRule::new(1e-12, 3)?;
+    /// let run = |sgd: Sgd<f64>| {
+    ///     let sgd = sgd.batch_size(1);
+    ///     sgd.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    /// };
+    /// // Rows in their given order every epoch: the seed no longer matters.
+    /// let in_order = Sgd::new().shuffle(false);
+    /// assert_eq!(run(in_order.seed(7))?, run(in_order.seed(8))?);
+    /// assert_ne!(run(Sgd::new().seed(7))?.params, run(Sgd::new().seed(8))?.params);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn shuffle(mut self, shuffle: bool) -> Self {
         self.minibatch.shuffle = shuffle;
         self
     }
 
     /// Epochs without improvement before stopping (≥ 1).
+    ///
+    /// ```
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
+    /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
+    /// let stop = StopRule::new(1e-3, 1000)?;
+    /// let run = |patience: usize| {
+    ///     let sgd = Sgd::new().n_iter_no_change(patience);
+    ///     sgd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+    /// };
+    /// let impatient = run(1)?;
+    /// let patient = run(20)?;
+    /// assert!(impatient.report.converged());
+    /// assert!(impatient.report.iterations < patient.report.iterations);
+    /// assert!(run(0).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
         self.minibatch.n_iter_no_change = epochs;
         self

@@ -13,6 +13,24 @@ use rand::{RngExt, SeedableRng};
 /// A first-order solver that updates parameters from minibatches and can
 /// therefore continue a fit over data that arrive in chunks
 /// ([`FittedLogisticRegression::partial_fit`](crate::FittedLogisticRegression::partial_fit)).
+///
+/// ```
+/// use logreg::objective::{BinaryLogistic, Objective};
+/// use logreg::solver::{Newton, Sgd, Solver, StreamState};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let sgd = Sgd::<f64>::new().batch_size(2);
+/// let streamer = sgd.as_streaming().expect("SGD streams");
+/// let (mut params, mut state) = (Array1::zeros(3), StreamState::default());
+/// // Two chunks of rows, one pass each, carrying the state across.
+/// streamer.pass(&objective, &mut params, &mut state, &[0, 1])?;
+/// streamer.pass(&objective, &mut params, &mut state, &[2, 3])?;
+/// assert!(objective.value(streamer.current(&params, &state).view()) < 2f64.ln());
+/// assert!(Solver::<f64>::as_streaming(&Newton::new()).is_none()); // full-batch only
+/// # Ok::<(), logreg::Error>(())
+/// ```
 pub trait Streaming<F: Float>: Send + Sync {
     /// One pass over `rows` in the given order, in minibatches, updating
     /// `params` and the optimizer `state` (step count, moments, average).
@@ -36,6 +54,28 @@ pub trait Streaming<F: Float>: Send + Sync {
 }
 
 /// Optimizer state carried from one minibatch (and one chunk) to the next.
+///
+/// ```
+/// use logreg::objective::BinaryLogistic;
+/// use logreg::solver::{Adam, Solver, StreamState};
+/// use ndarray::{array, Array1};
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+/// let y = array![0.0, 0.0, 1.0, 1.0];
+/// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+/// let adam = Adam::<f64>::new();
+/// let streamer = adam.as_streaming().expect("Adam streams");
+/// let mut params = Array1::zeros(3);
+/// let mut state = StreamState::default();
+/// streamer.pass(&objective, &mut params, &mut state, &[0, 1, 2, 3])?;
+/// assert_ne!(state, StreamState::default()); // it now holds the step count and moments
+/// // The same pass from a fresh state repeats the first step; from the kept one it goes on.
+/// let (mut again, mut fresh) = (Array1::zeros(3), StreamState::default());
+/// streamer.pass(&objective, &mut again, &mut fresh, &[0, 1, 2, 3])?;
+/// assert_eq!(again, params);
+/// streamer.pass(&objective, &mut params, &mut state, &[0, 1, 2, 3])?;
+/// assert_ne!(again, params);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamState<F> {
     /// Minibatch updates taken so far.
@@ -59,6 +99,25 @@ pub(crate) struct Minibatch {
 }
 
 impl Minibatch {
+    /// Checks the shared settings: `batch_size` and `n_iter_no_change` ≥ 1.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside when SGD or Adam starts.
+    /// use logreg::Error;
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Adam, NoObserver, Sgd, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 0.0, 1.0], None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-6, 10)?;
+    /// let sgd = Sgd::new().batch_size(0);
+    /// let err = sgd.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "batch_size", .. }));
+    /// let adam = Adam::new().n_iter_no_change(0);
+    /// let err = adam.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "n_iter_no_change", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn check(&self) -> Result<()> {
         if self.batch_size == 0 {
             return Err(Error::invalid("batch_size", 0, "must be ≥ 1"));

@@ -41,6 +41,27 @@ struct Trial<F> {
 impl<F: Float> StrongWolfe<F> {
     /// Searches along the descent direction `direction` from `start`, first
     /// trying `step`. `None` when no acceptable step was found.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside in L-BFGS, whose objective never rises
+    /// // from one iteration to the next.
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Control, Lbfgs, Progress, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-10, 100)?;
+    /// let mut values = Vec::new();
+    /// let mut record = |p: &Progress<f64>| {
+    ///     values.push(p.objective);
+    ///     Control::Continue
+    /// };
+    /// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut record)?;
+    /// assert!(solution.report.converged());
+    /// assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-15));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     pub fn search(
         &self,
         objective: &dyn Objective<F>,
