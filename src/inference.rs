@@ -88,6 +88,11 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
 
     /// Like [`summary`](Self::summary), with the sample weights of the fit.
     ///
+    /// The likelihood, standard errors, tests and AIC treat integer weights
+    /// as repeated rows; [`n_obs`](Summary::n_obs), `df_resid` and BIC still
+    /// count rows (weights need not be integers). For frequency weights, the
+    /// repeated-rows BIC is `bic() + n_params · (ln Σw − ln n_obs)`.
+    ///
     /// ```
     /// use logreg::{LogisticRegression, Penalty};
     /// use ndarray::array;

@@ -332,7 +332,9 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     mut grad_intercept: ArrayViewMut1<'_, F>,
 ) -> F {
     let (n, d) = data.x.dim();
-    let parts = map_row_chunks(n, d, |rows| {
+    // A chunk holds its rows of X and their k scores: size it by both, so
+    // that thousands of classes do not make a chunk hundreds of megabytes.
+    let parts = map_row_chunks(n, d + coef.nrows(), |rows| {
         let x = data.x.slice(s![rows.clone(), ..]);
         let mut eta = scores(x, coef, intercept);
         let mut loss = F::zero();

@@ -2,13 +2,13 @@
 //! [`FittedLogisticRegression`] (a fitted model that predicts).
 
 use crate::diagnostics::Diagnostic;
-use crate::kernels::{log_sigmoid, logsumexp, sigmoid, softmax_inplace};
+use crate::kernels::{log_sigmoid, logsumexp, map_row_chunks, sigmoid, softmax_inplace};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
-use crate::weights::{ClassWeight, effective_weights};
+use crate::weights::{ClassWeight, check_every_class_weighs, effective_weights};
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
 use std::sync::Arc;
 
 /// How strong the L2 penalty is.
@@ -507,6 +507,7 @@ impl<F: Float> LogisticRegression<F> {
             });
         }
         let weight = effective_weights(&class, classes.len(), sample_weight, &self.class_weight)?;
+        check_every_class_weighs(&class, classes.len(), &weight)?;
         let alpha = self.alpha_for(weight.sum());
         let strategy = self.multiclass.strategy(classes.len());
         let problem = Problem {
@@ -815,16 +816,21 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// [`Error::FeatureMismatch`] or [`Error::NonFinite`] for bad `x`.
     pub fn decision_function<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
+        self.check_rows(x)?;
+        let mut eta = x.dot(&self.coef.t());
+        eta += &self.intercept;
+        Ok(eta)
+    }
+
+    /// Checks rows to predict: the fitted number of features, finite values.
+    fn check_rows<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<()> {
         if x.ncols() != self.n_features() {
             return Err(Error::FeatureMismatch {
                 expected: self.n_features(),
                 got: x.ncols(),
             });
         }
-        check_finite("x", x.iter())?;
-        let mut eta = x.dot(&self.coef.t());
-        eta += &self.intercept;
-        Ok(eta)
+        check_finite("x", x.iter())
     }
 
     /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.
@@ -908,17 +914,26 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<L>> {
-        let eta = self.decision_function(x)?;
-        Ok(eta
-            .rows()
-            .into_iter()
-            .map(|row| {
-                let best = match self.strategy {
+        self.check_rows(x)?;
+        let (x, coef, intercept) = (x.view(), self.coef.view(), self.intercept.view());
+        let strategy = self.strategy;
+        // Scores chunk by chunk: with many classes all n × k of them at once
+        // could take gigabytes, for one index per row.
+        let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
+            let mut eta = x.slice(s![rows, ..]).dot(&coef.t());
+            eta += &intercept;
+            eta.rows()
+                .into_iter()
+                .map(|row| match strategy {
                     Strategy::Binary => usize::from(row[0] > F::zero()),
                     _ => argmax(row),
-                };
-                self.classes[best].clone()
-            })
+                })
+                .collect::<Vec<_>>()
+        });
+        Ok(best
+            .into_iter()
+            .flatten()
+            .map(|i| self.classes[i].clone())
             .collect())
     }
 

@@ -87,3 +87,29 @@ pub(crate) fn effective_weights<F: Float>(
     }
     Ok(weight)
 }
+
+/// Checks that every class keeps a positive total weight for a full fit: a
+/// class whose rows all weigh zero is absent from the data, and its
+/// unpenalized intercept would run off to −∞ until the tolerance stops it.
+pub(crate) fn check_every_class_weighs<F: Float>(
+    class: &[usize],
+    n_classes: usize,
+    weight: &Array1<F>,
+) -> Result<()> {
+    let mut total = vec![F::zero(); n_classes];
+    for (&c, &w) in class.iter().zip(weight) {
+        total[c] += w;
+    }
+    let weighed = total.iter().filter(|&&t| t > F::zero()).count();
+    if weighed < 2 {
+        return Err(Error::TooFewClasses { found: weighed });
+    }
+    match total.iter().position(|&t| t <= F::zero()) {
+        Some(index) => Err(Error::invalid(
+            "sample_weight",
+            format!("0 in total for class {index} (in classes() order)"),
+            "every class needs a positive total weight: drop its rows or give them weight",
+        )),
+        None => Ok(()),
+    }
+}

@@ -190,6 +190,20 @@ fn cases() -> Vec<Case> {
             Error::ZeroTotalWeight,
             ""
         ),
+        case!(
+            "sample weights that remove a class (two classes)",
+            || fit_weighted(array![1.0, 0.0, 1.0, 0.0]),
+            Error::TooFewClasses { found: 1 },
+            "zero sample weights did not remove a class"
+        ),
+        invalid_case!(
+            "sample weights that remove one of three classes",
+            "sample_weight",
+            || LogisticRegression::new()
+                .fit_weighted(&x(), &array![0, 1, 2, 1], &array![1.0, 1.0, 0.0, 1.0])
+                .map(drop),
+            "class 2"
+        ),
         // Class weights
         case!(
             "wrong number of class weights",
@@ -212,6 +226,12 @@ fn cases() -> Vec<Case> {
             || fit(LogisticRegression::new().class_weight(ClassWeight::Manual(vec![f64::NAN, 1.0]))),
             Error::NonFinite { index: 0, .. },
             "non-finite"
+        ),
+        case!(
+            "a zero class weight",
+            || fit(LogisticRegression::new().class_weight(ClassWeight::Manual(vec![0.0, 1.0]))),
+            Error::TooFewClasses { found: 1 },
+            "at least two classes"
         ),
         case!(
             "all-zero class weights",

@@ -28,7 +28,7 @@ fn within<T: Send + 'static>(limit: Duration, work: impl FnOnce() -> T + Send + 
     }
 }
 
-const LIMIT: Duration = Duration::from_secs(60);
+const LIMIT: Duration = Duration::from_secs(120);
 
 /// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
 struct Rng(u64);
@@ -341,28 +341,28 @@ fn one_row_per_class() {
     assert_sane(&model, &x);
 }
 
-/// 1,000 classes with 2 rows each (2,000 rows, 3 features): a multinomial
-/// fit with L-BFGS (4,000 parameters) and a one-vs-rest fit (1,000 binary
-/// L-BFGS fits). Each takes 2–5 s in a debug build.
-fn many_classes(form: Multiclass) {
-    const CLASSES: usize = 1000;
+/// `classes` classes with 2 rows each and 3 features: a multinomial fit with
+/// L-BFGS (4 parameters per class) or a one-vs-rest fit (one binary L-BFGS
+/// fit per class), stopped after `max_iter` iterations.
+fn many_classes(classes: usize, form: Multiclass, max_iter: usize) {
     const PER_CLASS: usize = 2;
     let mut rng = Rng(5);
-    let centres = Array2::from_shape_fn((CLASSES, 3), |_| 3.0 * rng.normal());
-    let n = CLASSES * PER_CLASS;
-    let y: Array1<usize> = (0..n).map(|i| i % CLASSES).collect();
+    let centres = Array2::from_shape_fn((classes, 3), |_| 3.0 * rng.normal());
+    let n = classes * PER_CLASS;
+    let y: Array1<usize> = (0..n).map(|i| i % classes).collect();
     let x = Array2::from_shape_fn((n, 3), |(i, j)| centres[(y[i], j)] + rng.normal());
     let (model, x, y) = within(LIMIT, move || {
         let model = LogisticRegression::new()
             .multiclass(form)
             .solver(Lbfgs::new())
+            .max_iter(max_iter)
             .fit(&x, &y)
             .expect("valid data");
         (model, x, y)
     });
-    println!("{form:?}: {:?}", model.report());
-    // With 2 rows per class the default 100 iterations may not reach
-    // tol = 1e-4; that is reported, and everything stays finite.
+    println!("{classes} classes, {form:?}: {:?}", model.report());
+    // With 2 rows per class the iterations may not reach tol = 1e-4; that
+    // is reported, and everything stays finite.
     assert!(
         matches!(
             model.report().termination,
@@ -371,30 +371,50 @@ fn many_classes(form: Multiclass) {
         "{:?}",
         model.report()
     );
-    assert_eq!(model.classes().len(), CLASSES);
-    assert_eq!(model.coef().dim(), (CLASSES, 3));
-    assert_sane(&model, &x);
+    assert_eq!(model.classes().len(), classes);
+    assert_eq!(model.coef().dim(), (classes, 3));
+    // Probabilities of the first 500 rows: all of them would be n × classes.
+    let head = x.slice(ndarray::s![..500.min(n), ..]).to_owned();
+    assert_sane(&model, &head);
     let accuracy = model.score(&x, &y).expect("same features");
-    println!("{form:?}: training accuracy {accuracy}");
-    assert!(accuracy > 1.0 / CLASSES as f64);
+    println!("{classes} classes, {form:?}: training accuracy {accuracy}");
+    // A fit cut to one or two iterations has barely moved from equal
+    // probabilities; only a real fit must beat guessing.
+    if max_iter >= 100 {
+        assert!(accuracy > 1.0 / classes as f64);
+    }
 }
 
 #[test]
 fn a_thousand_classes_multinomial() {
-    many_classes(Multiclass::Multinomial);
+    many_classes(1_000, Multiclass::Multinomial, 100);
 }
 
 #[test]
 fn a_thousand_classes_one_vs_rest() {
-    many_classes(Multiclass::OneVsRest);
+    many_classes(1_000, Multiclass::OneVsRest, 100);
+}
+
+/// 40,000 parameters, 20,000 rows: each objective evaluation is 2·10⁸ softmax
+/// terms (about a second), so the fit is cut to one iteration; what matters
+/// here is that nothing overflows, allocates n × k at once or turns NaN.
+#[test]
+fn ten_thousand_classes_multinomial() {
+    many_classes(10_000, Multiclass::Multinomial, 1);
+}
+
+/// 10,000 binary fits on 20,000 rows each, cut to two iterations each.
+#[test]
+fn ten_thousand_classes_one_vs_rest() {
+    many_classes(10_000, Multiclass::OneVsRest, 2);
 }
 
 #[test]
 fn extreme_class_imbalance() {
-    // 100,000 rows of class 0 and 10 of class 1.
+    // 1,000,000 rows of class 0 and 10 of class 1.
     let mut rng = Rng(6);
-    let n = 100_010;
-    let y: Array1<u8> = (0..n).map(|i| u8::from(i % 10_001 == 0)).collect();
+    let n = 1_000_010;
+    let y: Array1<u8> = (0..n).map(|i| u8::from(i % 100_001 == 0)).collect();
     assert_eq!(y.iter().filter(|&&c| c == 1).count(), 10);
     let x = Array2::from_shape_fn((n, 3), |(i, j)| {
         rng.normal() + if y[i] == 1 && j == 0 { 1.0 } else { 0.0 }
@@ -419,11 +439,11 @@ fn extreme_class_imbalance() {
         );
         assert!(model.report().converged(), "{name}: {:?}", model.report());
         assert_sane(&model, &x2);
-        // The intercept is near ln(10 / 100000) ≈ −9.2.
+        // The intercept is near ln(10 / 1,000,000) ≈ −11.5.
         let b = model.intercept()[0];
-        assert!((-12.0..-7.0).contains(&b), "{name}: intercept {b}");
+        assert!((-14.0..-9.0).contains(&b), "{name}: intercept {b}");
         let predicted = model.predict(&x2).expect("same features");
-        assert!(predicted.iter().filter(|&&c| c == 0).count() >= 100_000 - 10);
+        assert!(predicted.iter().filter(|&&c| c == 0).count() >= 1_000_000 - 10);
         let _ = y2;
     }
     // Balanced class weights: the minority class gets predicted.
