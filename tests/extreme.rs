@@ -571,3 +571,33 @@ fn separable_without_penalty_is_diagnosed_not_a_hang() {
         }
     }
 }
+
+// Inputs found by the fuzz target (fuzz/fuzz_targets/fit.rs), kept as
+// regression tests: each must end quickly, without a panic.
+
+/// A feature near the largest float overflows the Hessian to infinity; the
+/// Levenberg–Marquardt shift then grew an infinite τ forever (a hang).
+#[test]
+fn fuzz_overflowing_hessian_does_not_hang() {
+    let fitted = within(Duration::from_secs(10), || {
+        LogisticRegression::new()
+            .penalty(Penalty::None)
+            .multiclass(Multiclass::OneVsRest)
+            .solver(Newton::new())
+            .max_iter(6)
+            .class_weight(logreg::ClassWeight::Balanced)
+            .fit(
+                &array![[6.875_f64], [0.0], [-1.793_406_078_896_392_6e306]],
+                &array![0, 1, 0],
+            )
+    });
+    if let Ok(model) = fitted {
+        assert!(
+            model
+                .coef()
+                .iter()
+                .chain(model.intercept())
+                .all(|v| v.is_finite())
+        );
+    }
+}

@@ -22,6 +22,13 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 /// Object safe: solvers take `&dyn Objective<F>`, so a user crate can also hand
 /// its own objective to the crate's solvers.
 ///
+/// # Panics
+/// The methods are the solvers' inner loop and do not re-check shapes:
+/// `params`, `v`, `grad` and `out` must have [`n_params`](Self::n_params)
+/// entries and `rows` must index rows of the data, or the crate's objectives
+/// panic (as ndarray does on mismatched shapes). The solvers check their
+/// start point, and `LogisticRegression` everything else, before calling them.
+///
 /// ```
 /// use logreg::objective::Objective;
 /// use logreg::solver::{Newton, NoObserver, Solver, StopRule};

@@ -138,6 +138,13 @@ fn newton_direction<F: Float>(
         return direction;
     }
     let scale = hess.diag().fold(F::one(), |m, &v| m.max(v.abs()));
+    if !scale.is_finite() {
+        // The curvature overflowed (features near the largest float): no
+        // shift can help. A unit steepest-descent step lets the line search
+        // decide whether any progress is representable.
+        let size = rhs.fold(F::one(), |m, &g| m.max(g.abs()));
+        return rhs.mapv(|g| g / size);
+    }
     let mut tau = F::epsilon().sqrt() * scale;
     let limit = F::from_f64_lossy(1e10) * scale;
     while tau <= limit {
