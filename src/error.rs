@@ -118,6 +118,16 @@ pub enum Error {
          (separation); fit with a penalty"
     )]
     SingularInformation,
+    /// A row's score x·w + b is NaN: its terms overflow to both +∞ and −∞,
+    /// so no class is more likely than another. Rescale the features.
+    #[error(
+        "the score x·w + b of row {row} overflows (+∞ and −∞ terms): rescale the features, \
+         e.g. to unit variance"
+    )]
+    ScoreOverflow {
+        /// 0-based index of the first such row.
+        row: usize,
+    },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]
     ParameterCount {

@@ -104,9 +104,18 @@ fn max_and_log_sum<F: Float>(row: ArrayView1<'_, F>) -> (F, F) {
 /// let mut row = array![1e300_f64, 0.0, -1e300];
 /// softmax_inplace(row.view_mut());
 /// assert_eq!(row, array![1.0, 0.0, 0.0]);
+/// // Overflowed scores share the probability instead of giving ∞ − ∞ = NaN.
+/// let mut row = array![f64::INFINITY, 0.0, f64::INFINITY];
+/// softmax_inplace(row.view_mut());
+/// assert_eq!(row, array![0.5, 0.0, 0.5]);
 /// ```
 pub fn softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
     let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+    if !max.is_finite() {
+        let share = F::one() / count_of(row.view(), max);
+        row.mapv_inplace(|v| if v == max { share } else { F::zero() });
+        return;
+    }
     row.mapv_inplace(|v| (v - max).exp());
     let sum = row.sum();
     row.mapv_inplace(|v| v / sum);
@@ -120,12 +129,34 @@ pub fn softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
 /// let mut row = array![0.0_f64, -800.0];
 /// log_softmax_inplace(row.view_mut());
 /// assert_eq!(row[1], -800.0);
+/// let mut row = array![f64::INFINITY, 0.0];
+/// log_softmax_inplace(row.view_mut());
+/// assert_eq!(row, array![0.0, f64::NEG_INFINITY]);
 /// ```
 pub fn log_softmax_inplace<F: Float>(mut row: ArrayViewMut1<'_, F>) {
     // (η − max) − ln Σ e^(η − max): two terms ≤ 0, so no cancellation (η − (max
     // + ln Σ) would lose ln Σ to the rounding of a large max).
     let (max, log_sum) = max_and_log_sum(row.view());
+    if !max.is_finite() {
+        let log_share = -count_of(row.view(), max).ln();
+        row.mapv_inplace(|v| {
+            if v == max {
+                log_share
+            } else {
+                F::neg_infinity()
+            }
+        });
+        return;
+    }
     row.mapv_inplace(|v| (v - max) - log_sum);
+}
+
+/// How many entries equal a non-finite row maximum, as a float. Scores of
+/// +∞ (an overflowing x·w) or a row of −∞ put all probability evenly on the
+/// maximal entries, where η − max would be ∞ − ∞.
+fn count_of<F: Float>(row: ArrayView1<'_, F>, max: F) -> F {
+    let count = row.iter().filter(|&&v| v == max).count();
+    F::from_usize(count).unwrap_or_else(F::max_value)
 }
 
 /// Binary cross-entropy ℓ(y, η) = softplus(η) − y·η for a label y ∈ [0, 1]

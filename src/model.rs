@@ -2,7 +2,7 @@
 //! [`FittedLogisticRegression`] (a fitted model that predicts).
 
 use crate::diagnostics::Diagnostic;
-use crate::kernels::{log_sigmoid, logsumexp, map_row_chunks, sigmoid, softmax_inplace};
+use crate::kernels::{log_sigmoid, log_softmax_inplace, map_row_chunks, sigmoid, softmax_inplace};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
@@ -814,12 +814,12 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::FeatureMismatch`] or [`Error::NonFinite`] for bad `x`.
+    /// [`Error::FeatureMismatch`] or [`Error::NonFinite`] for bad `x`;
+    /// [`Error::ScoreOverflow`] when a score x·w + b is NaN (overflow both ways).
+    /// Scores that overflow one way are ±∞ and give probabilities 0 and 1.
     pub fn decision_function<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
         self.check_rows(x)?;
-        let mut eta = x.dot(&self.coef.t());
-        eta += &self.intercept;
-        Ok(eta)
+        scores(x.view(), self.coef.view(), self.intercept.view(), 0)
     }
 
     /// Checks rows to predict: the fitted number of features, finite values.
@@ -861,14 +861,9 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 p.rows_mut().into_iter().for_each(softmax_inplace);
                 p
             }
-            Strategy::OneVsRest => {
-                let mut p = eta.mapv(sigmoid);
-                for mut row in p.rows_mut() {
-                    let sum = row.sum();
-                    row.mapv_inplace(|v| v / sum);
-                }
-                p
-            }
+            // Normalized in log space: when every σ(η) underflows to 0 (all
+            // η below −745) the plain ratio would be 0/0.
+            Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)).mapv(F::exp),
         })
     }
 
@@ -920,21 +915,22 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         // Scores chunk by chunk: with many classes all n × k of them at once
         // could take gigabytes, for one index per row.
         let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
-            let mut eta = x.slice(s![rows, ..]).dot(&coef.t());
-            eta += &intercept;
-            eta.rows()
+            let first = rows.start;
+            let eta = scores(x.slice(s![rows, ..]), coef, intercept, first)?;
+            Ok(eta
+                .rows()
                 .into_iter()
                 .map(|row| match strategy {
                     Strategy::Binary => usize::from(row[0] > F::zero()),
                     _ => argmax(row),
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>())
         });
-        Ok(best
-            .into_iter()
-            .flatten()
-            .map(|i| self.classes[i].clone())
-            .collect())
+        let mut labels = Vec::with_capacity(x.nrows());
+        for chunk in best {
+            labels.extend(chunk?.into_iter().map(|i| self.classes[i].clone()));
+        }
+        Ok(Array1::from(labels))
     }
 
     /// Mean accuracy of `predict(x)` against `y`. As in scikit-learn, a label
@@ -994,11 +990,31 @@ fn binary_columns<F: Float>(
 
 /// Row-wise v − logsumexp(v).
 fn log_normalize<F: Float>(mut scores: Array2<F>) -> Array2<F> {
-    for mut row in scores.rows_mut() {
-        let lse = logsumexp(row.view());
-        row.mapv_inplace(|v| v - lse);
-    }
+    scores.rows_mut().into_iter().for_each(log_softmax_inplace);
     scores
+}
+
+/// Scores x·wᵀ + b of rows `first..` of the data. Finite x and w can give
+/// +∞ and −∞ terms in one product, whose sum is NaN: that is an error, not a
+/// silent NaN probability. (With fused multiply-adds, as the GEMM kernels on
+/// this crate's test machine use, a product never reaches −∞ after +∞, so
+/// this is a guard for other kernels rather than a path the tests can reach.)
+fn scores<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+    first: usize,
+) -> Result<Array2<F>> {
+    let mut eta = x.dot(&coef.t());
+    eta += &intercept;
+    match eta
+        .rows()
+        .into_iter()
+        .position(|row| row.iter().any(|v| v.is_nan()))
+    {
+        Some(row) => Err(Error::ScoreOverflow { row: first + row }),
+        None => Ok(eta),
+    }
 }
 
 /// Index of the largest entry (the first on ties).

@@ -601,3 +601,57 @@ fn fuzz_overflowing_hessian_does_not_hang() {
         );
     }
 }
+
+/// Unpenalized Newton on a feature of −6.4e307: the fitted coefficients are
+/// finite, but the first row's scores overflow to +∞ and −∞, which gave NaN
+/// probabilities (∞ − ∞ in the softmax). Now the probability sits on the +∞
+/// class.
+#[test]
+fn fuzz_overflowing_scores_give_probabilities_not_nan() {
+    let x: Array2<f64> = array![
+        [-6.415_297_035_974_239e307, -2.625],
+        [0.0, -2.625],
+        [-0.0625, -0.0625]
+    ];
+    let y = array![0, 1, 2];
+    let data = x.clone();
+    let model = within(Duration::from_secs(10), move || {
+        LogisticRegression::new()
+            .penalty(Penalty::None)
+            .solver(Newton::new())
+            .tol(1e-8)
+            .max_iter(11)
+            .fit(&data, &y)
+    })
+    .expect("finite data fits");
+    let w = model.coef();
+    println!("{:?} coef {w}", model.report());
+    assert!(
+        w.iter()
+            .chain(model.intercept())
+            .all(|v: &f64| v.is_finite())
+    );
+    let eta = model.decision_function(&x).expect("no NaN score");
+    assert!(eta.row(0).iter().any(|v| v.is_infinite()), "{eta}");
+    let proba = model.predict_proba(&x).expect("no NaN score");
+    assert_eq!(
+        proba.row(0),
+        model
+            .predict_proba(&x.slice(ndarray::s![..1, ..]))
+            .expect("same")
+            .row(0)
+    );
+    for p in [
+        proba,
+        model
+            .predict_log_proba(&x)
+            .expect("no NaN score")
+            .mapv(f64::exp),
+    ] {
+        assert!(p.iter().all(|v| (0.0..=1.0).contains(v)), "{p}");
+        assert!(
+            p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-12),
+            "{p}"
+        );
+    }
+}
