@@ -77,12 +77,49 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 /// ```
 pub trait Objective<F: Float>: Send + Sync {
     /// Length of the parameter vector.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// assert_eq!(objective.n_params(), 3);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn n_params(&self) -> usize;
 
     /// Number of rows of data (for minibatch solvers).
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// assert_eq!(objective.n_samples(), 4);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn n_samples(&self) -> usize;
 
     /// The objective value at `params`.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// // At zero every probability is ½: the mean loss is ln 2, no penalty.
+    /// assert!((objective.value(Array1::zeros(3).view()) - 2f64.ln()).abs() < 1e-15);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn value(&self, params: ArrayView1<'_, F>) -> F {
         let mut grad = Array1::zeros(self.n_params());
         self.value_grad(params, grad.view_mut())
@@ -90,18 +127,82 @@ pub trait Objective<F: Float>: Send + Sync {
 
     /// The objective value and its gradient (written into `grad`) in one pass
     /// over the data.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let mut grad = Array1::zeros(3);
+    /// let value = objective.value_grad(Array1::zeros(3).view(), grad.view_mut());
+    /// assert!((value - 2f64.ln()).abs() < 1e-15);
+    /// // Xᵀ(p − y)/n at p = ½: (½·6 − 5)/4 = −0.5 and (½·4 − 3)/4 = −0.25; 0 for b.
+    /// assert_eq!(grad, array![-0.5, -0.25, 0.0]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F;
 
     /// The dense Hessian at `params` (`n_params × n_params`, symmetric).
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let h = objective.hessian(Array1::zeros(3).view());
+    /// // XᵀRX/n with R = ¼ at zero, plus α on the coefficients: ¼·14/4 + 0.1.
+    /// assert!((h[(0, 0)] - (0.25 * 14.0 / 4.0 + 0.1)).abs() < 1e-15);
+    /// assert_eq!(h, h.t()); // the intercept's row has no α
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F>;
 
     /// The Hessian-vector product H(params)·v, written into `out`, without
     /// forming H.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let (at, v) = (array![0.3, -0.2, 0.1], array![1.0, 2.0, -1.0]);
+    /// let mut hv = Array1::zeros(3);
+    /// objective.hess_vec(at.view(), v.view(), hv.view_mut());
+    /// let dense = objective.hessian(at.view()).dot(&v);
+    /// assert!((&hv - &dense).iter().all(|d| d.abs() < 1e-14));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn hess_vec(&self, params: ArrayView1<'_, F>, v: ArrayView1<'_, F>, out: ArrayViewMut1<'_, F>);
 
     /// Value and gradient of the same objective restricted to the given rows
     /// (a minibatch): the data term is normalized by the rows' own weight sum,
     /// the penalty is unchanged, so it is an unbiased estimate of the full one.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let at = array![0.3, -0.2, 0.1];
+    /// let (mut all, mut rows) = (Array1::zeros(3), Array1::zeros(3));
+    /// let full = objective.value_grad(at.view(), all.view_mut());
+    /// // Every row as the minibatch: the full objective again.
+    /// let batch = objective.value_grad_rows(at.view(), &[0, 1, 2, 3], rows.view_mut());
+    /// assert!((full - batch).abs() < 1e-15 && (&all - &rows).iter().all(|d| d.abs() < 1e-15));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn value_grad_rows(
         &self,
         params: ArrayView1<'_, F>,
@@ -111,6 +212,18 @@ pub trait Objective<F: Float>: Send + Sync {
 
     /// The L2 strength α on the coefficients (0 without a penalty): for
     /// step-size rules that depend on it, such as SGD's `Optimal` schedule.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// assert_eq!(objective.l2_penalty(), 0.1);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn l2_penalty(&self) -> F {
         F::zero()
     }
@@ -118,6 +231,23 @@ pub trait Objective<F: Float>: Send + Sync {
     /// Parameters a second-order solver may hold fixed because the objective
     /// does not change when they shift together with others (the redundant
     /// class of an unpenalized softmax). Empty for identifiable objectives.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Two coefficients and an intercept, α = 0.1.
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// assert!(objective.redundant_params().is_empty());
+    /// use logreg::objective::Multinomial;
+    /// // Unpenalized softmax over 3 classes: the last class's 2 coefficients and
+    /// // intercept (indices 4, 5 and 8 of [w₀ w₁ w₂ | b₀ b₁ b₂]) are redundant.
+    /// let softmax = Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, None, 0.0, true)?;
+    /// assert_eq!(softmax.redundant_params(), vec![4, 5, 8]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn redundant_params(&self) -> Vec<usize> {
         Vec::new()
     }

@@ -46,11 +46,41 @@ use std::fmt::Debug;
 /// ```
 pub trait Solver<F: Float>: Send + Sync + Debug {
     /// A short name, e.g. `"newton"`.
+    ///
+    /// ```
+    /// # #![allow(unused_imports, unused_variables)]
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use logreg::solver::{Lbfgs, Newton, NoObserver, Sgd, Solver, StopRule};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// assert_eq!(Solver::<f64>::name(&Newton::new()), "newton");
+    /// let chosen: Box<dyn Solver<f64>> = logreg::solver::by_name("lbfgs")?;
+    /// assert_eq!(chosen.name(), "lbfgs");
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn name(&self) -> &'static str;
 
     /// Minimizes `objective` from `start` until `stop` says so or `observer`
     /// asks to stop. Not converging is reported in the [`FitReport`], not an
     /// error; errors are for inputs the solver cannot start from.
+    ///
+    /// ```
+    /// # #![allow(unused_imports, unused_variables)]
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use logreg::solver::{Lbfgs, Newton, NoObserver, Sgd, Solver, StopRule};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-10, 100)?;
+    /// let solution = Lbfgs::new().minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert!(solution.report.converged() && solution.report.grad_max <= 1e-10);
+    /// // A start point of the wrong length is an error, not a panic.
+    /// let wrong = Lbfgs::new().minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver);
+    /// assert!(matches!(wrong, Err(logreg::Error::ParameterCount { expected: 3, got: 2 })));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn minimize(
         &self,
         objective: &dyn Objective<F>,
@@ -61,6 +91,18 @@ pub trait Solver<F: Float>: Send + Sync + Debug {
 
     /// The minibatch interface, for solvers that can continue a fit chunk by
     /// chunk (`partial_fit`); `None` (the default) for full-batch solvers.
+    ///
+    /// ```
+    /// # #![allow(unused_imports, unused_variables)]
+    /// # use logreg::objective::BinaryLogistic;
+    /// # use logreg::solver::{Lbfgs, Newton, NoObserver, Sgd, Solver, StopRule};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// assert!(Solver::<f64>::as_streaming(&Sgd::new()).is_some());
+    /// assert!(Solver::<f64>::as_streaming(&Newton::new()).is_none());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
         None
     }
@@ -373,6 +415,17 @@ pub enum Control {
 /// ```
 pub trait Observer<F> {
     /// Called with the state after each iteration (and once at the start).
+    ///
+    /// ```
+    /// use logreg::solver::{Control, Observer, Progress};
+    /// // Stop as soon as the objective is below 0.5.
+    /// let mut stop_early = |p: &Progress<f64>| {
+    ///     if p.objective < 0.5 { Control::Stop } else { Control::Continue }
+    /// };
+    /// let at = |objective| Progress { iteration: 3, objective, grad_max: 0.1 };
+    /// assert_eq!(stop_early.observe(&at(0.7)), Control::Continue);
+    /// assert_eq!(stop_early.observe(&at(0.4)), Control::Stop);
+    /// ```
     fn observe(&mut self, progress: &Progress<F>) -> Control;
 }
 
