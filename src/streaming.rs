@@ -111,6 +111,10 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Ok::<(), logreg::Error>(())
     /// ```
     ///
+    /// A pass that diverges (a step size far too large for the data) is
+    /// undone: the model keeps its coefficients and its report says
+    /// [`Termination::NumericalFailure`](crate::Termination::NumericalFailure).
+    ///
     /// # Errors
     /// As [`LogisticRegression::partial_fit`], and
     /// [`Error::FeatureMismatch`] for a chunk with other features.
@@ -128,6 +132,12 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             ));
         };
         let (class, weight) = self.encoded_data(x, y, None)?;
+        // Kept to undo a pass that diverges (a step size far too large).
+        let before = (
+            self.coef.clone(),
+            self.intercept.clone(),
+            self.stream_states.clone(),
+        );
         let alpha = self.settings.alpha_for(weight.sum());
         let rows: Vec<usize> = (0..x.nrows()).collect();
         // One optimizer state per solver run (one per class for one-vs-rest).
@@ -194,6 +204,17 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                     reports.push(chunk_report(&objective, &current));
                 }
             }
+        }
+        let finite = self
+            .coef
+            .iter()
+            .chain(&self.intercept)
+            .all(|v| v.is_finite())
+            && reports.iter().all(|r| r.objective.is_finite());
+        if !finite {
+            (self.coef, self.intercept, self.stream_states) = before;
+            self.report.termination = Termination::NumericalFailure;
+            return Ok(());
         }
         self.alpha = alpha;
         let iterations = self.report.iterations + 1;

@@ -655,3 +655,70 @@ fn fuzz_overflowing_scores_give_probabilities_not_nan() {
         );
     }
 }
+
+/// Adam with a learning rate of 2.4e197 sent the softmax coefficients to
+/// infinity, and `fit` returned them. Now the fit stops at the last finite
+/// epoch and says `NumericalFailure`.
+#[test]
+fn fuzz_diverging_minibatch_fit_keeps_finite_coefficients() {
+    let x = array![[41.0_f64], [96.0], [-1.0]];
+    let y = array![1, 2, 1];
+    let adam = logreg::solver::Adam::new()
+        .learning_rate(2.358_295_614_228_794_3e197)
+        .beta1(0.0625)
+        .batch_size(1)
+        .seed(72_784_371_811_275_777);
+    let model = LogisticRegression::new()
+        .alpha(1.0)
+        .fit_intercept(false)
+        .multiclass(Multiclass::Multinomial)
+        .solver(adam)
+        .tol(1e-8)
+        .max_iter(11)
+        .fit(&x, &y)
+        .expect("valid settings");
+    assert_eq!(model.report().termination, Termination::NumericalFailure);
+    assert!(
+        model.coef().iter().all(|v: &f64| v.is_finite()),
+        "{}",
+        model.coef()
+    );
+    let proba = model.predict_proba(&x).expect("same features");
+    assert!(proba.iter().all(|p| (0.0..=1.0).contains(p)), "{proba}");
+}
+
+/// The same for `partial_fit`: a diverging pass is undone, and the model
+/// keeps its coefficients.
+#[test]
+fn diverging_partial_fit_pass_is_undone() {
+    use logreg::solver::{LearningRate, Sgd};
+    let x = array![[41.0_f64], [96.0], [-1.0], [3.0]];
+    let y = array![1, 2, 1, 2];
+    let step = |eta| {
+        LogisticRegression::new().solver(Sgd::new().learning_rate(LearningRate::Constant(eta)))
+    };
+    let mut model = step(1e300)
+        .partial_fit(&x, &y, &[1, 2])
+        .expect("valid data");
+    assert_eq!(model.report().termination, Termination::NumericalFailure);
+    assert!(
+        model
+            .coef()
+            .iter()
+            .chain(model.intercept())
+            .all(|v: &f64| *v == 0.0)
+    );
+    model.partial_fit(&x, &y).expect("valid data");
+    assert_eq!(model.report().termination, Termination::NumericalFailure);
+    assert!(
+        model
+            .coef()
+            .iter()
+            .chain(model.intercept())
+            .all(|v: &f64| *v == 0.0)
+    );
+    // A sane step moves the coefficients.
+    let gentle = step(1e-3).partial_fit(&x, &y, &[1, 2]).expect("valid data");
+    assert_eq!(gentle.report().termination, Termination::MaxIterations);
+    assert!(gentle.coef()[(0, 0)] != 0.0);
+}

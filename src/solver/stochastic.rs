@@ -190,8 +190,14 @@ pub(crate) fn run_epochs<F: Float>(
             shuffle(&mut order, &mut rng);
         }
         solver.pass(objective, &mut params, &mut state, &order)?;
-        point = Point::evaluate(objective, solver.current(&params, &state));
+        let next = Point::evaluate(objective, solver.current(&params, &state));
         epochs += 1;
+        if !next.is_finite() {
+            // Diverged (a step size far too large): report the last finite
+            // epoch rather than return infinite coefficients.
+            break Termination::NumericalFailure;
+        }
+        point = next;
     };
     let report = FitReport {
         iterations: epochs,
