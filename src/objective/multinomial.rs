@@ -202,32 +202,56 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         self.value_grad_on(data, self.weight_sum, params, grad)
     }
 
-    /// Block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ with x̃ = [x, 1]: one GEMM per
-    /// block pair and row chunk.
+    /// Block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ with x̃ = [x, 1], i.e.
+    /// H = Σ sᵢ diag(pᵢ) ⊗ x̃ᵢx̃ᵢᵀ − Σ sᵢ (pᵢ ⊗ x̃ᵢ)(pᵢ ⊗ x̃ᵢ)ᵀ. Built chunk by
+    /// chunk of rows without copying X: k weighted Gram matrices for the
+    /// diagonal part and one GEMM of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
-        let (k, d) = (self.n_classes, self.x.ncols());
+        let (n, k, d) = (self.x.nrows(), self.n_classes, self.x.ncols());
         let p = d + usize::from(self.fit_intercept);
         let (coef, intercept) = self.split(params);
-        let prob = multinomial_probabilities(self.x, coef, intercept.view());
-        let mut blocks = Array2::<F>::zeros((k * p, k * p));
-        let mut augmented = Array2::<F>::ones((self.x.nrows(), p));
-        augmented.slice_mut(s![.., ..d]).assign(&self.x);
-        let mut scaled = augmented.clone();
-        for a in 0..k {
-            for b in a..k {
-                Zip::from(scaled.rows_mut())
-                    .and(augmented.rows())
-                    .and(prob.rows())
-                    .and(&self.weight)
-                    .for_each(|mut out, xi, pi, &w| {
-                        let delta = if a == b { F::one() } else { F::zero() };
-                        let v = w * pi[a] * (delta - pi[b]);
-                        out.zip_mut_with(&xi, |o, &x| *o = v * x);
-                    });
-                let block = s![a * p..(a + 1) * p, b * p..(b + 1) * p];
-                F::gemm_tn_add(blocks.slice_mut(block), scaled.view(), augmented.view());
+        let mut diagonal = Array2::<F>::zeros((k * p, k * p));
+        let mut cross = Array2::<F>::zeros((k * p, k * p));
+        // Tall chunks (about 2 MB of f64 rows) keep the GEMMs efficient.
+        let step = ((1 << 18) / (k * p)).clamp(64, 16_384);
+        let mut outer = Array2::<F>::zeros((step.min(n), k * p));
+        let mut scaled = Array2::<F>::zeros((step.min(n), p));
+        let augment = |mut out: ndarray::ArrayViewMut1<'_, F>, xi: ArrayView1<'_, F>, c: F| {
+            out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = c * v);
+            if self.fit_intercept {
+                out[d] = c;
+            }
+        };
+        for start in (0..n).step_by(step) {
+            let rows = start..(start + step).min(n);
+            let len = rows.len();
+            let x = self.x.slice(s![rows.clone(), ..]);
+            let weight = self.weight.slice(s![rows]);
+            let prob = multinomial_probabilities(x, coef, intercept.view());
+            Zip::from(outer.slice_mut(s![..len, ..]).rows_mut())
+                .and(x.rows())
+                .and(prob.rows())
+                .and(&weight)
+                .for_each(|mut out, xi, pi, &w| {
+                    let root = w.sqrt();
+                    for (segment, &pa) in out.exact_chunks_mut(p).into_iter().zip(pi) {
+                        augment(segment, xi, root * pa);
+                    }
+                });
+            let block = outer.slice(s![..len, ..]);
+            F::gemm_tn_add(cross.view_mut(), block, block);
+            for a in 0..k {
+                Zip::from(scaled.slice_mut(s![..len, ..]).rows_mut())
+                    .and(x.rows())
+                    .and(prob.column(a))
+                    .and(&weight)
+                    .for_each(|out, xi, &pa, &w| augment(out, xi, (w * pa).sqrt()));
+                let block = scaled.slice(s![..len, ..]);
+                let diag = s![a * p..(a + 1) * p, a * p..(a + 1) * p];
+                F::gemm_tn_add(diagonal.slice_mut(diag), block, block);
             }
         }
+        let blocks = diagonal - cross;
         let n_params = self.n_params();
         let scale = self.weight_sum.recip();
         let mut hess = Array2::zeros((n_params, n_params));
