@@ -397,8 +397,8 @@ fn a_thousand_classes_one_vs_rest() {
 
 /// 40,000 parameters, 20,000 rows: each objective evaluation is 2·10⁸ softmax
 /// terms (about 3 s in a test build), so the fit is cut to one iteration (9
-/// evaluations, 25 s); what matters
-/// here is that nothing overflows, allocates n × k at once or turns NaN.
+/// evaluations, 25 s); what matters here is that nothing overflows,
+/// allocates n × k at once or turns NaN.
 #[test]
 fn ten_thousand_classes_multinomial() {
     many_classes(10_000, Multiclass::Multinomial, 1);
