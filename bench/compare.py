@@ -20,9 +20,16 @@ import subprocess
 import tempfile
 import time
 
-import numpy as np
-import sklearn
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+# scikit-learn runs on numpy's best OpenBLAS kernel: drop the machine's
+# OpenBLAS overrides for this Python process only (the fit example, which
+# does not use OpenBLAS, gets the environment as it was).
+FIT_ENV = dict(os.environ)
+for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(var, None)
+
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
 FIT = os.path.join("target", "release", "examples", "fit")
 
@@ -72,53 +79,85 @@ def run_logreg(solver, xpath, ypath, x, y, C, tol, repeats, f32=False):
     for _ in range(repeats):
         cmd = [FIT, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
                "--tol", repr(tol), "--max-iter", "1000", "--json"] + (["--f32"] if f32 else [])
-        out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=FIT_ENV).stdout)
         best = out["fit_seconds"] if best is None else min(best, out["fit_seconds"])
     return best, out["n_iter"], objective(x, y, np.array(out["coef"]), np.array(out["intercept"]), C)
+
+
+def parse_problem(text):
+    """'100000x100x2' -> (100000, 100, 2)."""
+    n, d, k = (int(v) for v in text.lower().split("x"))
+    return n, d, k
+
+
+def table(rows, C, tol, repeats, command):
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        f"- Machine: {platform.machine()}, {cpu} cores, {platform.system()}; Python {platform.python_version()}, "
+        f"scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
+        f"- Settings: C = {C}, tol = {tol}, max_iter = 1000; time = the fit alone, minimum of {repeats} runs.",
+        f"- Reproduce: `cargo build --release --example fit && {command}` "
+        "(in a venv with `pip install -r bench/requirements.txt`).",
+        "- objective gap: the solution's objective (mean loss + α/2‖w‖², α = 1/(C·n)) relative to the best "
+        "found by any solver on that problem; speed-up: scikit-learn lbfgs time / this time.",
+        "",
+        "| problem | solver | fit time (s) | iterations | objective | objective gap | speed-up vs sklearn lbfgs |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for problem, name, seconds, n_iter, obj, gap, speedup in rows:
+        lines.append(f"| {problem} | {name} | {seconds:.4f} | {n_iter} | {obj:.10f} | {gap:.1e} | {speedup:.1f}× |")
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path, section, body):
+    """Replaces the text between this section's markers (or appends it), so
+    the hand-written parts of BENCHMARKS.md survive a rerun."""
+    begin, end = f"<!-- compare.py: {section} -->\n", f"<!-- /compare.py: {section} -->\n"
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        text = head + begin + body + end + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + begin + body + end
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", default="BENCHMARKS.md")
+    parser.add_argument("--problems", nargs="*", type=parse_problem,
+                        default=[(10_000, 10, 2), (100_000, 20, 2), (100_000, 100, 2), (50_000, 20, 10)],
+                        help="n x d x classes, e.g. 1000000x100x2")
+    parser.add_argument("--sklearn", nargs="*", default=["lbfgs", "newton-cholesky", "saga", "sgd"])
+    parser.add_argument("--logreg", nargs="*", default=["auto", "newton", "lbfgs"])
+    parser.add_argument("--section", default="main", help="which marked table of --output to replace")
     args = parser.parse_args()
-    problems = [(10_000, 10, 2), (100_000, 20, 2), (100_000, 100, 2), (50_000, 20, 10)]
     C, tol = 1.0, 1e-6
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, d, k in problems:
+        for n, d, k in args.problems:
             x, y = make_data(n, d, k, seed=n + d + k)
             xpath, ypath = os.path.join(tmp, "x.npy"), os.path.join(tmp, "y.npy")
             np.save(xpath, x)
             np.save(ypath, y)
             problem = f"{n:,} × {d}, {k} classes"
             results = {}
-            for solver in ["lbfgs", "newton-cholesky", "saga", "sgd"]:
+            for solver in args.sklearn:
                 results[f"sklearn {solver}"] = run_sklearn(solver, x, y, C, tol, args.repeats)
-            for solver in ["auto", "newton", "lbfgs"]:
+            for solver in args.logreg:
                 results[f"logreg {solver}"] = run_logreg(solver, xpath, ypath, x, y, C, tol, args.repeats)
             results["logreg auto --f32"] = run_logreg("auto", xpath, ypath, x, y, C, tol, args.repeats, f32=True)
             best_objective = min(r[2] for r in results.values())
-            base = results["sklearn lbfgs"][0]
+            base = results["sklearn lbfgs"][0] if "sklearn lbfgs" in results else float("nan")
             for name, (seconds, n_iter, obj) in results.items():
                 rows.append((problem, name, seconds, n_iter, obj, obj / best_objective - 1, base / seconds))
                 print(problem, name, f"{seconds:.4f}s", n_iter, f"{obj:.10f}", flush=True)
-    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    with open(args.output, "w") as f:
-        f.write("# Benchmarks\n\n")
-        f.write("logreg's `fit` example against scikit-learn on the same data, in the same run.\n\n")
-        f.write(f"- Machine: {platform.machine()}, {cpu} cores, {platform.system()}; Python {platform.python_version()}, "
-                f"scikit-learn {sklearn.__version__}, numpy {np.__version__}.\n")
-        f.write(f"- Settings: C = {C}, tol = {tol}, max_iter = 1000; time = the fit alone, "
-                f"minimum of {args.repeats} runs.\n")
-        f.write("- Reproduce: `cargo build --release --example fit && python bench/compare.py` "
-                "(in a venv with `pip install -r bench/requirements.txt`).\n")
-        f.write("- objective gap: the solution's objective (mean loss + α/2‖w‖², α = 1/(C·n)) relative to the best "
-                "found by any solver on that problem; speed-up: scikit-learn lbfgs time / this time.\n\n")
-        f.write("| problem | solver | fit time (s) | iterations | objective | objective gap | speed-up vs sklearn lbfgs |\n")
-        f.write("|---|---|---:|---:|---:|---:|---:|\n")
-        for problem, name, seconds, n_iter, obj, gap, speedup in rows:
-            f.write(f"| {problem} | {name} | {seconds:.4f} | {n_iter} | {obj:.10f} | {gap:.1e} | {speedup:.1f}× |\n")
+    import sys
+    command = "python bench/compare.py " + " ".join(sys.argv[1:])
+    write_section(args.output, args.section, table(rows, C, tol, args.repeats, command.strip()))
     print("wrote", args.output)
 
 
