@@ -80,6 +80,9 @@
 //! floats are not `Ord`, which rules out float labels at compile time.
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
+// The library never unwraps, expects or panics: bad input is an `Error`.
+// (The few `unreachable!` calls guard shapes the crate itself built.)
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![doc(test(attr(deny(warnings))))]
 
 mod diagnostics;
