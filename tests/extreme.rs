@@ -603,10 +603,10 @@ fn fuzz_overflowing_hessian_does_not_hang() {
     }
 }
 
-/// Unpenalized Newton on a feature of −6.4e307: the fitted coefficients are
-/// finite, but the first row's scores overflow to +∞ and −∞, which gave NaN
-/// probabilities (∞ − ∞ in the softmax). Now the probability sits on the +∞
-/// class.
+/// Unpenalized Newton on a feature of −6.4e307 (a fuzz input): whatever path
+/// the solver takes, the fit is `Ok` with finite coefficients and its
+/// probabilities are distributions. They were NaN: the scores of the first
+/// row overflowed to +∞ and −∞, and the softmax computed ∞ − ∞.
 #[test]
 fn fuzz_overflowing_scores_give_probabilities_not_nan() {
     let x: Array2<f64> = array![
@@ -625,30 +625,56 @@ fn fuzz_overflowing_scores_give_probabilities_not_nan() {
             .fit(&data, &y)
     })
     .expect("finite data fits");
-    let w = model.coef();
-    println!("{:?} coef {w}", model.report());
+    println!("{:?} coef {}", model.report(), model.coef());
     assert!(
-        w.iter()
+        model
+            .coef()
+            .iter()
             .chain(model.intercept())
             .all(|v: &f64| v.is_finite())
     );
-    let eta = model.decision_function(&x).expect("no NaN score");
-    assert!(eta.row(0).iter().any(|v| v.is_infinite()), "{eta}");
-    let proba = model.predict_proba(&x).expect("no NaN score");
-    assert_eq!(
-        proba.row(0),
-        model
-            .predict_proba(&x.slice(ndarray::s![..1, ..]))
-            .expect("same")
-            .row(0)
-    );
-    for p in [
-        proba,
-        model
-            .predict_log_proba(&x)
-            .expect("no NaN score")
-            .mapv(f64::exp),
-    ] {
+    assert_distributions(&model, &x);
+}
+
+/// Scores that overflow to ±∞ (rows at ±f64::MAX) put the probability on the
+/// infinite maxima, for softmax and one-vs-rest models, in both
+/// `predict_proba` and `predict_log_proba`.
+#[test]
+fn infinite_scores_give_probabilities_not_nan() {
+    let (x, _) = overlapping(300, 2, 3);
+    // Three classes by quadrant (penalized, so the coefficients stay finite).
+    let y: Array1<usize> = x
+        .rows()
+        .into_iter()
+        .map(|r| usize::from(r[0] > 0.0) + usize::from(r[1] > 0.5))
+        .collect();
+    let far = array![
+        [f64::MAX, f64::MAX],
+        [-f64::MAX, -f64::MAX],
+        [f64::MAX, -f64::MAX]
+    ];
+    for form in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+        let model = LogisticRegression::new()
+            .multiclass(form)
+            .fit(&x, &y)
+            .expect("valid data");
+        let eta = model.decision_function(&far).expect("no NaN score");
+        println!("{form:?}: coef {} scores {eta}", model.coef());
+        assert!(
+            eta.iter().any(|v| v.is_infinite()),
+            "{form:?}: no score overflowed: {eta}"
+        );
+        assert_distributions(&model, &far);
+    }
+}
+
+/// `predict_proba` and exp(`predict_log_proba`) give rows of [0, 1] summing to 1.
+fn assert_distributions<L: Clone + Ord>(model: &FittedLogisticRegression<f64, L>, x: &Array2<f64>) {
+    let log = model
+        .predict_log_proba(x)
+        .expect("no NaN score")
+        .mapv(f64::exp);
+    for p in [model.predict_proba(x).expect("no NaN score"), log] {
         assert!(p.iter().all(|v| (0.0..=1.0).contains(v)), "{p}");
         assert!(
             p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-12),
