@@ -216,6 +216,13 @@ pub(crate) fn binary_terms<F: Float>(y: F, eta: F) -> BinaryTerms<F> {
     }
 }
 
+/// Rows per chunk for the Gram products XᵀDX: about 2 MB of f64 rows, tall
+/// enough that each GEMM runs near full speed (a 128 KiB chunk of 100
+/// features is only 162 rows).
+pub(crate) fn gram_chunk_rows(width: usize) -> usize {
+    ((1 << 18) / width.max(1)).clamp(64, 16_384)
+}
+
 /// Rows per chunk: about 128 KiB of X, so a chunk stays in L2 between the
 /// forward (η = Xw) and backward (Xᵀr) halves of a pass. Depends only on d, so
 /// the summation order never depends on the thread count.
@@ -311,7 +318,7 @@ pub(crate) fn weighted_gram<F: Float>(
     let (n, d) = x.dim();
     let p = d + usize::from(fit_intercept);
     let mut gram = Array2::zeros((p, p));
-    let step = chunk_rows(p);
+    let step = gram_chunk_rows(p);
     let mut scaled = Array2::zeros((step.min(n), p));
     for start in (0..n).step_by(step) {
         let rows = start..(start + step).min(n);

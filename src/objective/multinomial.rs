@@ -2,7 +2,9 @@
 
 use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
 use super::{Objective, check_alpha, check_features, sample_weights};
-use crate::kernels::{MultinomialData, multinomial_loss_grad, multinomial_probabilities};
+use crate::kernels::{
+    MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
+};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
 
@@ -212,8 +214,7 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         let (coef, intercept) = self.split(params);
         let mut diagonal = Array2::<F>::zeros((k * p, k * p));
         let mut cross = Array2::<F>::zeros((k * p, k * p));
-        // Tall chunks (about 2 MB of f64 rows) keep the GEMMs efficient.
-        let step = ((1 << 18) / (k * p)).clamp(64, 16_384);
+        let step = gram_chunk_rows(k * p);
         let mut outer = Array2::<F>::zeros((step.min(n), k * p));
         let mut scaled = Array2::<F>::zeros((step.min(n), p));
         let augment = |mut out: ndarray::ArrayViewMut1<'_, F>, xi: ArrayView1<'_, F>, c: F| {
