@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -155,7 +156,6 @@ def main():
             for name, (seconds, n_iter, obj) in results.items():
                 rows.append((problem, name, seconds, n_iter, obj, obj / best_objective - 1, base / seconds))
                 print(problem, name, f"{seconds:.4f}s", n_iter, f"{obj:.10f}", flush=True)
-    import sys
     command = "python bench/compare.py " + " ".join(sys.argv[1:])
     write_section(args.output, args.section, table(rows, C, tol, args.repeats, command.strip()))
     print("wrote", args.output)

@@ -317,21 +317,19 @@ fn binary_rows<F: Float>(
     y: ArrayView1<'_, F>,
     weight: ArrayView1<'_, F>,
 ) -> (F, Array1<F>, F) {
-    let mut grad = Array1::zeros(d);
+    let mut grad = vec![F::zero(); d];
     let mut loss = F::zero();
     let mut grad_b = F::zero();
-    if let Some(acc) = grad.as_slice_mut() {
-        for ((row, &yi), &wi) in flat.chunks_exact(d).zip(&y).zip(&weight) {
-            let t = binary_terms(yi, dot(row, coef) + intercept);
-            loss += wi * t.loss;
-            let r = wi * t.residual;
-            grad_b += r;
-            for (a, &v) in acc.iter_mut().zip(row) {
-                *a += r * v;
-            }
+    for ((row, &yi), &wi) in flat.chunks_exact(d).zip(&y).zip(&weight) {
+        let t = binary_terms(yi, dot(row, coef) + intercept);
+        loss += wi * t.loss;
+        let r = wi * t.residual;
+        grad_b += r;
+        for (a, &v) in grad.iter_mut().zip(row) {
+            *a += r * v;
         }
     }
-    (loss, grad, grad_b)
+    (loss, Array1::from(grad), grad_b)
 }
 
 /// a·b with eight independent partial sums, which the compiler keeps in SIMD
@@ -408,7 +406,7 @@ pub(crate) struct MultinomialData<'a, F> {
 }
 
 /// Scores η = X Wᵀ + b for a block of rows.
-fn scores<F: Float>(
+pub(crate) fn scores<F: Float>(
     x: ArrayView2<'_, F>,
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,

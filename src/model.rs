@@ -2,7 +2,9 @@
 //! [`FittedLogisticRegression`] (a fitted model that predicts).
 
 use crate::diagnostics::Diagnostic;
-use crate::kernels::{log_sigmoid, log_softmax_inplace, map_row_chunks, sigmoid, softmax_inplace};
+use crate::kernels::{
+    log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
+};
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
@@ -819,7 +821,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// Scores that overflow one way are ±∞ and give probabilities 0 and 1.
     pub fn decision_function<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
         self.check_rows(x)?;
-        scores(x.view(), self.coef.view(), self.intercept.view(), 0)
+        checked_scores(x.view(), self.coef.view(), self.intercept.view(), 0)
     }
 
     /// Checks rows to predict: the fitted number of features, finite values.
@@ -916,7 +918,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         // could take gigabytes, for one index per row.
         let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
             let first = rows.start;
-            let eta = scores(x.slice(s![rows, ..]), coef, intercept, first)?;
+            let eta = checked_scores(x.slice(s![rows, ..]), coef, intercept, first)?;
             Ok(eta
                 .rows()
                 .into_iter()
@@ -999,14 +1001,13 @@ fn log_normalize<F: Float>(mut scores: Array2<F>) -> Array2<F> {
 /// silent NaN probability. (With fused multiply-adds, as the GEMM kernels on
 /// this crate's test machine use, a product never reaches −∞ after +∞, so
 /// this is a guard for other kernels rather than a path the tests can reach.)
-fn scores<F: Float>(
+fn checked_scores<F: Float>(
     x: ArrayView2<'_, F>,
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,
     first: usize,
 ) -> Result<Array2<F>> {
-    let mut eta = x.dot(&coef.t());
-    eta += &intercept;
+    let eta = scores(x, coef, intercept);
     match eta
         .rows()
         .into_iter()

@@ -4,6 +4,7 @@ use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
 use super::{Objective, check_alpha, check_features, sample_weights};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
+    weighted_gram,
 };
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
@@ -206,8 +207,9 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
 
     /// Block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ with x̃ = [x, 1], i.e.
     /// H = Σ sᵢ diag(pᵢ) ⊗ x̃ᵢx̃ᵢᵀ − Σ sᵢ (pᵢ ⊗ x̃ᵢ)(pᵢ ⊗ x̃ᵢ)ᵀ. Built chunk by
-    /// chunk of rows without copying X: k weighted Gram matrices for the
-    /// diagonal part and one GEMM of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
+    /// chunk of rows without copying X: k weighted Gram matrices (the binary
+    /// Hessian's `weighted_gram`, weights sᵢpᵢₐ) for the diagonal part and
+    /// one GEMM of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
         let (n, k, d) = (self.x.nrows(), self.n_classes, self.x.ncols());
         let p = d + usize::from(self.fit_intercept);
@@ -216,13 +218,6 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         let mut cross = Array2::<F>::zeros((k * p, k * p));
         let step = gram_chunk_rows(k * p);
         let mut outer = Array2::<F>::zeros((step.min(n), k * p));
-        let mut scaled = Array2::<F>::zeros((step.min(n), p));
-        let augment = |mut out: ndarray::ArrayViewMut1<'_, F>, xi: ArrayView1<'_, F>, c: F| {
-            out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = c * v);
-            if self.fit_intercept {
-                out[d] = c;
-            }
-        };
         for start in (0..n).step_by(step) {
             let rows = start..(start + step).min(n);
             let len = rows.len();
@@ -235,21 +230,23 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
                 .and(&weight)
                 .for_each(|mut out, xi, pi, &w| {
                     let root = w.sqrt();
-                    for (segment, &pa) in out.exact_chunks_mut(p).into_iter().zip(pi) {
-                        augment(segment, xi, root * pa);
+                    for (mut segment, &pa) in out.exact_chunks_mut(p).into_iter().zip(pi) {
+                        let c = root * pa;
+                        segment
+                            .slice_mut(s![..d])
+                            .zip_mut_with(&xi, |o, &v| *o = c * v);
+                        if self.fit_intercept {
+                            segment[d] = c;
+                        }
                     }
                 });
             let block = outer.slice(s![..len, ..]);
             F::gemm_tn_add(cross.view_mut(), block, block);
             for a in 0..k {
-                Zip::from(scaled.slice_mut(s![..len, ..]).rows_mut())
-                    .and(x.rows())
-                    .and(prob.column(a))
-                    .and(&weight)
-                    .for_each(|out, xi, &pa, &w| augment(out, xi, (w * pa).sqrt()));
-                let block = scaled.slice(s![..len, ..]);
+                let h = &weight * &prob.column(a);
                 let diag = s![a * p..(a + 1) * p, a * p..(a + 1) * p];
-                F::gemm_tn_add(diagonal.slice_mut(diag), block, block);
+                let mut block = diagonal.slice_mut(diag);
+                block += &weighted_gram(x, h.view(), self.fit_intercept);
             }
         }
         let blocks = diagonal - cross;
