@@ -128,6 +128,15 @@ pub enum Error {
         /// 0-based index of the first such row.
         row: usize,
     },
+    /// A solver for smooth objectives was given an L1 (or elastic-net) penalty.
+    #[error(
+        "solver {solver} minimizes smooth objectives and cannot fit an L1 or elastic-net penalty: \
+         use solver \"cd\" or \"fista\", or leave the default Auto"
+    )]
+    UnsupportedPenalty {
+        /// The solver's name.
+        solver: &'static str,
+    },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]
     ParameterCount {

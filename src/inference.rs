@@ -159,6 +159,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         if self.strategy != Strategy::OneVsRest {
             return Ok(vec![self.summary_inner(x, y, None)?]);
         }
+        self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, None)?;
         (0..self.classes.len())
             .map(|c| {
@@ -171,6 +172,20 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 self.binary_summary(x, target, weight.clone(), params, name, c)
             })
             .collect()
+    }
+
+    /// Wald statistics of an L1 fit would treat the zeros it selected as
+    /// estimates: refuse them.
+    fn check_no_l1(&self) -> Result<()> {
+        if self.l1 > F::zero() {
+            return Err(Error::invalid(
+                "penalty",
+                "L1 or elastic net",
+                "has no standard errors (its zeros are selected, not estimated): \
+                 refit the selected features with Penalty::None or L2 for a summary",
+            ));
+        }
+        Ok(())
     }
 
     fn binary_params(&self, row: usize) -> Array1<F> {
@@ -194,6 +209,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 "a one-vs-rest model has one likelihood per class: use summaries()",
             ));
         }
+        self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, sample_weight)?;
         for diagnostic in &self.diagnostics {
             if let Diagnostic::CompleteSeparation { features } = diagnostic {

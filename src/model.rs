@@ -464,13 +464,19 @@ impl<F: Float> LogisticRegression<F> {
         }
     }
 
-    /// The L2 strength α for data whose weights sum to `weight_sum`.
+    /// The penalty strength α for data whose weights sum to `weight_sum`.
     pub(crate) fn alpha_for(&self, weight_sum: F) -> F {
         match (self.penalty, self.strength) {
             (Penalty::None, _) => F::zero(),
             (_, Strength::Alpha(alpha)) => alpha,
             (_, Strength::C(c)) => (c * weight_sum).recip(),
         }
+    }
+
+    /// The strengths (L2, L1) of the two penalty terms for data whose
+    /// weights sum to `weight_sum`.
+    pub(crate) fn strengths_for(&self, weight_sum: F) -> (F, F) {
+        self.penalty.split(self.alpha_for(weight_sum))
     }
 
     pub(crate) fn check_settings(&self) -> Result<StopRule<F>> {
@@ -483,6 +489,7 @@ impl<F: Float> LogisticRegression<F> {
             }
             _ => {}
         }
+        self.penalty.check()?;
         StopRule::new(self.tol, self.max_iter)
     }
 
@@ -510,7 +517,7 @@ impl<F: Float> LogisticRegression<F> {
         }
         let weight = effective_weights(&class, classes.len(), sample_weight, &self.class_weight)?;
         check_every_class_weighs(&class, classes.len(), &weight)?;
-        let alpha = self.alpha_for(weight.sum());
+        let (alpha, l1) = self.strengths_for(weight.sum());
         let strategy = self.multiclass.strategy(classes.len());
         let problem = Problem {
             x,
@@ -518,6 +525,7 @@ impl<F: Float> LogisticRegression<F> {
             n_classes: classes.len(),
             weight,
             alpha,
+            l1,
             fit_intercept: self.fit_intercept,
         };
         let start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
@@ -533,6 +541,7 @@ impl<F: Float> LogisticRegression<F> {
             reports: fit.reports,
             diagnostics: fit.diagnostics,
             alpha,
+            l1,
             settings: self.without_warm_start(),
         })
     }
@@ -633,9 +642,11 @@ pub struct FittedLogisticRegression<F: Float, L> {
     pub(crate) report: FitReport<F>,
     pub(crate) reports: Vec<FitReport<F>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
-    /// The α the fit used, and its settings: inference rebuilds the same
-    /// objective from them, and `partial_fit` continues with them.
+    /// The L2 and L1 strengths the fit used, and its settings: inference
+    /// rebuilds the same objective from them, and `partial_fit` continues
+    /// with them.
     pub(crate) alpha: F,
+    pub(crate) l1: F,
     pub(crate) settings: LogisticRegression<F>,
     /// Optimizer state per solver run, for `partial_fit`.
     pub(crate) stream_states: Vec<StreamState<F>>,

@@ -65,7 +65,10 @@ pub(crate) struct Problem<'a, F> {
     pub class: Vec<usize>,
     pub n_classes: usize,
     pub weight: Array1<F>,
+    /// The L2 strength (the smooth term).
     pub alpha: F,
+    /// The L1 strength (the non-smooth term).
+    pub l1: F,
     pub fit_intercept: bool,
 }
 
@@ -87,7 +90,7 @@ fn diagnose<F: Float>(
     coef_of: impl Fn(&Array1<F>) -> Array1<F>,
     margins: impl Fn(&Array1<F>) -> Array1<F>,
 ) -> Vec<Diagnostic> {
-    if problem.alpha > F::zero() {
+    if problem.alpha > F::zero() || problem.l1 > F::zero() {
         return Vec::new();
     }
     let found = check_separation(objective, params, problem.x, coef_of, margins);
@@ -198,7 +201,8 @@ fn fit_binary<F: Float>(
         problem.weight.clone(),
         problem.alpha,
         problem.fit_intercept,
-    );
+    )
+    .with_l1_unchecked(problem.l1);
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let d = problem.x.ncols();
@@ -244,7 +248,8 @@ fn fit_multinomial<F: Float>(
         problem.weight.clone(),
         problem.alpha,
         problem.fit_intercept,
-    );
+    )
+    .with_l1_unchecked(problem.l1);
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
     let params = solution.params;
@@ -286,7 +291,7 @@ fn fit_multinomial<F: Float>(
     if let Some(mean) = intercept.mean() {
         intercept -= mean;
     }
-    if problem.alpha == F::zero() {
+    if problem.alpha == F::zero() && problem.l1 == F::zero() {
         if let Some(mean) = coef.mean_axis(Axis(0)) {
             coef -= &mean;
         }

@@ -3,7 +3,7 @@
 //! A [`FittedLogisticRegression`] serializes to a plain, versioned form:
 //! `format_version`, `classes`, `coef`, `intercept`, `strategy`
 //! (`"binary"`, `"one_vs_rest"` or `"multinomial"`), the fit reports, the
-//! diagnostics, `alpha` and `fit_intercept`. The solver and the streaming
+//! diagnostics, `alpha`, `l1` and `fit_intercept`. The solver and the streaming
 //! state are not saved: a loaded model has default settings (the `Auto`
 //! solver, no class weights) apart from `fit_intercept`, so it predicts and
 //! summarizes exactly as the saved one, but `partial_fit` needs a refit with
@@ -13,7 +13,7 @@
 //! (as the format's custom error) for a format version newer than this
 //! crate reads, coefficients, intercepts and classes whose shapes disagree,
 //! unsorted or repeated classes, and non-finite coefficients, intercepts or
-//! `alpha`. Non-finite report values (a fit that ended in
+//! `alpha` or `l1` (a model saved before `l1` existed loads with 0). Non-finite report values (a fit that ended in
 //! `NumericalFailure`) are saved as missing and load as NaN.
 
 use crate::diagnostics::Diagnostic;
@@ -41,6 +41,7 @@ struct SavedRef<'a, F, L> {
     reports: Vec<SavedReport<F>>,
     diagnostics: Vec<SavedDiagnostic>,
     alpha: F,
+    l1: F,
     fit_intercept: bool,
 }
 
@@ -59,6 +60,8 @@ struct Saved<F, L> {
     #[serde(default = "Vec::new")]
     diagnostics: Vec<SavedDiagnostic>,
     alpha: Option<F>,
+    #[serde(default = "Option::default")]
+    l1: Option<F>,
     fit_intercept: Option<bool>,
 }
 
@@ -194,6 +197,7 @@ where
                 .map(SavedDiagnostic::from_diagnostic)
                 .collect(),
             alpha: self.alpha,
+            l1: self.l1,
             fit_intercept: self.settings.fit_intercept,
         }
         .serialize(serializer)
@@ -288,6 +292,8 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
         if !(alpha.is_finite() && alpha >= F::zero()) {
             return Err(Error::invalid("alpha", alpha, "must be finite and ≥ 0"));
         }
+        let l1 = self.l1.unwrap_or_else(F::zero);
+        crate::objective::check_l1(l1)?;
         let reports = self
             .reports
             .into_iter()
@@ -307,6 +313,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
                 .map(SavedDiagnostic::into_diagnostic)
                 .collect(),
             alpha,
+            l1,
             settings: LogisticRegression::new().fit_intercept(fit_intercept),
         })
     }

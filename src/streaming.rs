@@ -79,6 +79,7 @@ impl<F: Float> LogisticRegression<F> {
             reports: Vec::new(),
             diagnostics: Vec::new(),
             alpha: F::zero(),
+            l1: F::zero(),
             settings: self.without_warm_start(),
             stream_states: Vec::new(),
         };
@@ -131,6 +132,11 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 "partial_fit needs a minibatch solver (Sgd or Adam)",
             ));
         };
+        if self.settings.penalty.l1_ratio() > 0.0 {
+            return Err(Error::UnsupportedPenalty {
+                solver: self.settings.solver.name(),
+            });
+        }
         let (class, weight) = self.encoded_data(x, y, None)?;
         // Kept to undo a pass that diverges (a step size far too large).
         let before = (

@@ -1,7 +1,7 @@
 //! The binary logistic objective.
 
 use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
-use super::{Objective, check_alpha, check_features, check_finite, sample_weights};
+use super::{Objective, check_alpha, check_features, check_finite, check_l1, sample_weights};
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
@@ -29,6 +29,7 @@ pub struct BinaryLogistic<'a, F> {
     weight: Array1<F>,
     weight_sum: F,
     alpha: F,
+    l1: F,
     fit_intercept: bool,
 }
 
@@ -78,6 +79,34 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         Ok(Self::new_unchecked(x, y, weight, alpha, fit_intercept))
     }
 
+    /// Adds an L1 term λ₁·‖w‖₁ on the coefficients (see
+    /// [`Objective::l1_penalty`]); λ₁ must be finite and ≥ 0. With the L2
+    /// strength α of [`new`](Self::new) this is the elastic net.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::objective::{BinaryLogistic, Objective};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let lasso = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)?
+    ///     .with_l1(0.1)?;
+    /// assert_eq!(lasso.l1_penalty(), 0.1);
+    /// let err = lasso.with_l1(f64::NAN).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "l1", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn with_l1(mut self, l1: F) -> Result<Self> {
+        check_l1(l1)?;
+        self.l1 = l1;
+        Ok(self)
+    }
+
+    /// Sets λ₁ for callers that have validated it.
+    pub(crate) fn with_l1_unchecked(mut self, l1: F) -> Self {
+        self.l1 = l1;
+        self
+    }
+
     /// For callers that have validated everything already.
     pub(crate) fn new_unchecked(
         x: ArrayView2<'a, F>,
@@ -93,6 +122,7 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
             weight,
             weight_sum,
             alpha,
+            l1: F::zero(),
             fit_intercept,
         }
     }
@@ -152,6 +182,14 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
 
     fn l2_penalty(&self) -> F {
         self.alpha
+    }
+
+    fn l1_penalty(&self) -> F {
+        self.l1
+    }
+
+    fn n_penalized(&self) -> usize {
+        self.n_features()
     }
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {

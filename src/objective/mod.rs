@@ -16,6 +16,7 @@ pub use penalty::Penalty;
 
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1};
+pub(crate) use penalty::l1_value;
 
 /// A smooth objective a [`Solver`](crate::solver::Solver) can minimize.
 ///
@@ -228,6 +229,51 @@ pub trait Objective<F: Float>: Send + Sync {
         F::zero()
     }
 
+    /// The strength λ₁ of a non-smooth L1 term λ₁·Σ|pⱼ| over the first
+    /// [`n_penalized`](Self::n_penalized) parameters (0 by default). It is
+    /// *not* part of [`value`](Self::value) or [`value_grad`](Self::value_grad):
+    /// the solvers that handle it
+    /// ([`CoordinateDescent`](crate::solver::CoordinateDescent),
+    /// [`Fista`](crate::solver::Fista)) add it themselves, and the smooth
+    /// solvers refuse an objective with λ₁ > 0
+    /// ([`Error::UnsupportedPenalty`]).
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// // Elastic net: α = 0.1 with ρ = 0.5 is 0.05 on each term.
+    /// let smooth = BinaryLogistic::new(x.view(), y, None, 0.05, true)?;
+    /// let net = smooth.clone().with_l1(0.05)?;
+    /// assert_eq!((net.l2_penalty(), net.l1_penalty()), (0.05, 0.05));
+    /// // The value is the smooth part only.
+    /// let at = array![1.0, -1.0, 0.5];
+    /// assert_eq!(net.value(at.view()), smooth.value(at.view()));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    fn l1_penalty(&self) -> F {
+        F::zero()
+    }
+
+    /// How many leading parameters the penalties apply to: the coefficients,
+    /// which the intercepts follow unpenalized. All parameters by default.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// assert_eq!((objective.n_params(), objective.n_penalized()), (3, 2));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    fn n_penalized(&self) -> usize {
+        self.n_params()
+    }
+
     /// Parameters a second-order solver may hold fixed because the objective
     /// does not change when they shift together with others (the redundant
     /// class of an unpenalized softmax). Empty for identifiable objectives.
@@ -312,6 +358,15 @@ pub(crate) fn check_alpha<F: Float>(alpha: F) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid("alpha", alpha, "must be finite and ≥ 0"))
+    }
+}
+
+/// Checks an L1 strength λ₁: finite and ≥ 0.
+pub(crate) fn check_l1<F: Float>(l1: F) -> Result<()> {
+    if l1.is_finite() && l1 >= F::zero() {
+        Ok(())
+    } else {
+        Err(Error::invalid("l1", l1, "must be finite and ≥ 0"))
     }
 }
 

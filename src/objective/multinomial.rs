@@ -1,7 +1,7 @@
 //! The multinomial (softmax) objective.
 
 use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
-use super::{Objective, check_alpha, check_features, sample_weights};
+use super::{Objective, check_alpha, check_features, check_l1, sample_weights};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
@@ -34,6 +34,7 @@ pub struct Multinomial<'a, F> {
     weight: Array1<F>,
     weight_sum: F,
     alpha: F,
+    l1: F,
     fit_intercept: bool,
 }
 
@@ -94,6 +95,33 @@ impl<'a, F: Float> Multinomial<'a, F> {
         ))
     }
 
+    /// Adds an L1 term λ₁·‖w‖₁ on the coefficients (see
+    /// [`Objective::l1_penalty`]); λ₁ must be finite and ≥ 0. With the L2
+    /// strength α of [`new`](Self::new) this is the elastic net.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// use logreg::objective::{Multinomial, Objective};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let lasso = Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, None, 0.0, true)?.with_l1(0.1)?;
+    /// assert_eq!(lasso.l1_penalty(), 0.1);
+    /// let err = lasso.with_l1(f64::NAN).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "l1", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn with_l1(mut self, l1: F) -> Result<Self> {
+        check_l1(l1)?;
+        self.l1 = l1;
+        Ok(self)
+    }
+
+    /// Sets λ₁ for callers that have validated it.
+    pub(crate) fn with_l1_unchecked(mut self, l1: F) -> Self {
+        self.l1 = l1;
+        self
+    }
+
     /// For callers that have validated everything already.
     pub(crate) fn new_unchecked(
         x: ArrayView2<'a, F>,
@@ -111,6 +139,7 @@ impl<'a, F: Float> Multinomial<'a, F> {
             weight,
             weight_sum,
             alpha,
+            l1: F::zero(),
             fit_intercept,
         }
     }
@@ -194,6 +223,14 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
 
     fn l2_penalty(&self) -> F {
         self.alpha
+    }
+
+    fn l1_penalty(&self) -> F {
+        self.l1
+    }
+
+    fn n_penalized(&self) -> usize {
+        self.n_coef()
     }
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
@@ -331,7 +368,7 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         let (k, d) = (self.n_classes, self.x.ncols());
         let last = k - 1;
         let mut redundant = Vec::new();
-        if self.alpha == F::zero() {
+        if self.alpha == F::zero() && self.l1 == F::zero() {
             redundant.extend((0..d).map(|j| last * d + j));
         }
         if self.fit_intercept {

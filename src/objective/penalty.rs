@@ -21,7 +21,7 @@ use ndarray::{ArrayView1, ArrayViewMut1, ArrayViewMut2};
 /// assert!(ridge.summary(&x, &y)?.penalized());
 /// # Ok::<(), logreg::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[non_exhaustive]
 pub enum Penalty {
     /// No penalty: the maximum-likelihood fit (statsmodels' `Logit`).
@@ -29,6 +29,90 @@ pub enum Penalty {
     /// Ridge: (α/2)·‖w‖² (scikit-learn's default `penalty="l2"`).
     #[default]
     L2,
+    /// Lasso: α·‖w‖₁, which sets coefficients exactly to zero (feature
+    /// selection). Not smooth: fitted by the solvers that handle it
+    /// ([`CoordinateDescent`](crate::solver::CoordinateDescent),
+    /// [`Fista`](crate::solver::Fista), or [`Auto`](crate::solver::Auto)).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// // The second feature is noise: a strong L1 penalty drops it.
+    /// let x = array![[0.0_f64, 0.3], [1.0, -0.2], [2.0, 0.1], [3.0, 0.4], [4.0, -0.3], [5.0, 0.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let lasso = LogisticRegression::new().penalty(Penalty::L1).c(0.5).fit(&x, &y)?;
+    /// assert!(lasso.coef()[(0, 0)] > 0.0);
+    /// assert_eq!(lasso.coef()[(0, 1)], 0.0);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    L1,
+    /// Elastic net: α·(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²) with ρ = `l1_ratio` in [0, 1]
+    /// (scikit-learn's `penalty="elasticnet"`; ρ = 1 is [`L1`](Self::L1),
+    /// ρ = 0 is [`L2`](Self::L2)).
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 0.3], [1.0, -0.2], [2.0, 0.1], [3.0, 0.4], [4.0, -0.3], [5.0, 0.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let net = LogisticRegression::new()
+    ///     .penalty(Penalty::ElasticNet { l1_ratio: 0.5 })
+    ///     .fit(&x, &y)?;
+    /// assert!(net.coef()[(0, 0)] > 0.0);
+    /// let err = LogisticRegression::new()
+    ///     .penalty(Penalty::ElasticNet { l1_ratio: 1.5 })
+    ///     .fit(&x, &y)
+    ///     .unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "l1_ratio", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ElasticNet {
+        /// ρ: the share of the strength on the L1 term, in [0, 1].
+        l1_ratio: f64,
+    },
+}
+
+impl Penalty {
+    /// The share ρ of the strength α on the L1 term (0 for `None` and `L2`).
+    pub(crate) fn l1_ratio(self) -> f64 {
+        match self {
+            Penalty::None | Penalty::L2 => 0.0,
+            Penalty::L1 => 1.0,
+            Penalty::ElasticNet { l1_ratio } => l1_ratio,
+        }
+    }
+
+    /// Checks the elastic-net ratio.
+    pub(crate) fn check(self) -> crate::Result<()> {
+        match self {
+            Penalty::ElasticNet { l1_ratio } if !(0.0..=1.0).contains(&l1_ratio) => Err(
+                crate::Error::invalid("l1_ratio", l1_ratio, "must lie in [0, 1]"),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// The strengths (L2, L1) of the smooth and the non-smooth term for a
+    /// total strength α: (α(1 − ρ), αρ).
+    pub(crate) fn split<F: Float>(self, alpha: F) -> (F, F) {
+        if self == Penalty::None {
+            return (F::zero(), F::zero());
+        }
+        let rho = F::from_f64_lossy(self.l1_ratio());
+        (alpha * (F::one() - rho), alpha * rho)
+    }
+}
+
+/// λ·‖w‖₁ over the first `n_coef` parameters.
+pub(crate) fn l1_value<F: Float>(lambda: F, n_coef: usize, params: ArrayView1<'_, F>) -> F {
+    if lambda == F::zero() {
+        return F::zero();
+    }
+    lambda
+        * params
+            .iter()
+            .take(n_coef)
+            .fold(F::zero(), |s, v| s + v.abs())
 }
 
 /// (α/2)·‖w‖² on the first `n_coef` parameters: adds the value to `value`,

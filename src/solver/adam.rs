@@ -341,6 +341,7 @@ impl<F: Float> Streaming<F> for Adam<F> {
             .unwrap_or_else(|| (Array1::zeros(n), Array1::zeros(n)));
         let one = F::one();
         let result = for_each_batch(
+            "adam",
             objective,
             params,
             rows,
@@ -381,7 +382,15 @@ impl<F: Float> Solver<F> for Adam<F> {
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
         self.check()?;
-        run_epochs(self, &self.minibatch, objective, start, stop, observer)
+        run_epochs(
+            "adam",
+            self,
+            &self.minibatch,
+            objective,
+            start,
+            stop,
+            observer,
+        )
     }
 
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {

@@ -1,9 +1,10 @@
 //! Full-batch gradient descent.
 
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    check_smooth_start, max_abs,
 };
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 
@@ -127,7 +128,7 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
                 ));
             }
         }
-        check_params(objective.n_params(), start.view())?;
+        check_smooth_start("gd", objective, &start)?;
         // Patient: the first search may start many orders of magnitude too
         // long on badly scaled features; later ones start near the last step.
         let armijo = Armijo::<F> {

@@ -2,9 +2,10 @@
 
 use super::wolfe::StrongWolfe;
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    check_smooth_start, max_abs,
 };
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Zip};
 use std::collections::VecDeque;
@@ -293,7 +294,7 @@ impl<F: Float> Solver<F> for Lbfgs {
         if self.memory == 0 {
             return Err(Error::invalid("memory", self.memory, "must be ≥ 1"));
         }
-        check_params(objective.n_params(), start.view())?;
+        check_smooth_start("lbfgs", objective, &start)?;
         let wolfe = StrongWolfe::<F>::default();
         let mut memory = Memory::new(self, start.len());
         let mut point = Point::evaluate(objective, start);

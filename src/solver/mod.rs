@@ -5,16 +5,21 @@
 //! `Box<dyn Solver<F>>` and `Arc<dyn Solver<F>>` work.
 
 mod adam;
+mod cd;
+mod fista;
 mod gd;
 mod lbfgs;
 mod line_search;
 mod newton;
+mod proximal;
 mod select;
 mod sgd;
 mod stochastic;
 mod wolfe;
 
 pub use adam::Adam;
+pub use cd::CoordinateDescent;
+pub use fista::Fista;
 pub use gd::GradientDescent;
 pub use lbfgs::Lbfgs;
 pub use newton::Newton;
@@ -24,7 +29,7 @@ pub use stochastic::{StreamState, Streaming};
 
 pub(crate) use line_search::{Armijo, Point};
 
-use crate::objective::Objective;
+use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 use std::fmt::Debug;
@@ -466,6 +471,19 @@ impl<F> Observer<F> for NoObserver {
 }
 
 /// max |v|, the convergence measure of every solver.
+/// The start checks of the solvers for smooth objectives: no L1 term, and a
+/// finite start point of the objective's length.
+pub(crate) fn check_smooth_start<F: Float>(
+    solver: &'static str,
+    objective: &dyn Objective<F>,
+    start: &Array1<F>,
+) -> Result<()> {
+    if objective.l1_penalty() != F::zero() {
+        return Err(Error::UnsupportedPenalty { solver });
+    }
+    check_params(objective.n_params(), start.view())
+}
+
 pub(crate) fn max_abs<F: Float>(v: &Array1<F>) -> F {
     v.fold(F::zero(), |m, &x| m.max(x.abs()))
 }

@@ -1,9 +1,10 @@
 //! Newton's method (IRLS) with a Cholesky solve and Armijo backtracking.
 
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination, max_abs,
+    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
+    check_smooth_start, max_abs,
 };
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
 
@@ -81,7 +82,7 @@ impl<F: Float> Solver<F> for Newton {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        check_params(objective.n_params(), start.view())?;
+        check_smooth_start("newton", objective, &start)?;
         let armijo = Armijo::<F>::default();
         let redundant = objective.redundant_params();
         let mut point = Point::evaluate(objective, start);

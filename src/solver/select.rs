@@ -1,6 +1,9 @@
 //! Choosing a solver: by name at run time, or automatically by problem size.
 
-use super::{Adam, GradientDescent, Lbfgs, Newton, Observer, Sgd, Solution, Solver, StopRule};
+use super::{
+    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Sgd, Solution,
+    Solver, StopRule,
+};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
@@ -18,6 +21,10 @@ use ndarray::Array1;
 /// L-BFGS 5.1 / 17 / 37 / 36 / 69 ms. Newton still reaches a far tighter
 /// optimum per iteration; set the threshold higher when you need that.
 ///
+/// With an L1 or elastic-net term ([`Objective::l1_penalty`] > 0), which
+/// Newton and L-BFGS cannot minimize, it picks [`CoordinateDescent`] for up
+/// to `cd_max_params` parameters (256 by default) and [`Fista`] above.
+///
 /// ```
 /// use logreg::LogisticRegression;
 /// use logreg::solver::Auto;
@@ -31,12 +38,14 @@ use ndarray::Array1;
 #[derive(Debug, Clone, Copy)]
 pub struct Auto {
     newton_max_params: usize,
+    cd_max_params: usize,
 }
 
 impl Default for Auto {
     fn default() -> Self {
         Self {
             newton_max_params: 64,
+            cd_max_params: 256,
         }
     }
 }
@@ -81,6 +90,28 @@ impl Auto {
         self.newton_max_params = newton_max_params;
         self
     }
+
+    /// The largest number of parameters for which an L1 or elastic-net fit
+    /// uses [`CoordinateDescent`]; [`Fista`] above.
+    ///
+    /// ```
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Auto, Fista, NoObserver, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let lasso = BinaryLogistic::new(x.view(), y, None, 0.0, true)?.with_l1(0.05)?;
+    /// let stop = StopRule::new(1e-10, 10_000)?;
+    /// let small = Auto::new().cd_max_params(2);
+    /// let auto = small.minimize(&lasso, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// let fista = Fista::new().minimize(&lasso, Array1::zeros(3), &stop, &mut NoObserver)?;
+    /// assert_eq!(auto, fista); // 3 parameters > 2: FISTA
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn cd_max_params(mut self, cd_max_params: usize) -> Self {
+        self.cd_max_params = cd_max_params;
+        self
+    }
 }
 
 impl<F: Float> Solver<F> for Auto {
@@ -95,7 +126,13 @@ impl<F: Float> Solver<F> for Auto {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        if objective.n_params() <= self.newton_max_params {
+        if objective.l1_penalty() > F::zero() {
+            if objective.n_params() <= self.cd_max_params {
+                CoordinateDescent::new().minimize(objective, start, stop, observer)
+            } else {
+                Fista::new().minimize(objective, start, stop, observer)
+            }
+        } else if objective.n_params() <= self.newton_max_params {
             Newton::new().minimize(objective, start, stop, observer)
         } else {
             Lbfgs::new().minimize(objective, start, stop, observer)
@@ -104,7 +141,8 @@ impl<F: Float> Solver<F> for Auto {
 }
 
 /// A solver with default settings by name: `"auto"`, `"newton"`, `"lbfgs"`,
-/// `"gd"`, `"sgd"` or `"adam"` — for command lines and other crates' configs.
+/// `"gd"`, `"sgd"`, `"adam"`, `"cd"` or `"fista"` — for command lines and
+/// other crates' configs.
 ///
 /// ```
 /// use logreg::LogisticRegression;
@@ -126,11 +164,13 @@ pub fn by_name<F: Float>(name: &str) -> Result<Box<dyn Solver<F>>> {
         "gd" => Box::new(GradientDescent::<F>::new()),
         "sgd" => Box::new(Sgd::<F>::new()),
         "adam" => Box::new(Adam::<F>::new()),
+        "cd" => Box::new(CoordinateDescent::new()),
+        "fista" => Box::new(Fista::new()),
         other => {
             return Err(Error::invalid(
                 "solver",
                 other,
-                "must be one of auto, newton, lbfgs, gd, sgd, adam",
+                "must be one of auto, newton, lbfgs, gd, sgd, adam, cd, fista",
             ));
         }
     })

@@ -356,6 +356,7 @@ impl<F: Float> Streaming<F> for Sgd<F> {
         let alpha = objective.l2_penalty();
         self.check(alpha)?;
         for_each_batch(
+            "sgd",
             objective,
             params,
             rows,
@@ -397,7 +398,15 @@ impl<F: Float> Solver<F> for Sgd<F> {
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
         self.check(objective.l2_penalty())?;
-        run_epochs(self, &self.minibatch, objective, start, stop, observer)
+        run_epochs(
+            "sgd",
+            self,
+            &self.minibatch,
+            objective,
+            start,
+            stop,
+            observer,
+        )
     }
 
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {

@@ -2,9 +2,10 @@
 //! stopping rule, and the state that lets a fit continue chunk by chunk.
 
 use super::{
-    Control, FitReport, Observer, Point, Progress, Solution, StopRule, Termination, max_abs,
+    Control, FitReport, Observer, Point, Progress, Solution, StopRule, Termination,
+    check_smooth_start, max_abs,
 };
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 use rand::rngs::StdRng;
@@ -137,6 +138,7 @@ impl Minibatch {
 /// end of every epoch, with the full objective and max |∇f| from the one
 /// `value_grad` pass each epoch costs.
 pub(crate) fn run_epochs<F: Float>(
+    name: &'static str,
     solver: &dyn Streaming<F>,
     settings: &Minibatch,
     objective: &dyn Objective<F>,
@@ -145,7 +147,7 @@ pub(crate) fn run_epochs<F: Float>(
     observer: &mut dyn Observer<F>,
 ) -> Result<Solution<F>> {
     settings.check()?;
-    check_params(objective.n_params(), start.view())?;
+    check_smooth_start(name, objective, &start)?;
     let mut rng = StdRng::seed_from_u64(settings.seed);
     let mut order: Vec<usize> = (0..objective.n_samples()).collect();
     let mut params = start;
@@ -221,13 +223,14 @@ fn shuffle(order: &mut [usize], rng: &mut StdRng) {
 
 /// Calls `step(batch_gradient)` for each minibatch of `rows`, in order.
 pub(crate) fn for_each_batch<F: Float>(
+    name: &'static str,
     objective: &dyn Objective<F>,
     params: &mut Array1<F>,
     rows: &[usize],
     batch_size: usize,
     mut step: impl FnMut(&mut Array1<F>, &Array1<F>),
 ) -> Result<()> {
-    check_params(objective.n_params(), params.view())?;
+    check_smooth_start(name, objective, params)?;
     let mut grad = Array1::zeros(params.len());
     for batch in rows.chunks(batch_size.max(1)) {
         objective.value_grad_rows(params.view(), batch, grad.view_mut());

@@ -67,3 +67,23 @@ pub fn anes96() -> (Array2<f64>, Array1<i64>) {
     );
     (x, y.iter().map(|v| v.parse().expect("class")).collect())
 }
+
+/// Columns `x0 … x{d−1}` and an integer `label` (the L1 reference data sets).
+fn numbered(text: &str, d: usize) -> (Array2<f64>, Array1<i64>) {
+    let names: Vec<String> = (0..d).map(|j| format!("x{j}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (x, y) = read_csv(text, &names, "label");
+    (x, y.iter().map(|v| v.parse().expect("class")).collect())
+}
+
+/// scikit-learn's breast cancer data (569 × 30, standardized; 1 = benign),
+/// written by tests/reference/make_l1_reference.py.
+pub fn breast_cancer() -> (Array2<f64>, Array1<i64>) {
+    numbered(include_str!("../data/breast_cancer.csv"), 30)
+}
+
+/// A seeded 3-class `make_classification` (400 × 40, standardized), written
+/// by tests/reference/make_l1_reference.py.
+pub fn multiclass40() -> (Array2<f64>, Array1<i64>) {
+    numbered(include_str!("../data/multiclass40.csv"), 40)
+}
