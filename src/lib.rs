@@ -94,6 +94,7 @@ mod linalg;
 mod model;
 mod multiclass;
 pub mod objective;
+mod path;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod solver;
@@ -107,6 +108,7 @@ pub use inference::Summary;
 pub use model::{FittedLogisticRegression, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;
+pub use path::{Alphas, RegularizationPath};
 pub use solver::{FitReport, Termination};
 pub use weights::ClassWeight;
 

@@ -501,6 +501,23 @@ impl<F: Float> LogisticRegression<F> {
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
+        let labelled = self.labelled(x, y, sample_weight)?;
+        let (alpha, l1) = self.strengths_for(labelled.weight.sum());
+        let strategy = self.multiclass.strategy(labelled.classes.len());
+        let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
+        let start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
+        let run = Run { start, observer };
+        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
+        Ok(self.fitted(labelled.classes, fit, strategy, alpha, l1))
+    }
+
+    /// Checks x, y and the weights, and encodes the labels.
+    pub(crate) fn labelled<L: Clone + Ord>(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Labelled<F, L>> {
         check_features(x)?;
         if y.len() != x.nrows() {
             return Err(Error::LengthMismatch {
@@ -517,21 +534,23 @@ impl<F: Float> LogisticRegression<F> {
         }
         let weight = effective_weights(&class, classes.len(), sample_weight, &self.class_weight)?;
         check_every_class_weighs(&class, classes.len(), &weight)?;
-        let (alpha, l1) = self.strengths_for(weight.sum());
-        let strategy = self.multiclass.strategy(classes.len());
-        let problem = Problem {
-            x,
+        Ok(Labelled {
+            classes,
             class,
-            n_classes: classes.len(),
             weight,
-            alpha,
-            l1,
-            fit_intercept: self.fit_intercept,
-        };
-        let start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
-        let run = Run { start, observer };
-        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
-        Ok(FittedLogisticRegression {
+        })
+    }
+
+    /// The fitted model of one solver run with these settings.
+    pub(crate) fn fitted<L>(
+        &self,
+        classes: Vec<L>,
+        fit: multiclass::Fit<F>,
+        strategy: Strategy,
+        alpha: F,
+        l1: F,
+    ) -> FittedLogisticRegression<F, L> {
+        FittedLogisticRegression {
             classes,
             coef: fit.coef,
             intercept: fit.intercept,
@@ -543,7 +562,35 @@ impl<F: Float> LogisticRegression<F> {
             alpha,
             l1,
             settings: self.without_warm_start(),
-        })
+        }
+    }
+}
+
+/// Checked, encoded labels and the final per-row weights.
+pub(crate) struct Labelled<F, L> {
+    pub classes: Vec<L>,
+    pub class: Vec<usize>,
+    pub weight: Array1<F>,
+}
+
+impl<F: Float, L> Labelled<F, L> {
+    /// The problem on `x` (these rows, any columns) with the given strengths.
+    pub(crate) fn problem<'a>(
+        &self,
+        x: ArrayView2<'a, F>,
+        alpha: F,
+        l1: F,
+        fit_intercept: bool,
+    ) -> Problem<'a, F> {
+        Problem {
+            x,
+            class: self.class.clone(),
+            n_classes: self.classes.len(),
+            weight: self.weight.clone(),
+            alpha,
+            l1,
+            fit_intercept,
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::solver::Termination;
 use crate::solver::{FitReport, NoObserver, Observer, Solver, StopRule};
 use crate::{Float, Result};
-use ndarray::{Array1, Array2, ArrayView2, Axis, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
 
 /// How to handle more than two classes.
@@ -60,6 +60,7 @@ impl Multiclass {
 }
 
 /// A validated classification problem: encoded classes and final weights.
+#[derive(Debug, Clone)]
 pub(crate) struct Problem<'a, F> {
     pub x: ArrayView2<'a, F>,
     pub class: Vec<usize>,
@@ -190,11 +191,7 @@ fn fit_binary<F: Float>(
     start: Option<Array1<F>>,
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
-    let y: Array1<F> = problem
-        .class
-        .iter()
-        .map(|&c| if c == positive { F::one() } else { F::zero() })
-        .collect();
+    let y: Array1<F> = binary_targets(&problem.class, positive);
     let objective = BinaryLogistic::new_unchecked(
         problem.x,
         y.clone(),
@@ -302,4 +299,72 @@ fn fit_multinomial<F: Float>(
         reports: vec![report],
         diagnostics,
     })
+}
+
+/// The weighted mean loss (no penalty; summed over the one-vs-rest runs)
+/// and the gradient of the smooth objective (loss plus the L2 term) with
+/// respect to the coefficients (rows × d), at the given coefficients and
+/// intercepts: what the regularization path's KKT checks and deviances need.
+pub(crate) fn loss_and_coef_gradient<F: Float>(
+    problem: &Problem<'_, F>,
+    strategy: Strategy,
+    coef: &Array2<F>,
+    intercept: &Array1<F>,
+) -> (F, Array2<F>) {
+    let d = problem.x.ncols();
+    let with_intercept = |row: ArrayView1<'_, F>, b: &[F]| {
+        let mut params = row.to_vec();
+        if problem.fit_intercept {
+            params.extend_from_slice(b);
+        }
+        Array1::from(params)
+    };
+    let mut grad = Array2::zeros(coef.dim());
+    let mut loss = F::zero();
+    match strategy {
+        Strategy::Binary | Strategy::OneVsRest => {
+            for (row, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
+                let positive = if strategy == Strategy::Binary { 1 } else { row };
+                let objective = BinaryLogistic::new_unchecked(
+                    problem.x,
+                    binary_targets(&problem.class, positive),
+                    problem.weight.clone(),
+                    F::zero(),
+                    problem.fit_intercept,
+                );
+                let params = with_intercept(coef.row(row), &[intercept[row]]);
+                let mut g = Array1::zeros(params.len());
+                loss += objective.value_grad(params.view(), g.view_mut());
+                grad_row.assign(&g.slice(s![..d]));
+            }
+        }
+        Strategy::Multinomial => {
+            let k = problem.n_classes;
+            let objective = Multinomial::new_unchecked(
+                problem.x,
+                problem.class.clone(),
+                k,
+                problem.weight.clone(),
+                F::zero(),
+                problem.fit_intercept,
+            );
+            let flat = Array1::from_iter(coef.iter().copied());
+            let params = with_intercept(flat.view(), intercept.as_slice().unwrap_or(&[]));
+            let mut g = Array1::zeros(params.len());
+            loss += objective.value_grad(params.view(), g.view_mut());
+            for (a, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
+                grad_row.assign(&g.slice(s![a * d..(a + 1) * d]));
+            }
+        }
+    }
+    grad.scaled_add(problem.alpha, coef);
+    (loss, grad)
+}
+
+/// 1 for rows of class `positive`, 0 for the rest.
+pub(crate) fn binary_targets<F: Float>(class: &[usize], positive: usize) -> Array1<F> {
+    class
+        .iter()
+        .map(|&c| if c == positive { F::one() } else { F::zero() })
+        .collect()
 }

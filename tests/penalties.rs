@@ -9,7 +9,7 @@ use common::assert_close;
 use common::data::{breast_cancer, multiclass40};
 use common::l1_reference_values::*;
 use logreg::solver::{Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Sgd, Solver};
-use logreg::{Error, LogisticRegression, Multiclass, Penalty};
+use logreg::{Alphas, Error, LogisticRegression, Multiclass, Penalty};
 use ndarray::{Array2, ArrayView2, arr1, arr2};
 
 /// Relative tolerance against saga's values, as the issue asks.
@@ -314,4 +314,148 @@ fn the_l1_term_is_on_the_coefficients_only() {
     let share = y.iter().filter(|&&v| v == 1).count() as f64 / y.len() as f64;
     let logit = (share / (1.0 - share)).ln();
     assert!((model.intercept()[0] - logit).abs() < 1e-10);
+}
+
+// ---- regularization paths ----------------------------------------------
+
+/// Every `every`-th model of a path equals a fit from scratch at its α.
+fn assert_path_equals_single_fits(
+    settings: LogisticRegression<f64>,
+    x: &Array2<f64>,
+    y: &ndarray::Array1<i64>,
+    n: usize,
+    every: usize,
+) {
+    let path = settings.path(x, y, &Alphas::auto(n)).unwrap();
+    assert!(path.alphas().len() >= 2);
+    for (i, model) in path.models().iter().enumerate().step_by(every) {
+        assert!(model.report().converged(), "α #{i}: {:?}", model.report());
+        let single = settings.clone().alpha(path.alphas()[i]).fit(x, y).unwrap();
+        let scale = single.coef().iter().fold(1.0_f64, |m, v| m.max(v.abs()));
+        assert_close(&model.coef(), &single.coef(), 1e-6, scale, "coef");
+        assert_close(
+            &model.intercept(),
+            &single.intercept(),
+            1e-6,
+            scale,
+            "intercept",
+        );
+        let zeros = |m: &logreg::FittedLogisticRegression<f64, i64>| {
+            m.coef().iter().map(|&w| w == 0.0).collect::<Vec<_>>()
+        };
+        // At α_max itself the top feature's gradient equals the threshold: a
+        // fit may leave it at zero or at a rounding-sized value.
+        if i > 0 {
+            assert_eq!(zeros(model), zeros(&single), "zero set at α #{i}");
+        }
+        assert_eq!(
+            path.n_nonzero()[i],
+            model.coef().iter().filter(|&&w| w != 0.0).count()
+        );
+    }
+}
+
+#[test]
+fn lasso_path_equals_fits_from_scratch() {
+    let (x, y) = breast_cancer();
+    assert_path_equals_single_fits(settings(Penalty::L1, 1.0), &x, &y, 40, 3);
+}
+
+#[test]
+fn elastic_net_path_equals_fits_from_scratch() {
+    let (x, y) = breast_cancer();
+    let net = Penalty::ElasticNet { l1_ratio: 0.3 };
+    assert_path_equals_single_fits(settings(net, 1.0), &x, &y, 40, 3);
+}
+
+#[test]
+fn multinomial_and_one_vs_rest_paths_equal_fits_from_scratch() {
+    let (x, y) = multiclass40();
+    for multiclass in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+        let lasso = settings(Penalty::L1, 1.0).multiclass(multiclass);
+        assert_path_equals_single_fits(lasso, &x, &y, 20, 4);
+    }
+}
+
+#[test]
+fn path_starts_at_alpha_max() {
+    let (x, y) = breast_cancer();
+    let path = settings(Penalty::L1, 1.0)
+        .path(&x, &y, &Alphas::auto(100))
+        .unwrap();
+    let top = path.alphas()[0];
+    assert!((top - ALPHA_MAX_BC).abs() <= 1e-12 * ALPHA_MAX_BC, "{top}");
+    assert_eq!(path.n_nonzero()[0], 0);
+    assert!(path.deviance_ratio()[0].abs() < 1e-12);
+    assert!(path.n_nonzero()[1] >= 1);
+    // Decreasing α, non-decreasing fit quality, ten steps per decade.
+    assert!(path.alphas().windows(2).into_iter().all(|w| w[1] < w[0]));
+    let ratio = path.deviance_ratio();
+    assert!(ratio.windows(2).into_iter().all(|w| w[1] >= w[0] - 1e-12));
+    // Log-spaced down to α_max·1e-4 (this path does not stop early).
+    assert_eq!(path.alphas().len(), 100);
+    let last = path.alphas()[99];
+    assert!((last / top - 1e-4).abs() < 1e-15, "{last}");
+    let step = path.alphas()[1] / top;
+    assert!((step - 1e-4_f64.powf(1.0 / 99.0)).abs() < 1e-12);
+}
+
+#[test]
+fn automatic_path_stops_when_the_deviance_settles() {
+    // Separable data (the label is the sign of the first feature) plus two
+    // noise features: as α falls the fit explains everything, and the path
+    // stops once the deviance ratio passes 0.999, long before α_max·1e-6.
+    let n = 200;
+    let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+        let t = i as f64 / n as f64 - 0.5;
+        if j == 0 {
+            t
+        } else {
+            ((i * (7 + j * 5)) % 13) as f64 / 13.0 - 0.5
+        }
+    });
+    let y: ndarray::Array1<i64> = x.column(0).mapv(|v| i64::from(v > 0.0));
+    let lasso = settings(Penalty::L1, 1.0);
+    let grid = Alphas::Auto { n: 100, min_ratio: 1e-6 };
+    let path = lasso.path(&x, &y, &grid).unwrap();
+    let ratio = path.deviance_ratio();
+    let fitted = ratio.len();
+    assert!(
+        fitted < 100 && ratio[fitted - 1] > 0.999,
+        "{fitted}: {ratio}"
+    );
+    assert!(ratio.iter().take(fitted - 1).all(|&r| r <= 0.999));
+    // A given grid is fitted in full.
+    let given: Vec<f64> = path.alphas().iter().map(|a| a / 10.0).collect();
+    let full = lasso.path(&x, &y, &Alphas::Given(given.clone())).unwrap();
+    assert_eq!(full.alphas().to_vec(), given);
+}
+
+#[test]
+fn bad_paths_are_errors() {
+    let (x, y) = breast_cancer();
+    let invalid = |settings: LogisticRegression<f64>, alphas: Alphas<f64>, name: &str| {
+        let err = settings.path(&x, &y, &alphas).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidParameter { name: n, .. } if *n == name),
+            "{err}"
+        );
+    };
+    invalid(settings(Penalty::None, 1.0), Alphas::auto(10), "penalty");
+    invalid(settings(Penalty::L2, 1.0), Alphas::auto(10), "penalty");
+    invalid(settings(Penalty::L1, 1.0), Alphas::auto(0), "n_alphas");
+    let ratio = |min_ratio| Alphas::Auto { n: 10, min_ratio };
+    invalid(settings(Penalty::L1, 1.0), ratio(1.0), "min_ratio");
+    invalid(settings(Penalty::L1, 1.0), ratio(f64::NAN), "min_ratio");
+    invalid(settings(Penalty::L1, 1.0), Alphas::Given(vec![]), "alphas");
+    invalid(
+        settings(Penalty::L1, 1.0),
+        Alphas::Given(vec![1.0, -1.0]),
+        "alphas",
+    );
+    invalid(
+        settings(Penalty::L1, 1.0),
+        Alphas::Given(vec![f64::INFINITY]),
+        "alphas",
+    );
 }
