@@ -175,8 +175,17 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
     }
 
     /// Wald statistics of an L1 fit would treat the zeros it selected as
-    /// estimates: refuse them.
+    /// estimates, and a penalty on standardized features is not the α·I
+    /// the information matrix adds: refuse both.
     fn check_no_l1(&self) -> Result<()> {
+        if self.standardized && self.alpha > F::zero() {
+            return Err(Error::invalid(
+                "standardize",
+                true,
+                "a penalty on standardized features is not the one this summary's \
+                 information matrix assumes: summarize an unstandardized or unpenalized fit",
+            ));
+        }
         if self.l1 > F::zero() {
             return Err(Error::invalid(
                 "penalty",

@@ -85,6 +85,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![doc(test(attr(deny(warnings))))]
 
+mod cv;
 mod diagnostics;
 mod error;
 mod float;
@@ -98,9 +99,11 @@ mod path;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod solver;
+mod standardize;
 mod streaming;
 mod weights;
 
+pub use cv::{CrossValidated, CrossValidation, Scoring};
 pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;

@@ -8,6 +8,7 @@ use crate::kernels::{
 use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
+use crate::standardize::Scaling;
 use crate::weights::{ClassWeight, check_every_class_weighs, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
@@ -58,6 +59,7 @@ pub struct LogisticRegression<F: Float = f64> {
     pub(crate) max_iter: usize,
     pub(crate) class_weight: ClassWeight<F>,
     pub(crate) warm_start: Option<(Array2<F>, Array1<F>)>,
+    pub(crate) standardize: bool,
 }
 
 impl<F: Float> Default for LogisticRegression<F> {
@@ -72,6 +74,7 @@ impl<F: Float> Default for LogisticRegression<F> {
             max_iter: 100,
             class_weight: ClassWeight::None,
             warm_start: None,
+            standardize: false,
         }
     }
 }
@@ -154,6 +157,31 @@ impl<F: Float> LogisticRegression<F> {
     /// ```
     pub fn alpha(mut self, alpha: F) -> Self {
         self.strength = Strength::Alpha(alpha);
+        self
+    }
+
+    /// Whether to standardize the features inside the fit (default false):
+    /// the solver sees each column centred by its weighted mean and divided
+    /// by its weighted standard deviation, so the penalty treats features
+    /// of any unit alike, and the coefficients are returned on the original
+    /// scale (as glmnet's `standardize = TRUE`). Constant columns get a zero
+    /// coefficient. Without an intercept the columns are only scaled (by
+    /// their root mean square). Costs one copy of X.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 100.0], [1.0, 300.0], [2.0, 200.0], [3.0, 500.0], [4.0, 400.0], [5.0, 600.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// // Without a penalty the fit does not depend on the scale.
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).tol(1e-12);
+    /// let plain = mle.clone().fit(&x, &y)?;
+    /// let scaled = mle.standardize(true).fit(&x, &y)?;
+    /// assert!((&plain.coef() - &scaled.coef()).iter().all(|d| d.abs() < 1e-8));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn standardize(mut self, standardize: bool) -> Self {
+        self.standardize = standardize;
         self
     }
 
@@ -504,11 +532,32 @@ impl<F: Float> LogisticRegression<F> {
         let labelled = self.labelled(x, y, sample_weight)?;
         let (alpha, l1) = self.strengths_for(labelled.weight.sum());
         let strategy = self.multiclass.strategy(labelled.classes.len());
-        let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
-        let start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
+        let scaled = self.scaled(x, &labelled.weight);
+        let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
+        let problem = labelled.problem(x_fit, alpha, l1, self.fit_intercept);
+        let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
+        if let (Some((scaling, _)), Some((coef, intercept))) = (&scaled, &mut start) {
+            scaling.to_standardized(coef, intercept);
+        }
         let run = Run { start, observer };
-        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
+        let mut fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
+        if let Some((scaling, _)) = &scaled {
+            scaling.to_original(&mut fit.coef, &mut fit.intercept);
+        }
         Ok(self.fitted(labelled.classes, fit, strategy, alpha, l1))
+    }
+
+    /// With `standardize`, the scaling and the standardized copy of x.
+    pub(crate) fn scaled(
+        &self,
+        x: ArrayView2<'_, F>,
+        weight: &Array1<F>,
+    ) -> Option<(Scaling<F>, Array2<F>)> {
+        self.standardize.then(|| {
+            let scaling = Scaling::fit(x, weight, self.fit_intercept);
+            let scaled = scaling.apply(x);
+            (scaling, scaled)
+        })
     }
 
     /// Checks x, y and the weights, and encodes the labels.
@@ -561,6 +610,7 @@ impl<F: Float> LogisticRegression<F> {
             diagnostics: fit.diagnostics,
             alpha,
             l1,
+            standardized: self.standardize,
             settings: self.without_warm_start(),
         }
     }
@@ -694,6 +744,8 @@ pub struct FittedLogisticRegression<F: Float, L> {
     /// with them.
     pub(crate) alpha: F,
     pub(crate) l1: F,
+    /// Whether the penalty applied to standardized features.
+    pub(crate) standardized: bool,
     pub(crate) settings: LogisticRegression<F>,
     /// Optimizer state per solver run, for `partial_fit`.
     pub(crate) stream_states: Vec<StreamState<F>>,

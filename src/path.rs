@@ -226,6 +226,22 @@ impl<F: Float> LogisticRegression<F> {
         T: Data<Elem = L>,
         L: Clone + Ord,
     {
+        let stop = self.check_path_settings()?;
+        let x = x.view();
+        let labelled = self.labelled(x, y.view(), None)?;
+        let scaled = self.scaled(x, &labelled.weight);
+        let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
+        let mut path = Walk::new(self, x_fit, &labelled, &stop)?.run(alphas)?;
+        if let Some((scaling, _)) = &scaled {
+            for model in &mut path.models {
+                scaling.to_original(&mut model.coef, &mut model.intercept);
+            }
+        }
+        Ok(path)
+    }
+
+    /// The settings' checks, and a penalty to vary.
+    pub(crate) fn check_path_settings(&self) -> Result<StopRule<F>> {
         let stop = self.check_settings()?;
         if self.penalty == Penalty::None {
             return Err(Error::invalid(
@@ -234,9 +250,20 @@ impl<F: Float> LogisticRegression<F> {
                 "a regularization path needs a penalty (L1, ElasticNet or L2)",
             ));
         }
-        let x = x.view();
-        let labelled = self.labelled(x, y.view(), None)?;
-        Walk::new(self, x, &labelled, &stop)?.run(alphas)
+        Ok(stop)
+    }
+
+    /// The decreasing α values `alphas` stands for on this data.
+    pub(crate) fn grid_for<L: Clone + Ord>(
+        &self,
+        x: ArrayView2<'_, F>,
+        labelled: &Labelled<F, L>,
+        alphas: &Alphas<F>,
+    ) -> Result<Vec<F>> {
+        let stop = self.check_path_settings()?;
+        let scaled = self.scaled(x, &labelled.weight);
+        let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
+        Walk::new(self, x_fit, labelled, &stop)?.grid(alphas)
     }
 }
 

@@ -3,7 +3,7 @@
 //! A [`FittedLogisticRegression`] serializes to a plain, versioned form:
 //! `format_version`, `classes`, `coef`, `intercept`, `strategy`
 //! (`"binary"`, `"one_vs_rest"` or `"multinomial"`), the fit reports, the
-//! diagnostics, `alpha`, `l1` and `fit_intercept`. The solver and the streaming
+//! diagnostics, `alpha`, `l1`, `standardized` and `fit_intercept`. The solver and the streaming
 //! state are not saved: a loaded model has default settings (the `Auto`
 //! solver, no class weights) apart from `fit_intercept`, so it predicts and
 //! summarizes exactly as the saved one, but `partial_fit` needs a refit with
@@ -42,6 +42,7 @@ struct SavedRef<'a, F, L> {
     diagnostics: Vec<SavedDiagnostic>,
     alpha: F,
     l1: F,
+    standardized: bool,
     fit_intercept: bool,
 }
 
@@ -62,6 +63,8 @@ struct Saved<F, L> {
     alpha: Option<F>,
     #[serde(default = "Option::default")]
     l1: Option<F>,
+    #[serde(default)]
+    standardized: bool,
     fit_intercept: Option<bool>,
 }
 
@@ -198,6 +201,7 @@ where
                 .collect(),
             alpha: self.alpha,
             l1: self.l1,
+            standardized: self.standardized,
             fit_intercept: self.settings.fit_intercept,
         }
         .serialize(serializer)
@@ -314,6 +318,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
                 .collect(),
             alpha,
             l1,
+            standardized: self.standardized,
             settings: LogisticRegression::new().fit_intercept(fit_intercept),
         })
     }

@@ -80,6 +80,7 @@ impl<F: Float> LogisticRegression<F> {
             diagnostics: Vec::new(),
             alpha: F::zero(),
             l1: F::zero(),
+            standardized: false,
             settings: self.without_warm_start(),
             stream_states: Vec::new(),
         };
@@ -132,6 +133,13 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 "partial_fit needs a minibatch solver (Sgd or Adam)",
             ));
         };
+        if self.settings.standardize {
+            return Err(Error::invalid(
+                "standardize",
+                true,
+                "partial_fit sees one chunk at a time: standardize the features beforehand",
+            ));
+        }
         if self.settings.penalty.l1_ratio() > 0.0 {
             return Err(Error::UnsupportedPenalty {
                 solver: self.settings.solver.name(),

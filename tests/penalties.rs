@@ -416,7 +416,10 @@ fn automatic_path_stops_when_the_deviance_settles() {
     });
     let y: ndarray::Array1<i64> = x.column(0).mapv(|v| i64::from(v > 0.0));
     let lasso = settings(Penalty::L1, 1.0);
-    let grid = Alphas::Auto { n: 100, min_ratio: 1e-6 };
+    let grid = Alphas::Auto {
+        n: 100,
+        min_ratio: 1e-6,
+    };
     let path = lasso.path(&x, &y, &grid).unwrap();
     let ratio = path.deviance_ratio();
     let fitted = ratio.len();
@@ -457,5 +460,139 @@ fn bad_paths_are_errors() {
         settings(Penalty::L1, 1.0),
         Alphas::Given(vec![f64::INFINITY]),
         "alphas",
+    );
+}
+
+// ---- standardization inside the fit ------------------------------------
+
+/// Breast cancer with column j rescaled to x·aⱼ + cⱼ: standardizing inside
+/// the fit recovers the standardized data the references were fitted on.
+fn rescaled_breast_cancer() -> (Array2<f64>, ndarray::Array1<i64>, Vec<(f64, f64)>) {
+    let (x, y) = breast_cancer();
+    let affine: Vec<(f64, f64)> = (0..30)
+        .map(|j| (10.0 * (j + 1) as f64, j as f64 - 7.0))
+        .collect();
+    let mut raw = x.clone();
+    for (mut column, &(a, c)) in raw.columns_mut().into_iter().zip(&affine) {
+        column.mapv_inplace(|v| v * a + c);
+    }
+    (raw, y, affine)
+}
+
+#[test]
+fn standardized_lasso_on_rescaled_data_equals_saga_on_standardized_data() {
+    let (raw, y, affine) = rescaled_breast_cancer();
+    let model = settings(Penalty::L1, 0.1)
+        .standardize(true)
+        .fit(&raw, &y)
+        .unwrap();
+    assert!(model.report().converged());
+    // Back on the standardized scale: wⱼ·aⱼ, and b + Σ wⱼcⱼ.
+    let coef = Array2::from_shape_fn((1, 30), |(_, j)| model.coef()[(0, j)] * affine[j].0);
+    let intercept = model.intercept()[0]
+        + (0..30)
+            .map(|j| model.coef()[(0, j)] * affine[j].1)
+            .sum::<f64>();
+    assert_same_solution(coef.view(), &arr2(&[BC_L1_C01_COEF]), "coef");
+    assert_close(
+        &arr1(&[intercept]),
+        &arr1(&[BC_L1_C01_INTERCEPT]),
+        RELATIVE,
+        1.0,
+        "intercept",
+    );
+    // The path standardizes the same way.
+    let path = settings(Penalty::L1, 0.1)
+        .standardize(true)
+        .path(&raw, &y, &Alphas::Given(vec![1.0 / (0.1 * 569.0)]))
+        .unwrap();
+    assert_close(
+        &path.models()[0].coef(),
+        &model.coef(),
+        1e-6,
+        1e-3,
+        "path coef",
+    );
+}
+
+#[test]
+fn standardizing_does_not_change_an_unpenalized_fit() {
+    let (raw, y, _) = rescaled_breast_cancer();
+    let columns = [0, 7, 20, 27];
+    let raw = raw.select(ndarray::Axis(1), &columns);
+    let (x, classes) = multiclass40();
+    let x = x
+        .select(ndarray::Axis(1), &[0, 1, 2, 3, 4])
+        .mapv(|v| 3.0 * v + 1.0);
+    let mle = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-12)
+        .max_iter(1000);
+    for (x, y) in [(&raw, &y), (&x, &classes)] {
+        let plain = mle.clone().fit(x, y).unwrap();
+        let scaled = mle.clone().standardize(true).fit(x, y).unwrap();
+        assert_close(&scaled.coef(), &plain.coef(), 1e-7, 1e-3, "coef");
+        assert_close(
+            &scaled.intercept(),
+            &plain.intercept(),
+            1e-7,
+            1e-3,
+            "intercept",
+        );
+        // Its summary is the plain one: the MLE does not depend on the scale.
+        assert!(scaled.summary(x, y).is_ok());
+    }
+}
+
+#[test]
+fn standardizing_handles_constant_columns_and_refuses_what_it_cannot_do() {
+    let (x, y) = breast_cancer();
+    let mut with_constant = x.select(ndarray::Axis(1), &[0, 1, 2]);
+    with_constant.column_mut(1).fill(4.0);
+    let model = LogisticRegression::new()
+        .penalty(Penalty::L1)
+        .c(0.1)
+        .standardize(true)
+        .fit(&with_constant, &y)
+        .unwrap();
+    assert_eq!(model.coef()[(0, 1)], 0.0);
+    assert!(
+        model
+            .coef()
+            .iter()
+            .chain(model.intercept())
+            .all(|v| v.is_finite())
+    );
+    // A penalty on standardized features is not the one a summary assumes.
+    let ridge = LogisticRegression::new()
+        .standardize(true)
+        .fit(&x, &y)
+        .unwrap();
+    let err = ridge.summary(&x, &y).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParameter {
+                name: "standardize",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Chunks cannot share one standardization.
+    let err = LogisticRegression::new()
+        .solver(Sgd::new())
+        .standardize(true)
+        .partial_fit(&x, &y, &[0, 1])
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParameter {
+                name: "standardize",
+                ..
+            }
+        ),
+        "{err}"
     );
 }
