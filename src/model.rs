@@ -171,13 +171,18 @@ impl<F: Float> LogisticRegression<F> {
     /// ```
     /// use logreg::{LogisticRegression, Penalty};
     /// use ndarray::array;
-    /// let x = array![[0.0_f64, 100.0], [1.0, 300.0], [2.0, 200.0], [3.0, 500.0], [4.0, 400.0], [5.0, 600.0]];
-    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let x = array![[0.0_f64, 100.0], [1.0, 300.0], [2.0, 200.0], [3.0, 500.0],
+    ///                [4.0, 400.0], [5.0, 600.0], [6.0, 200.0], [7.0, 100.0]];
+    /// let y = array![0, 1, 0, 0, 1, 0, 1, 1];
     /// // Without a penalty the fit does not depend on the scale.
     /// let mle = LogisticRegression::new().penalty(Penalty::None).tol(1e-12);
     /// let plain = mle.clone().fit(&x, &y)?;
     /// let scaled = mle.standardize(true).fit(&x, &y)?;
-    /// assert!((&plain.coef() - &scaled.coef()).iter().all(|d| d.abs() < 1e-8));
+    /// assert!((&plain.coef() - &scaled.coef()).iter().all(|d| d.abs() < 1e-10));
+    /// // With a penalty it does: the penalty now weighs both features alike.
+    /// let ridge = LogisticRegression::new().c(0.1);
+    /// let (plain, scaled) = (ridge.clone().fit(&x, &y)?, ridge.standardize(true).fit(&x, &y)?);
+    /// assert!((plain.coef()[(0, 1)] - scaled.coef()[(0, 1)]).abs() > 1e-4);
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn standardize(mut self, standardize: bool) -> Self {
