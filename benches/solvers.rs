@@ -2,12 +2,18 @@
 //! 10-class, n = 10k and 100k, d = 20 and 100 (tol 1e-6, α = 1e-3, f64), and
 //! the Newton/L-BFGS crossover that sets `Auto`'s threshold.
 //!
+//! With an L1 penalty: a 100-α regularization path against fitting each α
+//! from scratch (`path`), and coordinate descent against FISTA by size
+//! (`l1_crossover`, which sets `Auto`'s `cd_max_params`).
+//!
 //! `cargo bench --bench solvers` (all), `cargo bench --bench solvers -- crossover`.
 //! Data are generated with a fixed seed outside the timed part.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use logreg::LogisticRegression;
-use logreg::solver::{Adam, GradientDescent, Lbfgs, LearningRate, Newton, Sgd, Solver};
+use logreg::solver::{
+    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, LearningRate, Newton, Sgd, Solver,
+};
+use logreg::{Alphas, LogisticRegression, Penalty};
 use ndarray::{Array1, Array2};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -99,5 +105,79 @@ fn crossover(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, all_solvers, crossover);
+/// A 100-α lasso path (warm starts, strong rules) against 100 fits from
+/// zero, on the same grid: binary, n = 5,000, d = 50 and 200, tol 1e-6.
+fn path(c: &mut Criterion) {
+    let mut group = c.benchmark_group("path");
+    group.sample_size(10);
+    for &d in &[50, 200] {
+        let (x, y) = problem(5_000, d, 2);
+        let lasso = LogisticRegression::new()
+            .penalty(Penalty::L1)
+            .tol(1e-6)
+            .max_iter(10_000);
+        // The grid of an automatic path, given explicitly so both fit all of it.
+        let grid = lasso
+            .path(
+                &x,
+                &y,
+                &Alphas::Auto {
+                    n: 100,
+                    min_ratio: 1e-3,
+                },
+            )
+            .map(|p| p.alphas().to_vec())
+            .unwrap_or_default();
+        let given = Alphas::Given(grid.clone());
+        group.bench_function(BenchmarkId::new("path", d), |b| {
+            b.iter(|| black_box(lasso.path(&x, &y, &given)))
+        });
+        group.bench_function(BenchmarkId::new("from_scratch", d), |b| {
+            b.iter(|| {
+                for &alpha in &grid {
+                    black_box(lasso.clone().alpha(alpha).fit(&x, &y)).ok();
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Coordinate descent against FISTA on a lasso fit by number of
+/// parameters: binary, n = 20,000, α = α_max/20, tol 1e-6.
+fn l1_crossover(c: &mut Criterion) {
+    let mut group = c.benchmark_group("l1_crossover");
+    group.sample_size(10);
+    for &d in &[25, 50, 100, 200, 400] {
+        let (x, y) = problem(20_000, d, 2);
+        let lasso = LogisticRegression::new()
+            .penalty(Penalty::L1)
+            .tol(1e-6)
+            .max_iter(100_000);
+        let alpha_max = lasso
+            .path(
+                &x,
+                &y,
+                &Alphas::Auto {
+                    n: 1,
+                    min_ratio: 0.5,
+                },
+            )
+            .map(|p| p.alphas()[0])
+            .unwrap_or(1.0);
+        let pair: [(&str, Box<dyn Solver<f64>>); 2] = [
+            ("cd", Box::new(CoordinateDescent::new())),
+            ("fista", Box::new(Fista::new())),
+        ];
+        for (name, solver) in pair {
+            let settings = lasso.clone().solver(solver).alpha(alpha_max / 20.0);
+            group.bench_function(BenchmarkId::new(name, d + 1), |b| {
+                b.iter(|| black_box(settings.fit(&x, &y)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, all_solvers, crossover, path, l1_crossover);
 criterion_main!(benches);

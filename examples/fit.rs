@@ -9,12 +9,17 @@
 //! object (solver, n_iter, converged, objective, classes, coef, intercept,
 //! fit_seconds, train_accuracy); without it, a readable report. Bad files or
 //! options: a one-line error and exit code 2.
+//!
+//! `--alphas A,B,…` or `--n-alphas N` fit a regularization path instead
+//! (JSON: alphas, n_nonzero, deviance_ratio, objective, fit_seconds); adding `--cv K`
+//! cross-validates over that grid with K stratified folds (JSON: alphas,
+//! mean_scores, best_alpha, alpha_1se, coef, intercept, fit_seconds).
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg::solver::{Control, Progress};
 use logreg::solver::{Sgd, Solver};
-use logreg::{Float, LogisticRegression, Multiclass, Penalty};
+use logreg::{Alphas, CrossValidation, Float, LogisticRegression, Multiclass, Penalty, Scoring};
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
 use std::fmt::Display;
@@ -37,21 +42,39 @@ struct Args {
     /// The label column of the CSV.
     #[arg(long)]
     target_column: Option<String>,
-    /// auto, newton, lbfgs, gd, sgd or adam.
+    /// auto, newton, lbfgs, gd, sgd, adam, cd or fista.
     #[arg(long, default_value = "auto")]
     solver: String,
     /// auto, ovr or multinomial.
     #[arg(long, default_value = "auto")]
     multiclass: String,
     /// scikit-learn's C (α = 1/(C·n)).
-    #[arg(long, conflicts_with_all = ["alpha", "penalty"])]
+    #[arg(long, conflicts_with = "alpha")]
     c: Option<f64>,
-    /// The L2 strength α directly.
-    #[arg(long, conflicts_with = "penalty")]
+    /// The penalty strength α directly.
+    #[arg(long)]
     alpha: Option<f64>,
-    /// `none` for the unpenalized maximum-likelihood fit.
+    /// none (the maximum-likelihood fit), l2 (default), l1 or elasticnet.
     #[arg(long)]
     penalty: Option<String>,
+    /// The elastic net's share of L1, in [0, 1].
+    #[arg(long, default_value_t = 0.5)]
+    l1_ratio: f64,
+    /// Standardize the features inside the fit.
+    #[arg(long)]
+    standardize: bool,
+    /// Fit a regularization path at these α values (comma-separated).
+    #[arg(long, value_delimiter = ',', conflicts_with = "n_alphas")]
+    alphas: Option<Vec<f64>>,
+    /// Fit a regularization path of this many α values from α_max down.
+    #[arg(long)]
+    n_alphas: Option<usize>,
+    /// Cross-validate the path with this many stratified folds.
+    #[arg(long)]
+    cv: Option<usize>,
+    /// Cross-validation score: accuracy or neg_log_loss.
+    #[arg(long, default_value = "accuracy")]
+    scoring: String,
     /// Tolerance on max |gradient|.
     #[arg(long, default_value_t = 1e-4)]
     tol: f64,
@@ -190,13 +213,20 @@ fn settings<F: Float>(args: &Args) -> Result<LogisticRegression<F>, String> {
         .multiclass(multiclass)
         .tol(F::from_f64_lossy(args.tol))
         .max_iter(args.max_iter);
-    match (&args.penalty, args.c, args.alpha) {
-        (Some(p), _, _) if p == "none" => settings = settings.penalty(Penalty::None),
-        (Some(p), _, _) if p == "l2" => {}
-        (Some(p), _, _) => return Err(format!("--penalty {p:?}: use none or l2")),
-        (None, Some(c), _) => settings = settings.c(F::from_f64_lossy(c)),
-        (None, None, Some(alpha)) => settings = settings.alpha(F::from_f64_lossy(alpha)),
-        (None, None, None) => {}
+    let penalty = match args.penalty.as_deref() {
+        None | Some("l2") => Penalty::L2,
+        Some("none") => Penalty::None,
+        Some("l1") => Penalty::L1,
+        Some("elasticnet") => Penalty::ElasticNet {
+            l1_ratio: args.l1_ratio,
+        },
+        Some(p) => return Err(format!("--penalty {p:?}: use none, l2, l1 or elasticnet")),
+    };
+    settings = settings.penalty(penalty).standardize(args.standardize);
+    match (args.c, args.alpha) {
+        (Some(c), _) => settings = settings.c(F::from_f64_lossy(c)),
+        (None, Some(alpha)) => settings = settings.alpha(F::from_f64_lossy(alpha)),
+        (None, None) => {}
     }
     Ok(settings)
 }
@@ -206,9 +236,29 @@ fn json_list<T: Display>(values: impl IntoIterator<Item = T>) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// The α grid of a path or cross-validation run, if one was asked for.
+fn grid<F: Float>(args: &Args) -> Option<Alphas<F>> {
+    match (&args.alphas, args.n_alphas) {
+        (Some(values), _) => Some(Alphas::Given(
+            values.iter().map(|&a| F::from_f64_lossy(a)).collect(),
+        )),
+        (None, Some(n)) => Some(Alphas::auto(n)),
+        (None, None) => None,
+    }
+}
+
 fn run<F: Float>(args: &Args) -> Result<(), String> {
     let (x, y) = load::<F>(args)?;
     let settings = settings::<F>(args)?;
+    if let Some(alphas) = grid::<F>(args) {
+        return match args.cv {
+            Some(folds) => run_cv(args, settings, alphas, folds, &x, &y),
+            None => run_path(args, &settings, &alphas, &x, &y),
+        };
+    }
+    if args.cv.is_some() {
+        return Err("--cv needs a grid: give --alphas or --n-alphas".into());
+    }
     // A progress bar for people at a terminal, never in --json mode.
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(args.max_iter as u64);
@@ -293,6 +343,106 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
             "fit time: {fit_seconds:.4} s   training accuracy: {:.4}",
             accuracy.to_f64_lossy()
         );
+    }
+    Ok(())
+}
+
+fn floats<F: Float>(values: impl IntoIterator<Item = F>) -> String {
+    json_list(
+        values
+            .into_iter()
+            .map(|v| format!("{:e}", v.to_f64_lossy())),
+    )
+}
+
+fn run_path<F: Float>(
+    args: &Args,
+    settings: &LogisticRegression<F>,
+    alphas: &Alphas<F>,
+    x: &Array2<F>,
+    y: &Labels,
+) -> Result<(), String> {
+    let started = Instant::now();
+    let path = settings.path(x, y, alphas).map_err(|e| e.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!(
+            "{{\"mode\": \"path\", \"alphas\": {}, \"n_nonzero\": {}, \"deviance_ratio\": {}, \"objective\": {}, \"fit_seconds\": {seconds:e}}}",
+            floats(path.alphas().iter().copied()),
+            json_list(path.n_nonzero()),
+            floats(path.deviance_ratio().iter().copied()),
+            floats(path.models().iter().map(|m| m.report().objective)),
+        );
+    } else {
+        println!("{:>12} {:>9} {:>10}", "alpha", "non-zero", "dev. ratio");
+        for (i, alpha) in path.alphas().iter().enumerate() {
+            println!(
+                "{:>12.4e} {:>9} {:>10.4}",
+                alpha.to_f64_lossy(),
+                path.n_nonzero()[i],
+                path.deviance_ratio()[i].to_f64_lossy()
+            );
+        }
+        println!("path time: {seconds:.4} s");
+    }
+    Ok(())
+}
+
+fn run_cv<F: Float>(
+    args: &Args,
+    settings: LogisticRegression<F>,
+    alphas: Alphas<F>,
+    folds: usize,
+    x: &Array2<F>,
+    y: &Labels,
+) -> Result<(), String> {
+    let scoring = match args.scoring.as_str() {
+        "accuracy" => Scoring::Accuracy,
+        "neg_log_loss" => Scoring::NegLogLoss,
+        other => return Err(format!("--scoring {other:?}: use accuracy or neg_log_loss")),
+    };
+    let started = Instant::now();
+    let cv = CrossValidation::new(settings)
+        .alphas(alphas)
+        .folds(folds)
+        .seed(args.seed)
+        .scoring(scoring)
+        .fit(x, y)
+        .map_err(|e| e.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    let model = cv.model();
+    if args.json {
+        let coef = json_list(
+            model
+                .coef()
+                .rows()
+                .into_iter()
+                .map(|r| floats(r.iter().copied())),
+        );
+        println!(
+            "{{\"mode\": \"cv\", \"alphas\": {}, \"mean_scores\": {}, \"best_alpha\": {:e}, \"alpha_1se\": {:e}, \"coef\": {coef}, \"intercept\": {}, \"fit_seconds\": {seconds:e}}}",
+            floats(cv.alphas().iter().copied()),
+            floats(cv.mean_scores().iter().copied()),
+            cv.best_alpha().to_f64_lossy(),
+            cv.alpha_1se().to_f64_lossy(),
+            floats(model.intercept().iter().copied()),
+        );
+    } else {
+        println!("{:>12} {:>12} {:>10}", "alpha", "mean score", "std. err.");
+        for (i, alpha) in cv.alphas().iter().enumerate() {
+            println!(
+                "{:>12.4e} {:>12.6} {:>10.6}",
+                alpha.to_f64_lossy(),
+                cv.mean_scores()[i].to_f64_lossy(),
+                cv.std_errors()[i].to_f64_lossy()
+            );
+        }
+        println!(
+            "best α: {:.4e}   one-standard-error α: {:.4e}",
+            cv.best_alpha().to_f64_lossy(),
+            cv.alpha_1se().to_f64_lossy()
+        );
+        println!("cross-validation time: {seconds:.4} s");
     }
     Ok(())
 }
