@@ -54,9 +54,11 @@
 //! |---|---|---|---|
 //! | [`solver::Newton`] (IRLS) | up to a few hundred parameters | O(n·p² + p³) | to machine precision in a few steps |
 //! | [`solver::Lbfgs`] | many parameters, many classes | O(n·p) per trial | tight, more iterations |
-//! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters, else L-BFGS | as above |
+//! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters, else L-BFGS; with L1: CD ≤ 256, else FISTA | as above |
 //! | [`solver::GradientDescent`] | teaching, baselines | O(n·p) | slow on ill-conditioned data |
 //! | [`solver::Sgd`], [`solver::Adam`] | data larger than memory, streaming (`partial_fit`) | O(batch·p) per step | near the optimum (~1e-4 relative) |
+//! | [`solver::CoordinateDescent`] | L1 / elastic net, up to a few hundred parameters | O(n·p²) + sweeps | exact zeros, to machine precision |
+//! | [`solver::Fista`] | L1 / elastic net, many parameters | O(n·p), 2 passes | exact zeros, linear convergence |
 //!
 //! Pick by name at run time with [`solver::by_name`], or implement
 //! [`solver::Solver`] for your own.
@@ -71,6 +73,9 @@
 //! | `fit_intercept`, `tol`, `max_iter`, `class_weight` | the same names |
 //! | `solver="newton-cholesky"` / `"lbfgs"` / `"sag(a)"` | `Newton` / `Lbfgs` / `Sgd` |
 //! | `OneVsRestClassifier(...)` | `.multiclass(Multiclass::OneVsRest)` |
+//! | `penalty="l1"` / `l1_ratio=ρ` (`solver="saga"`) | `.penalty(Penalty::L1)` / `.penalty(Penalty::ElasticNet { l1_ratio: ρ })` |
+//! | `LogisticRegressionCV(Cs, cv, scoring)` | [`CrossValidation`] (`.alphas`, `.folds`, `.scoring`), α = 1/(C·n_train) |
+//! | `l1_min_c`, warm-started loop over C | [`LogisticRegression::path`] with [`Alphas::Auto`] (starts at α_max) |
 //! | `coef_`, `intercept_`, `classes_`, `n_iter_` | `coef()`, `intercept()`, `classes()`, `report().iterations` |
 //! | `predict`, `predict_proba`, `predict_log_proba`, `decision_function`, `score` | the same names |
 //! | `warm_start=True`, `partial_fit` | `.warm_start(&fitted)` / `fit_from`, `partial_fit` |
