@@ -104,6 +104,7 @@ mod path;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod solver;
+mod sparse;
 mod standardize;
 mod streaming;
 mod weights;
@@ -118,6 +119,9 @@ pub use multiclass::Multiclass;
 pub use objective::Penalty;
 pub use path::{Alphas, RegularizationPath};
 pub use solver::{FitReport, Termination};
+pub use sparse::Csr;
+/// The sparse-matrix crate whose CSR matrices `fit_csr` and `predict_csr` take.
+pub use sprs;
 pub use weights::ClassWeight;
 
 /// Compiles and runs the README's code blocks as doc tests.

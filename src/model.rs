@@ -5,7 +5,7 @@ use crate::diagnostics::Diagnostic;
 use crate::kernels::{
     log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
 };
-use crate::multiclass::{self, Multiclass, Problem, Run, Strategy};
+use crate::multiclass::{self, Design, Multiclass, Problem, Run, Strategy};
 use crate::objective::{Penalty, check_features, check_finite};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
 use crate::standardize::Scaling;
@@ -539,7 +539,7 @@ impl<F: Float> LogisticRegression<F> {
         let strategy = self.multiclass.strategy(labelled.classes.len());
         let scaled = self.scaled(x, &labelled.weight);
         let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
-        let problem = labelled.problem(x_fit, alpha, l1, self.fit_intercept);
+        let problem = labelled.problem(Design::Dense(x_fit), alpha, l1, self.fit_intercept);
         let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
         if let (Some((scaling, _)), Some((coef, intercept))) = (&scaled, &mut start) {
             scaling.to_standardized(coef, intercept);
@@ -573,10 +573,21 @@ impl<F: Float> LogisticRegression<F> {
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<Labelled<F, L>> {
         check_features(x)?;
-        if y.len() != x.nrows() {
+        self.labelled_rows(x.nrows(), y, sample_weight)
+    }
+
+    /// Checks y and the weights against `n_rows` checked rows, and encodes
+    /// the labels.
+    pub(crate) fn labelled_rows<L: Clone + Ord>(
+        &self,
+        n_rows: usize,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Labelled<F, L>> {
+        if y.len() != n_rows {
             return Err(Error::LengthMismatch {
                 what: "y",
-                expected: x.nrows(),
+                expected: n_rows,
                 got: y.len(),
             });
         }
@@ -632,7 +643,7 @@ impl<F: Float, L> Labelled<F, L> {
     /// The problem on `x` (these rows, any columns) with the given strengths.
     pub(crate) fn problem<'a>(
         &self,
-        x: ArrayView2<'a, F>,
+        x: Design<'a, F>,
         alpha: F,
         l1: F,
         fit_intercept: bool,
@@ -651,7 +662,7 @@ impl<F: Float, L> Labelled<F, L> {
 
 impl<F: Float> LogisticRegression<F> {
     /// The warm start, checked against the shape this fit will produce.
-    fn warm_start_for(
+    pub(crate) fn warm_start_for(
         &self,
         strategy: Strategy,
         n_classes: usize,
@@ -970,8 +981,12 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
-        let eta = self.decision_function(x)?;
-        Ok(match self.strategy {
+        Ok(self.proba_from_scores(self.decision_function(x)?))
+    }
+
+    /// Probabilities from the scores of `decision_function`.
+    pub(crate) fn proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
+        match self.strategy {
             Strategy::Binary => binary_columns(&eta, |e| sigmoid(-e), sigmoid),
             Strategy::Multinomial => {
                 let mut p = eta;
@@ -981,7 +996,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             // Normalized in log space: when every σ(η) underflows to 0 (all
             // η below −745) the plain ratio would be 0/0.
             Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)).mapv(F::exp),
-        })
+        }
     }
 
     /// Log-probabilities, n × k, computed from the linear predictors
@@ -1003,12 +1018,16 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict_log_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
-        let eta = self.decision_function(x)?;
-        Ok(match self.strategy {
+        Ok(self.log_proba_from_scores(self.decision_function(x)?))
+    }
+
+    /// Log-probabilities from the scores of `decision_function`.
+    pub(crate) fn log_proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
+        match self.strategy {
             Strategy::Binary => binary_columns(&eta, |e| log_sigmoid(-e), log_sigmoid),
             Strategy::Multinomial => log_normalize(eta),
             Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)),
-        })
+        }
     }
 
     /// The most probable class for each row.
@@ -1034,14 +1053,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
             let first = rows.start;
             let eta = checked_scores(x.slice(s![rows, ..]), coef, intercept, first)?;
-            Ok(eta
-                .rows()
-                .into_iter()
-                .map(|row| match strategy {
-                    Strategy::Binary => usize::from(row[0] > F::zero()),
-                    _ => argmax(row),
-                })
-                .collect::<Vec<_>>())
+            Ok(class_indices(strategy, &eta))
         });
         let mut labels = Vec::with_capacity(x.nrows());
         for chunk in best {
@@ -1122,7 +1134,11 @@ fn checked_scores<F: Float>(
     intercept: ArrayView1<'_, F>,
     first: usize,
 ) -> Result<Array2<F>> {
-    let eta = scores(x, coef, intercept);
+    no_nan_scores(scores(x, coef, intercept), first)
+}
+
+/// The scores, or the error for the first row holding a NaN (+∞ and −∞ terms).
+pub(crate) fn no_nan_scores<F: Float>(eta: Array2<F>, first: usize) -> Result<Array2<F>> {
     match eta
         .rows()
         .into_iter()
@@ -1131,6 +1147,17 @@ fn checked_scores<F: Float>(
         Some(row) => Err(Error::ScoreOverflow { row: first + row }),
         None => Ok(eta),
     }
+}
+
+/// The predicted class index of each row of scores.
+pub(crate) fn class_indices<F: Float>(strategy: Strategy, eta: &Array2<F>) -> Vec<usize> {
+    eta.rows()
+        .into_iter()
+        .map(|row| match strategy {
+            Strategy::Binary => usize::from(row[0] > F::zero()),
+            _ => argmax(row),
+        })
+        .collect()
 }
 
 /// Index of the largest entry (the first on ties).

@@ -1,9 +1,11 @@
 //! Binary, one-vs-rest and multinomial fits over the one `Solver` trait.
 
 use crate::diagnostics::{Diagnostic, check_separation};
+use crate::objective::sparse::{SparseLogistic, Target};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::solver::Termination;
 use crate::solver::{FitReport, NoObserver, Observer, Solver, StopRule};
+use crate::sparse::CsrView;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
@@ -62,7 +64,7 @@ impl Multiclass {
 /// A validated classification problem: encoded classes and final weights.
 #[derive(Debug, Clone)]
 pub(crate) struct Problem<'a, F> {
-    pub x: ArrayView2<'a, F>,
+    pub x: Design<'a, F>,
     pub class: Vec<usize>,
     pub n_classes: usize,
     pub weight: Array1<F>,
@@ -71,6 +73,87 @@ pub(crate) struct Problem<'a, F> {
     /// The L1 strength (the non-smooth term).
     pub l1: F,
     pub fit_intercept: bool,
+}
+
+/// The features of a problem: a dense array or sparse CSR rows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Design<'a, F> {
+    Dense(ArrayView2<'a, F>),
+    Sparse(CsrView<'a, F>),
+}
+
+impl<'a, F: Float> Design<'a, F> {
+    pub fn ncols(&self) -> usize {
+        match self {
+            Design::Dense(x) => x.ncols(),
+            Design::Sparse(x) => x.ncols(),
+        }
+    }
+
+    /// The dense array, if it is one.
+    pub fn dense(&self) -> Option<ArrayView2<'a, F>> {
+        match self {
+            Design::Dense(x) => Some(*x),
+            Design::Sparse(_) => None,
+        }
+    }
+
+    /// The objective of class `positive` against the rest (targets 0/1).
+    fn binary_objective(
+        &self,
+        problem: &Problem<'a, F>,
+        y: Array1<F>,
+    ) -> Box<dyn Objective<F> + 'a> {
+        match *self {
+            Design::Dense(x) => Box::new(
+                BinaryLogistic::new_unchecked(
+                    x,
+                    y,
+                    problem.weight.clone(),
+                    problem.alpha,
+                    problem.fit_intercept,
+                )
+                .with_l1_unchecked(problem.l1),
+            ),
+            Design::Sparse(x) => Box::new(SparseLogistic::new(
+                x,
+                Target::Binary(y),
+                problem.weight.clone(),
+                problem.alpha,
+                problem.l1,
+                problem.fit_intercept,
+            )),
+        }
+    }
+
+    /// The softmax objective over all classes.
+    fn multinomial_objective(&self, problem: &Problem<'a, F>) -> Box<dyn Objective<F> + 'a> {
+        let k = problem.n_classes;
+        match *self {
+            Design::Dense(x) => Box::new(
+                Multinomial::new_unchecked(
+                    x,
+                    problem.class.clone(),
+                    k,
+                    problem.weight.clone(),
+                    problem.alpha,
+                    problem.fit_intercept,
+                )
+                .with_l1_unchecked(problem.l1),
+            ),
+            Design::Sparse(x) => Box::new(SparseLogistic::new(
+                x,
+                Target::Classes {
+                    class: problem.class.clone(),
+                    k,
+                },
+                problem.weight.clone(),
+                problem.alpha,
+                problem.l1,
+                problem.fit_intercept,
+            )),
+        }
+    }
 }
 
 /// Fitted coefficients (rows × d), intercepts and one report per solver run.
@@ -82,19 +165,23 @@ pub(crate) struct Fit<F> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks an unpenalized solution for separation and marks its report.
+/// Checks an unpenalized solution on dense features for separation and
+/// marks its report (sparse fits are not diagnosed).
 fn diagnose<F: Float>(
     problem: &Problem<'_, F>,
     objective: &dyn Objective<F>,
     params: &Array1<F>,
     report: &mut FitReport<F>,
     coef_of: impl Fn(&Array1<F>) -> Array1<F>,
-    margins: impl Fn(&Array1<F>) -> Array1<F>,
+    margins: impl Fn(ArrayView2<'_, F>, &Array1<F>) -> Array1<F>,
 ) -> Vec<Diagnostic> {
+    let Some(x) = problem.x.dense() else {
+        return Vec::new();
+    };
     if problem.alpha > F::zero() || problem.l1 > F::zero() {
         return Vec::new();
     }
-    let found = check_separation(objective, params, problem.x, coef_of, margins);
+    let found = check_separation(objective, params, x, coef_of, |p| margins(x, p));
     if found.is_some() {
         report.termination = Termination::Separation;
     }
@@ -192,16 +279,14 @@ fn fit_binary<F: Float>(
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let y: Array1<F> = binary_targets(&problem.class, positive);
-    let objective = BinaryLogistic::new_unchecked(
-        problem.x,
-        y.clone(),
-        problem.weight.clone(),
-        problem.alpha,
-        problem.fit_intercept,
-    )
-    .with_l1_unchecked(problem.l1);
+    let objective = problem.x.binary_objective(problem, y.clone());
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
+    let solution = solver.minimize(
+        &*objective,
+        start,
+        stop,
+        observer.unwrap_or(&mut NoObserver),
+    )?;
     let d = problem.x.ncols();
     let params = solution.params;
     let mut report = solution.report;
@@ -213,15 +298,15 @@ fn fit_binary<F: Float>(
             F::zero()
         }
     };
-    let margins = |p: &Array1<F>| {
-        let mut eta = problem.x.dot(&p.slice(s![..d]));
+    let margins = |x: ArrayView2<'_, F>, p: &Array1<F>| {
+        let mut eta = x.dot(&p.slice(s![..d]));
         let b = intercept_of(p);
         ndarray::Zip::from(&mut eta).and(&y).for_each(|e, &t| {
             *e = if t > F::zero() { *e + b } else { -(*e + b) };
         });
         eta
     };
-    let diagnostics = diagnose(problem, &objective, &params, &mut report, coef_of, margins);
+    let diagnostics = diagnose(problem, &*objective, &params, &mut report, coef_of, margins);
     Ok(Fit {
         coef: params.slice(s![..d]).insert_axis(Axis(0)).to_owned(),
         intercept: Array1::from_elem(1, intercept_of(&params)),
@@ -238,25 +323,22 @@ fn fit_multinomial<F: Float>(
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let (k, d) = (problem.n_classes, problem.x.ncols());
-    let objective = Multinomial::new_unchecked(
-        problem.x,
-        problem.class.clone(),
-        k,
-        problem.weight.clone(),
-        problem.alpha,
-        problem.fit_intercept,
-    )
-    .with_l1_unchecked(problem.l1);
+    let objective = problem.x.multinomial_objective(problem);
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let solution = solver.minimize(&objective, start, stop, observer.unwrap_or(&mut NoObserver))?;
+    let solution = solver.minimize(
+        &*objective,
+        start,
+        stop,
+        observer.unwrap_or(&mut NoObserver),
+    )?;
     let params = solution.params;
     let mut report = solution.report;
     let coef_of = |p: &Array1<F>| p.slice(s![..k * d]).to_owned();
-    let margins = |p: &Array1<F>| {
+    let margins = |x: ArrayView2<'_, F>, p: &Array1<F>| {
         let coef = coef_of(p)
             .into_shape_with_order((k, d))
             .unwrap_or_else(|_| unreachable!());
-        let mut eta = problem.x.dot(&coef.t());
+        let mut eta = x.dot(&coef.t());
         if problem.fit_intercept {
             eta += &p.slice(s![k * d..]);
         }
@@ -272,7 +354,7 @@ fn fit_multinomial<F: Float>(
             })
             .collect::<Array1<F>>()
     };
-    let diagnostics = diagnose(problem, &objective, &params, &mut report, coef_of, margins);
+    let diagnostics = diagnose(problem, &*objective, &params, &mut report, coef_of, margins);
     let mut coef = params
         .slice(s![..k * d])
         .to_owned()
@@ -321,17 +403,18 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
     };
     let mut grad = Array2::zeros(coef.dim());
     let mut loss = F::zero();
+    let unpenalized = Problem {
+        alpha: F::zero(),
+        l1: F::zero(),
+        ..problem.clone()
+    };
     match strategy {
         Strategy::Binary | Strategy::OneVsRest => {
             for (row, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
                 let positive = if strategy == Strategy::Binary { 1 } else { row };
-                let objective = BinaryLogistic::new_unchecked(
-                    problem.x,
-                    binary_targets(&problem.class, positive),
-                    problem.weight.clone(),
-                    F::zero(),
-                    problem.fit_intercept,
-                );
+                let objective = problem
+                    .x
+                    .binary_objective(&unpenalized, binary_targets(&problem.class, positive));
                 let params = with_intercept(coef.row(row), &[intercept[row]]);
                 let mut g = Array1::zeros(params.len());
                 loss += objective.value_grad(params.view(), g.view_mut());
@@ -339,15 +422,7 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
             }
         }
         Strategy::Multinomial => {
-            let k = problem.n_classes;
-            let objective = Multinomial::new_unchecked(
-                problem.x,
-                problem.class.clone(),
-                k,
-                problem.weight.clone(),
-                F::zero(),
-                problem.fit_intercept,
-            );
+            let objective = problem.x.multinomial_objective(&unpenalized);
             let flat = Array1::from_iter(coef.iter().copied());
             let params = with_intercept(flat.view(), intercept.as_slice().unwrap_or(&[]));
             let mut g = Array1::zeros(params.len());

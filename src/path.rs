@@ -2,7 +2,7 @@
 //! grid, each warm-started from the last (glmnet's pathwise scheme).
 
 use crate::model::{FittedLogisticRegression, Labelled, LogisticRegression};
-use crate::multiclass::{self, Problem, Run, Strategy, loss_and_coef_gradient};
+use crate::multiclass::{self, Design, Problem, Run, Strategy, loss_and_coef_gradient};
 use crate::objective::Penalty;
 use crate::solver::{FitReport, StopRule, Termination};
 use crate::{Error, Float, Result};
@@ -274,6 +274,8 @@ struct Walk<'a, F: Float, L> {
     stop: &'a StopRule<F>,
     /// The whole problem, unpenalized (its strengths are set per α).
     full: Problem<'a, F>,
+    /// Its features, from which the strong rules select columns.
+    x: ArrayView2<'a, F>,
     strategy: Strategy,
     l1_ratio: F,
     null: NullFit<F>,
@@ -294,7 +296,12 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
         labelled: &'a Labelled<F, L>,
         stop: &'a StopRule<F>,
     ) -> Result<Self> {
-        let full = labelled.problem(x, F::zero(), F::zero(), settings.fit_intercept);
+        let full = labelled.problem(
+            Design::Dense(x),
+            F::zero(),
+            F::zero(),
+            settings.fit_intercept,
+        );
         let strategy = settings.multiclass.strategy(full.n_classes);
         let intercept = null_intercepts(&full, strategy);
         let rows = intercept.len();
@@ -309,6 +316,7 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
             labelled,
             stop,
             full,
+            x,
             strategy,
             l1_ratio: F::from_f64_lossy(settings.penalty.l1_ratio()),
             null: NullFit {
@@ -508,9 +516,9 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
                 diagnostics: Vec::new(),
             });
         }
-        let x = self.full.x.select(Axis(1), columns);
+        let x = self.x.select(Axis(1), columns);
         let problem = Problem {
-            x: x.view(),
+            x: Design::Dense(x.view()),
             alpha: l2,
             l1,
             ..self.full.clone()

@@ -9,6 +9,7 @@
 mod binary;
 mod multinomial;
 mod penalty;
+pub(crate) mod sparse;
 
 pub use binary::BinaryLogistic;
 pub use multinomial::Multinomial;
