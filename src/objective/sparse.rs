@@ -8,7 +8,7 @@ use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::sparse::CsrView;
-use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
 use rayon::prelude::*;
 
 /// What each row is labelled with.
@@ -31,6 +31,14 @@ pub(crate) struct SparseLogistic<'a, F> {
     alpha: F,
     l1: F,
     fit_intercept: bool,
+}
+
+/// The parameters as one slice (copied only if the view is strided).
+fn contiguous<'p, F: Float>(params: ArrayView1<'p, F>) -> std::borrow::Cow<'p, [F]> {
+    match params.to_slice() {
+        Some(slice) => std::borrow::Cow::Borrowed(slice),
+        None => std::borrow::Cow::Owned(params.to_vec()),
+    }
 }
 
 /// Rows per parallel chunk: fixed by n, never by the thread count, so the
@@ -72,22 +80,24 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
         self.outputs() * self.x.ncols()
     }
 
-    /// The coefficient row of output c and its intercept.
-    fn output_params<'p>(&self, params: ArrayView1<'p, F>, c: usize) -> (ArrayView1<'p, F>, F) {
+    /// Row i's scores into `eta`, from contiguous parameters.
+    #[inline]
+    fn row_scores(&self, params: &[F], i: usize, eta: &mut [F]) {
         let d = self.x.ncols();
-        let b = if self.fit_intercept {
-            params[self.n_coef() + c]
-        } else {
-            F::zero()
-        };
-        (params.slice_move(s![c * d..(c + 1) * d]), b)
-    }
-
-    /// Row i's scores into `eta`.
-    fn row_scores(&self, params: ArrayView1<'_, F>, i: usize, eta: &mut [F]) {
+        let n_coef = self.n_coef();
+        let (indices, values) = self.x.row(i);
         for (c, e) in eta.iter_mut().enumerate() {
-            let (w, b) = self.output_params(params, c);
-            *e = self.x.row_dot(i, w) + b;
+            let w = &params[c * d..(c + 1) * d];
+            let dot = indices
+                .iter()
+                .zip(values)
+                .fold(F::zero(), |sum, (&j, &v)| sum + v * w[j]);
+            let b = if self.fit_intercept {
+                params[n_coef + c]
+            } else {
+                F::zero()
+            };
+            *e = dot + b;
         }
     }
 
@@ -116,8 +126,10 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
     fn loss_grad_over(&self, params: ArrayView1<'_, F>, rows: &[usize]) -> (F, Array1<F>) {
         let (k, d) = (self.outputs(), self.x.ncols());
         let n_params = params.len();
+        let params = contiguous(params);
+        let params = &params[..];
         let chunk = |rows: &[usize]| {
-            let mut grad = Array1::zeros(n_params);
+            let mut grad = vec![F::zero(); n_params];
             let mut loss = F::zero();
             let mut eta = vec![F::zero(); k];
             for &i in rows {
@@ -133,7 +145,7 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
                     }
                 }
             }
-            (loss, grad)
+            (loss, Array1::from(grad))
         };
         let parts: Vec<(F, Array1<F>)> =
             rows.par_chunks(chunk_rows(rows.len())).map(chunk).collect();
@@ -152,10 +164,11 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
     /// Each row's probabilities (k columns; one, p(1), for binary).
     fn probabilities(&self, params: ArrayView1<'_, F>) -> Array2<F> {
         let k = self.outputs();
+        let params = contiguous(params);
         let mut p = Array2::zeros((self.x.nrows(), k));
         for (i, mut row) in p.rows_mut().into_iter().enumerate() {
             let mut eta = vec![F::zero(); k];
-            self.row_scores(params, i, &mut eta);
+            self.row_scores(&params, i, &mut eta);
             row.assign(&ArrayView1::from(&eta[..]));
             match self.target {
                 Target::Binary(_) => row[0] = crate::kernels::sigmoid(row[0]),
@@ -247,11 +260,12 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
     ) {
         let (k, d) = (self.outputs(), self.x.ncols());
         let p = self.probabilities(params);
+        let v_flat = contiguous(v);
         out.fill(F::zero());
         let mut u = vec![F::zero(); k];
         for i in 0..self.x.nrows() {
             // u = x̃ᵢ·V_c per output, then t = ∂²ℓ/∂η² · u.
-            self.row_scores(v, i, &mut u);
+            self.row_scores(&v_flat, i, &mut u);
             let s = self.weight[i];
             let t: Vec<F> = match self.target {
                 Target::Binary(_) => vec![s * p[(i, 0)] * (F::one() - p[(i, 0)]) * u[0]],
