@@ -385,3 +385,35 @@ proptest! {
         prop_assert_eq!(again.intercept()[0].to_bits(), intercept.to_bits());
     }
 }
+
+#[test]
+fn l1_and_standardized_fits_keep_their_penalty_through_a_round_trip() {
+    let (x, y) = iris_like();
+    for settings in [
+        LogisticRegression::new().penalty(Penalty::L1).c(5.0),
+        LogisticRegression::new().standardize(true),
+    ] {
+        let model = settings.fit(&x, &y).unwrap();
+        let text = serde_json::to_string(&model).unwrap();
+        let loaded: Model<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(loaded.coef(), model.coef());
+        assert_eq!(
+            loaded.predict_proba(&x).unwrap(),
+            model.predict_proba(&x).unwrap()
+        );
+        // Neither has a Wald summary, before or after saving.
+        let before = model.summary(&x, &y).unwrap_err();
+        assert_eq!(loaded.summary(&x, &y).unwrap_err(), before);
+    }
+    // A model saved before `l1` and `standardized` existed loads as L2.
+    let model = LogisticRegression::new().fit(&x, &y).unwrap();
+    let mut saved: Value = serde_json::to_value(&model).unwrap();
+    let fields = saved.as_object_mut().unwrap();
+    assert!(fields.remove("l1").is_some() && fields.remove("standardized").is_some());
+    let loaded: Model<String> = serde_json::from_value(saved).unwrap();
+    let (a, b) = (
+        loaded.summary(&x, &y).unwrap(),
+        model.summary(&x, &y).unwrap(),
+    );
+    assert_eq!(a.std_errors(), b.std_errors());
+}
