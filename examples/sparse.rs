@@ -55,10 +55,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     for (name, settings) in [
-        ("L2, C = 1 (L-BFGS)", LogisticRegression::new().tol(1e-6).max_iter(1000)),
+        (
+            "L2, C = 1 (L-BFGS)",
+            LogisticRegression::new().tol(1e-6).max_iter(1000),
+        ),
         (
             "L1, C = 0.1 (FISTA)",
-            LogisticRegression::new().penalty(Penalty::L1).c(0.1).tol(1e-6).max_iter(10_000),
+            LogisticRegression::new()
+                .penalty(Penalty::L1)
+                .c(0.1)
+                .tol(1e-6)
+                .max_iter(10_000),
         ),
     ] {
         let started = Instant::now();
