@@ -1,7 +1,7 @@
 //! A solver written outside the crate plugs in through the public `Solver`
 //! trait and fits binary, one-vs-rest and multinomial models.
 
-mod common;
+use crate::common;
 
 use approx::assert_abs_diff_eq;
 use common::data::iris;

@@ -1,7 +1,7 @@
 //! Summary statistics equal statsmodels' `Logit` and `MNLogit` (reference
 //! values and how they were made: tests/common/reference_values.rs).
 
-mod common;
+use crate::common;
 
 use common::data::{anes96, correlated, spector};
 use common::reference_values::*;

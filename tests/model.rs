@@ -1,6 +1,6 @@
 //! The public model API: labels, shapes, probabilities, f32, views, Send + Sync.
 
-mod common;
+use crate::common;
 
 use approx::assert_abs_diff_eq;
 use common::data::iris;

@@ -2,7 +2,7 @@
 //! multinomial problems with correlated features; each handles its edge cases
 //! without panicking.
 
-mod common;
+use crate::common;
 
 use common::synthetic::{correlated_problem, solve};
 use logreg::objective::{BinaryLogistic, Multinomial};

@@ -8,7 +8,7 @@
 //! features with neighbouring columns correlated at ρ ≈ 0.7. The optimum is
 //! Newton's at tol 1e-10.
 
-mod common;
+use crate::common;
 
 use common::synthetic::correlated_problem;
 use logreg::objective::{BinaryLogistic, Objective};

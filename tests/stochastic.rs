@@ -1,7 +1,7 @@
 //! SGD and Adam: reach the optimum's objective with documented settings,
 //! are reproducible by seed, and validate their settings.
 
-mod common;
+use crate::common;
 
 use common::synthetic::{correlated_problem, solve};
 use logreg::objective::{BinaryLogistic, Multinomial, Objective};

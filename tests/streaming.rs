@@ -1,7 +1,7 @@
 //! Streaming: partial_fit over chunks equals an epoch of fit in the same
 //! order, keeps its optimizer state, and rejects what it cannot use.
 
-mod common;
+use crate::common;
 
 use common::synthetic::correlated_problem;
 use logreg::solver::{Adam, LearningRate, Sgd};

@@ -3,7 +3,7 @@
 //! bit for bit (the kernels reduce their chunks in a fixed order, so the
 //! answer cannot depend on how threads are scheduled).
 
-mod common;
+use crate::common;
 
 use common::synthetic::correlated_problem;
 use logreg::solver::{Adam, Lbfgs, Newton, Sgd};

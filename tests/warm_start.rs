@@ -1,7 +1,7 @@
 //! Warm starts: refitting from a converged model costs at most a step or two;
 //! a mismatched model is a typed error.
 
-mod common;
+use crate::common;
 
 use approx::assert_abs_diff_eq;
 use common::data::iris;
