@@ -13,8 +13,8 @@ same objectives.
 
 - path: logreg's `path` (warm starts, strong rules, coordinate descent)
   against scikit-learn's documented way to trace an L1 path, a loop over C
-  with `warm_start=True` (saga, then liblinear-free since it penalizes the
-  intercept). The objective gap is the largest over the grid of
+  with `warm_start=True`, here with saga (liblinear would penalize the
+  intercept, a different objective). The objective gap is the largest over the grid of
   (sklearn's objective - logreg's) / logreg's, both evaluated here.
 - cv: `fit --cv K` (folds in parallel) against `LogisticRegressionCV(Cs=...,
   cv=StratifiedKFold(K), solver="saga", l1_ratios=(1.0,), n_jobs=2)`.
