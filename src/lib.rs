@@ -119,7 +119,7 @@ pub use multiclass::Multiclass;
 pub use objective::Penalty;
 pub use path::{Alphas, RegularizationPath};
 pub use solver::{FitReport, Termination};
-pub use sparse::Csr;
+pub use sparse::CsrMatrix;
 /// The sparse-matrix crate whose CSR matrices `fit_csr` and `predict_csr` take.
 pub use sprs;
 pub use weights::ClassWeight;

@@ -26,27 +26,21 @@ pub(crate) struct CsrView<'a, F> {
 impl<'a, F: Float> CsrView<'a, F> {
     /// Checks the matrix: CSR (not CSC), finite values. Empty shapes are
     /// left to the callers' checks.
-    pub fn new<IptrStorage, IndStorage, DataStorage>(
-        x: &'a CsMatBase<F, usize, IptrStorage, IndStorage, DataStorage, usize>,
-    ) -> Result<Self>
-    where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
-    {
-        if !x.is_csr() {
+    pub fn new(x: &'a (impl CsrMatrix<F> + ?Sized)) -> Result<Self> {
+        let (is_csr, indptr, indices, data, n_cols) = x.csr_parts();
+        if !is_csr {
             return Err(Error::invalid(
                 "x",
                 "a CSC matrix",
                 "sparse features must be CSR (row-major): convert with to_csr()",
             ));
         }
-        check_finite("x", x.data().iter())?;
+        check_finite("x", data.iter())?;
         Ok(Self {
-            indptr: x.indptr().into_raw_storage(),
-            indices: x.indices(),
-            data: x.data(),
-            n_cols: x.cols(),
+            indptr,
+            indices,
+            data,
+            n_cols,
         })
     }
 
@@ -88,10 +82,55 @@ impl<'a, F: Float> CsrView<'a, F> {
     }
 }
 
-/// Sparse features as the methods take them: any `sprs` CSR matrix with
-/// `usize` indices (`CsMat<F>`, `CsMatView<F>`, …).
-pub type Csr<F, IptrStorage, IndStorage, DataStorage> =
-    CsMatBase<F, usize, IptrStorage, IndStorage, DataStorage, usize>;
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A sparse matrix the `_csr` methods take: any `sprs` matrix with `usize`
+/// indices (`CsMat<F>`, `CsMatView<'_, F>`, …), stored CSR. Sealed: the
+/// crate reads its three arrays directly.
+///
+/// ```
+/// use logreg::CsrMatrix;
+/// use logreg::sprs::CsMat;
+/// fn takes(_: &impl CsrMatrix<f64>) {}
+/// let x: CsMat<f64> = CsMat::eye(3);
+/// takes(&x);
+/// takes(&x.view());
+/// ```
+pub trait CsrMatrix<F>: sealed::Sealed {
+    /// (stored CSR, indptr, indices, data, columns).
+    #[doc(hidden)]
+    #[allow(clippy::type_complexity)]
+    fn csr_parts(&self) -> (bool, &[usize], &[usize], &[F], usize);
+}
+
+impl<F, IptrStorage, IndStorage, DataStorage> sealed::Sealed
+    for CsMatBase<F, usize, IptrStorage, IndStorage, DataStorage, usize>
+where
+    IptrStorage: Deref<Target = [usize]>,
+    IndStorage: Deref<Target = [usize]>,
+    DataStorage: Deref<Target = [F]>,
+{
+}
+
+impl<F, IptrStorage, IndStorage, DataStorage> CsrMatrix<F>
+    for CsMatBase<F, usize, IptrStorage, IndStorage, DataStorage, usize>
+where
+    IptrStorage: Deref<Target = [usize]>,
+    IndStorage: Deref<Target = [usize]>,
+    DataStorage: Deref<Target = [F]>,
+{
+    fn csr_parts(&self) -> (bool, &[usize], &[usize], &[F], usize) {
+        (
+            self.is_csr(),
+            self.indptr().into_raw_storage(),
+            self.indices(),
+            self.data(),
+            self.cols(),
+        )
+    }
+}
 
 impl<F: Float> LogisticRegression<F> {
     /// Fits on sparse CSR features (an `sprs` matrix) without densifying
@@ -121,15 +160,12 @@ impl<F: Float> LogisticRegression<F> {
     /// As [`fit`](Self::fit) (empty data, non-finite values, labels,
     /// weights, settings), and [`Error::InvalidParameter`] for a CSC matrix
     /// or `standardize(true)`.
-    pub fn fit_csr<IptrStorage, IndStorage, DataStorage, T, L>(
+    pub fn fit_csr<T, L>(
         &self,
-        x: &Csr<F, IptrStorage, IndStorage, DataStorage>,
+        x: &impl CsrMatrix<F>,
         y: &ArrayBase<T, Ix1>,
     ) -> Result<FittedLogisticRegression<F, L>>
     where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
         T: Data<Elem = L>,
         L: Clone + Ord,
     {
@@ -180,15 +216,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// [`Error::FeatureMismatch`], [`Error::NonFinite`], a CSC matrix
     /// ([`Error::InvalidParameter`]), [`Error::ScoreOverflow`].
-    pub fn decision_function_csr<IptrStorage, IndStorage, DataStorage>(
-        &self,
-        x: &Csr<F, IptrStorage, IndStorage, DataStorage>,
-    ) -> Result<Array2<F>>
-    where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
-    {
+    pub fn decision_function_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
         let view = CsrView::new(x)?;
         if view.ncols() != self.n_features() {
             return Err(Error::FeatureMismatch {
@@ -215,15 +243,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     ///
     /// # Errors
     /// As [`decision_function_csr`](Self::decision_function_csr).
-    pub fn predict_proba_csr<IptrStorage, IndStorage, DataStorage>(
-        &self,
-        x: &Csr<F, IptrStorage, IndStorage, DataStorage>,
-    ) -> Result<Array2<F>>
-    where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
-    {
+    pub fn predict_proba_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
         Ok(self.proba_from_scores(self.decision_function_csr(x)?))
     }
 
@@ -243,15 +263,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     ///
     /// # Errors
     /// As [`decision_function_csr`](Self::decision_function_csr).
-    pub fn predict_log_proba_csr<IptrStorage, IndStorage, DataStorage>(
-        &self,
-        x: &Csr<F, IptrStorage, IndStorage, DataStorage>,
-    ) -> Result<Array2<F>>
-    where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
-    {
+    pub fn predict_log_proba_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
         Ok(self.log_proba_from_scores(self.decision_function_csr(x)?))
     }
 
@@ -270,15 +282,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     ///
     /// # Errors
     /// As [`decision_function_csr`](Self::decision_function_csr).
-    pub fn predict_csr<IptrStorage, IndStorage, DataStorage>(
-        &self,
-        x: &Csr<F, IptrStorage, IndStorage, DataStorage>,
-    ) -> Result<Array1<L>>
-    where
-        IptrStorage: Deref<Target = [usize]>,
-        IndStorage: Deref<Target = [usize]>,
-        DataStorage: Deref<Target = [F]>,
-    {
+    pub fn predict_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array1<L>> {
         let eta = self.decision_function_csr(x)?;
         Ok(class_indices(self.strategy, &eta)
             .into_iter()

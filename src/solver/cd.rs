@@ -1,7 +1,7 @@
 //! Proximal Newton with coordinate descent on each quadratic model (newGLMNET).
 
 use super::proximal::{L1Term, soft_threshold};
-use super::{Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination};
+use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::{Objective, check_params};
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
@@ -131,24 +131,10 @@ impl<F: Float> Solver<F> for CoordinateDescent {
         let mut total = l1.total(&point);
         let mut iterations = 0;
         let termination = loop {
-            if !(total.is_finite() && point.is_finite()) {
-                break Termination::NumericalFailure;
-            }
-            let optimality = l1.optimality(&point);
-            let progress = Progress {
-                iteration: iterations,
-                objective: total,
-                grad_max: optimality,
+            let optimality = match l1.checkpoint(&point, iterations, stop, observer) {
+                Ok(optimality) => optimality,
+                Err(termination) => break termination,
             };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
-            if optimality <= stop.tol() {
-                break Termination::Converged;
-            }
-            if iterations >= stop.max_iter() {
-                break Termination::MaxIterations;
-            }
             iterations += 1;
             // Solve the model about as accurately as the outer iteration
             // needs: a fixed share early, quadratically tighter near the end.

@@ -1,7 +1,7 @@
 //! Accelerated proximal gradient (FISTA) with backtracking and restarts.
 
 use super::proximal::L1Term;
-use super::{Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination};
+use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::{Objective, check_params};
 use crate::{Float, Result};
 use ndarray::Array1;
@@ -87,29 +87,13 @@ impl<F: Float> Solver<F> for Fista {
         let l1 = L1Term::of(objective);
         let half = F::from_f64_lossy(0.5);
         let mut x = Point::evaluate(objective, start);
-        let mut total = l1.total(&x);
         let mut y = x.clone();
         let mut lipschitz = F::one();
         let mut momentum = F::one();
         let mut iterations = 0;
         let termination = 'outer: loop {
-            if !(total.is_finite() && x.is_finite()) {
-                break Termination::NumericalFailure;
-            }
-            let optimality = l1.optimality(&x);
-            let progress = Progress {
-                iteration: iterations,
-                objective: total,
-                grad_max: optimality,
-            };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
-            if optimality <= stop.tol() {
-                break Termination::Converged;
-            }
-            if iterations >= stop.max_iter() {
-                break Termination::MaxIterations;
+            if let Err(termination) = l1.checkpoint(&x, iterations, stop, observer) {
+                break termination;
             }
             iterations += 1;
             // Backtracking: the smallest tried L whose quadratic bound holds at the prox point.
@@ -133,7 +117,6 @@ impl<F: Float> Solver<F> for Fista {
                     break 'outer Termination::LineSearchFailed;
                 }
             };
-            let next_total = l1.total(&next);
             // Restart when the momentum points against the step just taken.
             let uphill = (&y.params - &next.params).dot(&(&next.params - &x.params)) > F::zero();
             let (beta, following) = if uphill {
@@ -145,7 +128,6 @@ impl<F: Float> Solver<F> for Fista {
             };
             let extrapolated = &next.params + &((&next.params - &x.params) * beta);
             x = next;
-            total = next_total;
             momentum = following;
             y = if beta == F::zero() {
                 x.clone()

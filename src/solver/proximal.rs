@@ -1,7 +1,7 @@
 //! The non-smooth L1 term λ₁·‖p[..m]‖₁ that [`CoordinateDescent`](super::CoordinateDescent)
 //! and [`Fista`](super::Fista) add to an objective's smooth part.
 
-use super::{FitReport, Point, Termination};
+use super::{Control, FitReport, Observer, Point, Progress, StopRule, Termination};
 use crate::Float;
 use crate::objective::Objective;
 use ndarray::Array1;
@@ -79,6 +79,38 @@ impl<F: Float> L1Term<F> {
                 *p = soft_threshold(*p, threshold);
             }
         }
+    }
+
+    /// The start of every iteration of a composite solver: the optimality
+    /// at `point` (its minimum-norm subgradient), or why to stop — a
+    /// non-finite point, the observer, convergence or `max_iter`.
+    pub fn checkpoint(
+        &self,
+        point: &Point<F>,
+        iterations: usize,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<F, Termination> {
+        let total = self.total(point);
+        if !(total.is_finite() && point.is_finite()) {
+            return Err(Termination::NumericalFailure);
+        }
+        let optimality = self.optimality(point);
+        let progress = Progress {
+            iteration: iterations,
+            objective: total,
+            grad_max: optimality,
+        };
+        if observer.observe(&progress) == Control::Stop {
+            return Err(Termination::StoppedByObserver);
+        }
+        if optimality <= stop.tol() {
+            return Err(Termination::Converged);
+        }
+        if iterations >= stop.max_iter() {
+            return Err(Termination::MaxIterations);
+        }
+        Ok(optimality)
     }
 
     /// The report of a composite fit ending at `point`.
