@@ -547,7 +547,7 @@ impl<F: Float> LogisticRegression<F> {
         let run = Run { start, observer };
         let mut fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
         if let Some((scaling, _)) = &scaled {
-            scaling.to_original(&mut fit.coef, &mut fit.intercept);
+            scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
         }
         Ok(self.fitted(labelled.classes, fit, strategy, alpha, l1))
     }

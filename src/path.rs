@@ -234,7 +234,7 @@ impl<F: Float> LogisticRegression<F> {
         let mut path = Walk::new(self, x_fit, &labelled, &stop)?.run(alphas)?;
         if let Some((scaling, _)) = &scaled {
             for model in &mut path.models {
-                scaling.to_original(&mut model.coef, &mut model.intercept);
+                scaling.to_original(&mut model.coef, &mut model.intercept)?;
             }
         }
         Ok(path)

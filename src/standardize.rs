@@ -1,12 +1,18 @@
 //! Feature standardization inside a fit, with coefficients mapped back to
 //! the original scale (glmnet's `standardize = TRUE`).
+//!
+//! Everything is computed in units of each column's largest |x| (m), so no
+//! intermediate overflows however large the features are: the fit sees
+//! (x/m − μ′)/σ′ with μ′ and σ′ the weighted mean and standard deviation of
+//! x/m, which is (x − μ)/σ with μ = mμ′, σ = mσ′.
 
-use crate::Float;
+use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView2, Zip};
 
-/// Column centres μ and scales σ: the fit sees (x − μ)/σ.
+/// Per column: the unit m and the centre μ′ and scale σ′ in that unit.
 #[derive(Debug, Clone)]
 pub(crate) struct Scaling<F> {
+    unit: Array1<F>,
     mean: Array1<F>,
     scale: Array1<F>,
 }
@@ -14,23 +20,39 @@ pub(crate) struct Scaling<F> {
 impl<F: Float> Scaling<F> {
     /// Weighted column means and population standard deviations. Without an
     /// intercept the columns are not centred (that would change the model)
-    /// and σ is the weighted root mean square.
+    /// and σ is the weighted root mean square. A column whose σ′ is too small
+    /// to divide by (numerically constant) is treated as constant.
     pub fn fit(x: ArrayView2<'_, F>, weight: &Array1<F>, center: bool) -> Self {
-        let total = weight.sum();
-        let mean = if center {
-            x.t().dot(weight) / total
-        } else {
-            Array1::zeros(x.ncols())
-        };
-        let mut second = Array1::zeros(x.ncols());
-        for (row, &w) in x.rows().into_iter().zip(weight) {
+        let d = x.ncols();
+        let unit = x.fold_axis(ndarray::Axis(0), F::zero(), |m, v| m.max(v.abs()));
+        let share = weight.mapv(|w| w / weight.sum());
+        let mut mean = Array1::zeros(d);
+        if center {
+            for (row, &s) in x.rows().into_iter().zip(&share) {
+                Zip::from(&mut mean)
+                    .and(&row)
+                    .and(&unit)
+                    .for_each(|m, &v, &u| *m += s * in_unit(v, u));
+            }
+        }
+        let mut second = Array1::zeros(d);
+        for (row, &s) in x.rows().into_iter().zip(&share) {
             Zip::from(&mut second)
                 .and(&row)
+                .and(&unit)
                 .and(&mean)
-                .for_each(|s, &v, &m| *s += w * (v - m) * (v - m));
+                .for_each(|q, &v, &u, &m| {
+                    let centred = in_unit(v, u) - m;
+                    *q += s * centred * centred;
+                });
         }
-        let scale = second.mapv(|s: F| (s / total).sqrt());
-        Self { mean, scale }
+        // (x/m − μ′)/σ′ is at most 2/σ′: keep it finite.
+        let smallest = F::min_positive_value() * F::from_f64_lossy(4.0);
+        let scale = second.mapv(|q: F| {
+            let sigma = q.sqrt();
+            if sigma > smallest { sigma } else { F::zero() }
+        });
+        Self { unit, mean, scale }
     }
 
     /// (x − μ)/σ; a constant column (σ = 0) becomes zeros, so its
@@ -39,36 +61,75 @@ impl<F: Float> Scaling<F> {
         let mut scaled = x.to_owned();
         for mut row in scaled.rows_mut() {
             Zip::from(&mut row)
+                .and(&self.unit)
                 .and(&self.mean)
                 .and(&self.scale)
-                .for_each(|v, &m, &s| {
+                .for_each(|v, &u, &m, &s| {
                     *v = if s > F::zero() {
-                        (*v - m) / s
+                        (in_unit(*v, u) - m) / s
                     } else {
                         F::zero()
-                    }
+                    };
                 });
         }
         scaled
     }
 
     /// Coefficients and intercepts of the standardized fit on the original
-    /// scale: w = w′/σ, b = b′ − Σⱼ wⱼμⱼ.
-    pub fn to_original(&self, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
+    /// scale: w = w′/σ, b = b′ − Σⱼ wⱼμⱼ (= b′ − Σⱼ w′ⱼμ′ⱼ/σ′ⱼ, free of m).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (`standardize`) when a coefficient does
+    /// not fit in a float on the original scale (columns of tiny values).
+    pub fn to_original(&self, coef: &mut Array2<F>, intercept: &mut Array1<F>) -> Result<()> {
         for (mut row, b) in coef.rows_mut().into_iter().zip(intercept.iter_mut()) {
             Zip::from(&mut row)
+                .and(&self.unit)
+                .and(&self.mean)
                 .and(&self.scale)
-                .for_each(|w, &s| *w = if s > F::zero() { *w / s } else { F::zero() });
-            *b -= row.dot(&self.mean);
+                .for_each(|w, &u, &m, &s| {
+                    if s > F::zero() {
+                        *b -= *w * m / s;
+                        *w = *w / s / u;
+                    } else {
+                        *w = F::zero();
+                    }
+                });
+        }
+        if coef.iter().chain(intercept.iter()).all(|v| v.is_finite()) {
+            Ok(())
+        } else {
+            Err(Error::invalid(
+                "standardize",
+                true,
+                "the coefficients overflow on the original scale (features of extreme scale): \
+                 rescale x, or fit without standardize",
+            ))
         }
     }
 
     /// The inverse of [`to_original`](Self::to_original), for warm starts:
-    /// w′ = w·σ, b′ = b + Σⱼ wⱼμⱼ.
+    /// w′ = w·mσ′, b′ = b + Σⱼ (wⱼmⱼ)μ′ⱼ.
     pub fn to_standardized(&self, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
         for (mut row, b) in coef.rows_mut().into_iter().zip(intercept.iter_mut()) {
-            *b += row.dot(&self.mean);
-            row *= &self.scale;
+            Zip::from(&mut row)
+                .and(&self.unit)
+                .and(&self.mean)
+                .and(&self.scale)
+                .for_each(|w, &u, &m, &s| {
+                    let in_units = *w * u;
+                    *b += in_units * m;
+                    *w = in_units * s;
+                });
         }
+    }
+}
+
+/// v/u for a column whose largest |value| is u (0 for an all-zero column).
+fn in_unit<F: Float>(v: F, unit: F) -> F {
+    if unit > F::zero() {
+        v / unit
+    } else {
+        F::zero()
     }
 }

@@ -748,3 +748,41 @@ fn diverging_partial_fit_pass_is_undone() {
     assert_eq!(gentle.report().termination, Termination::MaxIterations);
     assert!(gentle.coef()[(0, 0)] != 0.0);
 }
+
+/// Standardizing inside the fit summed 38 × (−6.4e307) for the column
+/// mean, which overflowed to −∞, and the fit returned an infinite
+/// intercept. Now the moments are computed in units of each column's
+/// largest |x|, and coefficients that would not fit in a float on the
+/// original scale are an error, never an `Ok`.
+#[test]
+fn fuzz_standardizing_huge_features_keeps_coefficients_finite() {
+    let x = array![[-6.415_294_259_566_615e307_f64], [-0.0625], [-1.0]];
+    let y = array![4, 0, 4];
+    let weights = array![38.0, 7.291_122_019_556_398e-304, 2.249_408_335_110_656_7e77];
+    let settings = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .multiclass(Multiclass::Multinomial)
+        .solver(logreg::solver::Lbfgs::new().diagonal_scaling(true))
+        .tol(1e-8)
+        .max_iter(31)
+        .standardize(true);
+    if let Ok(model) = settings.fit_weighted(&x, &y, &weights) {
+        assert!(
+            model
+                .coef()
+                .iter()
+                .chain(model.intercept())
+                .all(|v| v.is_finite())
+        );
+    }
+    // A column of size 1e300 standardizes as well as one of size 1: the
+    // coefficients scale by exactly 1e−300 (up to rounding).
+    let small = array![[1.0_f64], [2.0], [3.0], [4.0], [5.0], [6.0]];
+    let labels = array![0, 0, 1, 0, 1, 1];
+    let ridge = LogisticRegression::new().standardize(true).tol(1e-12);
+    let a = ridge.clone().fit(&small, &labels).unwrap();
+    let b = ridge.fit(&small.mapv(|v| v * 1e300), &labels).unwrap();
+    let ratio = b.coef()[(0, 0)] * 1e300 / a.coef()[(0, 0)];
+    assert!((ratio - 1.0).abs() < 1e-10, "{ratio}");
+    assert!((a.intercept()[0] - b.intercept()[0]).abs() < 1e-10);
+}

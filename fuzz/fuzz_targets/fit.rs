@@ -9,8 +9,11 @@
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use logreg::solver::{Adam, GradientDescent, Lbfgs, Newton, Sgd, Solver};
-use logreg::{ClassWeight, LogisticRegression, Multiclass, Penalty};
+use logreg::solver::{
+    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Sgd, Solver,
+};
+use logreg::sprs::CsMat;
+use logreg::{Alphas, ClassWeight, LogisticRegression, Multiclass, Penalty};
 use ndarray::{Array1, Array2};
 
 /// A float that is usually ordinary but can be anything: NaN, ±inf,
@@ -38,7 +41,9 @@ fn solver(u: &mut Unstructured<'_>) -> Result<Box<dyn Solver<f64>>> {
     let batch = u.int_in_range(0..=40usize)?;
     let seed = u.arbitrary::<u64>()?;
     let rate = setting(u, &[1e-3, 0.01, 0.1, 1.0])?;
-    Ok(match u.int_in_range(0..=6u8)? {
+    Ok(match u.int_in_range(0..=8u8)? {
+        7 => Box::new(CoordinateDescent::new().max_sweeps(u.int_in_range(0..=50usize)?)),
+        8 => Box::new(Fista::new()),
         0 => Box::new(Newton::new()),
         1 => Box::new(Lbfgs::new().memory(u.int_in_range(0..=12usize)?)),
         2 => Box::new(Lbfgs::new().diagonal_scaling(true)),
@@ -78,6 +83,14 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         1 => settings.c(setting(u, &[0.01, 1.0, 100.0])?),
         _ => settings.alpha(setting(u, &[0.0, 1e-3, 1.0])?),
     };
+    settings = match u.int_in_range(0..=3u8)? {
+        0 => settings.penalty(Penalty::L1),
+        1 => settings.penalty(Penalty::ElasticNet {
+            l1_ratio: setting(u, &[0.0, 0.5, 1.0])?,
+        }),
+        _ => settings,
+    };
+    settings = settings.standardize(u.ratio(1u8, 4)?);
     if u.ratio(1u8, 4)? {
         let weights = (0..u.int_in_range(0..=5usize)?)
             .map(|_| float(u))
@@ -121,6 +134,19 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let _ = model.predict_log_proba(&x);
     let _ = model.score(&x, &y);
     let _ = model.summary(&x, &y);
+    // The same data as CSR must fit (or fail) without panicking, and agree
+    // on what is finite.
+    let sparse = CsMat::csr_from_dense(x.view(), 0.0);
+    if let Ok(sparse_model) = settings.fit_csr(&sparse, &y) {
+        assert!(sparse_model.coef().iter().all(|v| v.is_finite()), "CSR: non-finite coef");
+        let _ = sparse_model.predict_proba_csr(&sparse);
+    }
+    // A short path over a few strengths.
+    if let Ok(path) = settings.path(&x, &y, &Alphas::Auto { n: 3, min_ratio: 0.1 }) {
+        for model in path.models() {
+            assert!(model.coef().iter().all(|v| v.is_finite()), "path: non-finite coef");
+        }
+    }
     Ok(())
 }
 
