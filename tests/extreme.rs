@@ -786,3 +786,58 @@ fn fuzz_standardizing_huge_features_keeps_coefficients_finite() {
     assert!((ratio - 1.0).abs() < 1e-10, "{ratio}");
     assert!((a.intercept()[0] - b.intercept()[0]).abs() < 1e-10);
 }
+
+/// A feature of 2.7e154 makes the Hessian's diagonal about 1e300 (finite);
+/// the Levenberg–Marquardt shift looped while τ ≤ 1e10·scale, a bound that
+/// overflowed to +∞, so τ grew to +∞ and the loop never ended. The
+/// separation check's Newton steps hit it after a 5-iteration
+/// gradient-descent fit (a fuzz input).
+#[test]
+fn fuzz_shift_bound_overflow_does_not_hang() {
+    let x = array![
+        [-62.0, -62.0],
+        [-62.0, 66.0],
+        [91.0, 66.0],
+        [66.0, 4.125],
+        [66.0, 50.0],
+        [50.0, 50.0],
+        [50.0, 50.0],
+        [50.0, 50.0],
+        [50.0, 50.0],
+        [50.0, 50.0],
+        [50.0, 50.0],
+        [66.0, 4.125],
+        [66.0, 66.0],
+        [66.0, 2.3125],
+        [0.0, 16.962],
+        [66.0, 66.0],
+        [66.0, 66.0],
+        [63.0, 66.0],
+        [-62.0, -62.0],
+        [2.3125, 0.027],
+        [2.3125, 0.0],
+        [2.6875, -5.875],
+        [0.625, 7.0],
+        [0.0, 0.0],
+        [0.0, 2.681_561_586_003_307_4e154],
+        [0.0, 0.0],
+        [2.681_561_586_003_307_4e154, -1.260_833_746_798_387e-209],
+        [-6.75, -6.75],
+        [-6.75, -0.468],
+        [-23.645, -15.717_f64]
+    ];
+    let y = array![
+        4, 0, 4, 0, 4, 4, 4, 4, 4, 0, 2, 1, 1, 1, 1, 1, 1, 3, 4, 4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 1
+    ];
+    let fitted = within(Duration::from_secs(10), move || {
+        LogisticRegression::new()
+            .penalty(Penalty::None)
+            .fit_intercept(false)
+            .solver(logreg::solver::GradientDescent::new())
+            .max_iter(5)
+            .fit(&x, &y)
+    });
+    if let Ok(model) = fitted {
+        assert!(model.coef().iter().all(|v| v.is_finite()));
+    }
+}

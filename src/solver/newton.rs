@@ -120,6 +120,9 @@ impl<F: Float> Solver<F> for Newton {
     }
 }
 
+/// Levenberg–Marquardt shifts tried before the scaled gradient step.
+const SHIFTS: usize = 19;
+
 /// Solves H·p = −∇f with the redundant parameters held fixed, regularizing
 /// H when it is not positive definite (see [`Newton`]).
 fn newton_direction<F: Float>(
@@ -146,9 +149,14 @@ fn newton_direction<F: Float>(
         let size = rhs.fold(F::one(), |m, &g| m.max(g.abs()));
         return rhs.mapv(|g| g / size);
     }
+    // τ from √ε·scale up to about 1e10·scale in factors of ten: a bounded
+    // count, since 1e10·scale itself can overflow (scale near the largest
+    // float), and a loop on `τ ≤ limit` then never ended.
     let mut tau = F::epsilon().sqrt() * scale;
-    let limit = F::from_f64_lossy(1e10) * scale;
-    while tau <= limit {
+    for _ in 0..SHIFTS {
+        if !tau.is_finite() {
+            break;
+        }
         let shifted: Array2<F> = &hess + &(Array2::eye(hess.nrows()) * tau);
         if let Some(direction) = F::cholesky_solve(shifted.view(), rhs.view()) {
             return direction;
