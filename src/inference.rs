@@ -9,7 +9,7 @@
 //! [`Summary::penalized`] says so.
 
 use crate::model::FittedLogisticRegression;
-use crate::multiclass::Strategy;
+use crate::multiclass::{Strategy, binary_targets};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::{Diagnostic, Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
@@ -163,10 +163,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let (class, weight) = self.encoded_data(x, y, None)?;
         (0..self.classes.len())
             .map(|c| {
-                let target = class
-                    .iter()
-                    .map(|&k| if k == c { F::one() } else { F::zero() })
-                    .collect();
+                let target = binary_targets(&class, c);
                 let params = self.binary_params(c);
                 let name = format!("{} vs rest", self.classes[c]);
                 self.binary_summary(x, target, weight.clone(), params, name, c)
@@ -228,10 +225,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             }
         }
         if self.strategy == Strategy::Binary {
-            let target = class
-                .iter()
-                .map(|&k| if k == 1 { F::one() } else { F::zero() })
-                .collect();
+            let target = binary_targets(&class, 1);
             let name = format!("{} vs {}", self.classes[1], self.classes[0]);
             return self.binary_summary(x, target, weight, self.binary_params(0), name, 0);
         }

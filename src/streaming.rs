@@ -2,7 +2,7 @@
 //! minibatch solver, for data larger than memory.
 
 use crate::model::{FittedLogisticRegression, LogisticRegression};
-use crate::multiclass::Strategy;
+use crate::multiclass::{Strategy, binary_targets};
 use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
 use crate::solver::{FitReport, StreamState, Termination, max_abs};
 use crate::{Error, Float, Result};
@@ -193,10 +193,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                     } else {
                         row
                     };
-                    let target = class
-                        .iter()
-                        .map(|&c| if c == positive { F::one() } else { F::zero() })
-                        .collect();
+                    let target = binary_targets(&class, positive);
                     let objective = BinaryLogistic::new_unchecked(
                         x,
                         target,
