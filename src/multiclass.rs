@@ -98,11 +98,13 @@ impl<'a, F: Float> Design<'a, F> {
         }
     }
 
-    /// The objective of class `positive` against the rest (targets 0/1).
+    /// The objective of class `positive` against the rest (targets 0/1),
+    /// with L2 strength `alpha` and L1 strength `l1`.
     fn binary_objective(
         &self,
         problem: &Problem<'a, F>,
         y: Array1<F>,
+        (alpha, l1): (F, F),
     ) -> Box<dyn Objective<F> + 'a> {
         match *self {
             Design::Dense(x) => Box::new(
@@ -110,24 +112,29 @@ impl<'a, F: Float> Design<'a, F> {
                     x,
                     y,
                     problem.weight.clone(),
-                    problem.alpha,
+                    alpha,
                     problem.fit_intercept,
                 )
-                .with_l1_unchecked(problem.l1),
+                .with_l1_unchecked(l1),
             ),
             Design::Sparse(x) => Box::new(SparseLogistic::new(
                 x,
                 Target::Binary(y),
                 problem.weight.clone(),
-                problem.alpha,
-                problem.l1,
+                alpha,
+                l1,
                 problem.fit_intercept,
             )),
         }
     }
 
-    /// The softmax objective over all classes.
-    fn multinomial_objective(&self, problem: &Problem<'a, F>) -> Box<dyn Objective<F> + 'a> {
+    /// The softmax objective over all classes, with L2 strength `alpha` and
+    /// L1 strength `l1`.
+    fn multinomial_objective(
+        &self,
+        problem: &Problem<'a, F>,
+        (alpha, l1): (F, F),
+    ) -> Box<dyn Objective<F> + 'a> {
         let k = problem.n_classes;
         match *self {
             Design::Dense(x) => Box::new(
@@ -136,10 +143,10 @@ impl<'a, F: Float> Design<'a, F> {
                     problem.class.clone(),
                     k,
                     problem.weight.clone(),
-                    problem.alpha,
+                    alpha,
                     problem.fit_intercept,
                 )
-                .with_l1_unchecked(problem.l1),
+                .with_l1_unchecked(l1),
             ),
             Design::Sparse(x) => Box::new(SparseLogistic::new(
                 x,
@@ -148,8 +155,8 @@ impl<'a, F: Float> Design<'a, F> {
                     k,
                 },
                 problem.weight.clone(),
-                problem.alpha,
-                problem.l1,
+                alpha,
+                l1,
                 problem.fit_intercept,
             )),
         }
@@ -279,7 +286,9 @@ fn fit_binary<F: Float>(
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let y: Array1<F> = binary_targets(&problem.class, positive);
-    let objective = problem.x.binary_objective(problem, y.clone());
+    let objective = problem
+        .x
+        .binary_objective(problem, y.clone(), (problem.alpha, problem.l1));
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let solution = solver.minimize(
         &*objective,
@@ -323,7 +332,9 @@ fn fit_multinomial<F: Float>(
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Fit<F>> {
     let (k, d) = (problem.n_classes, problem.x.ncols());
-    let objective = problem.x.multinomial_objective(problem);
+    let objective = problem
+        .x
+        .multinomial_objective(problem, (problem.alpha, problem.l1));
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let solution = solver.minimize(
         &*objective,
@@ -383,15 +394,18 @@ fn fit_multinomial<F: Float>(
     })
 }
 
-/// The weighted mean loss (no penalty; summed over the one-vs-rest runs)
-/// and the gradient of the smooth objective (loss plus the L2 term) with
-/// respect to the coefficients (rows × d), at the given coefficients and
-/// intercepts: what the regularization path's KKT checks and deviances need.
+/// The weighted mean loss of `problem`'s data (no penalty; summed over the
+/// one-vs-rest runs) and the gradient of the smooth objective, loss plus
+/// (α/2)‖w‖² with the given `alpha` (the problem's own strengths are not
+/// used), with respect to the coefficients (rows × d), at the given
+/// coefficients and intercepts: what the regularization path's KKT checks
+/// and deviances need.
 pub(crate) fn loss_and_coef_gradient<F: Float>(
     problem: &Problem<'_, F>,
     strategy: Strategy,
     coef: &Array2<F>,
     intercept: &Array1<F>,
+    alpha: F,
 ) -> (F, Array2<F>) {
     let d = problem.x.ncols();
     let with_intercept = |row: ArrayView1<'_, F>, b: &[F]| {
@@ -403,18 +417,16 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
     };
     let mut grad = Array2::zeros(coef.dim());
     let mut loss = F::zero();
-    let unpenalized = Problem {
-        alpha: F::zero(),
-        l1: F::zero(),
-        ..problem.clone()
-    };
+    let unpenalized = (F::zero(), F::zero());
     match strategy {
         Strategy::Binary | Strategy::OneVsRest => {
             for (row, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
                 let positive = if strategy == Strategy::Binary { 1 } else { row };
-                let objective = problem
-                    .x
-                    .binary_objective(&unpenalized, binary_targets(&problem.class, positive));
+                let objective = problem.x.binary_objective(
+                    problem,
+                    binary_targets(&problem.class, positive),
+                    unpenalized,
+                );
                 let params = with_intercept(coef.row(row), &[intercept[row]]);
                 let mut g = Array1::zeros(params.len());
                 loss += objective.value_grad(params.view(), g.view_mut());
@@ -422,7 +434,7 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
             }
         }
         Strategy::Multinomial => {
-            let objective = problem.x.multinomial_objective(&unpenalized);
+            let objective = problem.x.multinomial_objective(problem, unpenalized);
             let flat = Array1::from_iter(coef.iter().copied());
             let params = with_intercept(flat.view(), intercept.as_slice().unwrap_or(&[]));
             let mut g = Array1::zeros(params.len());
@@ -432,7 +444,7 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
             }
         }
     }
-    grad.scaled_add(problem.alpha, coef);
+    grad.scaled_add(alpha, coef);
     (loss, grad)
 }
 

@@ -310,6 +310,7 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
             strategy,
             &Array2::zeros((rows, x.ncols())),
             &intercept,
+            F::zero(),
         );
         Ok(Self {
             settings,
@@ -457,12 +458,8 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
         loop {
             let columns: Vec<usize> = (0..d).filter(|&j| keep[j]).collect();
             let fit = self.fit_columns(&columns, l2, l1, coef, intercept)?;
-            let problem = Problem {
-                alpha: l2,
-                ..self.full.clone()
-            };
             let (loss, new_grad) =
-                loss_and_coef_gradient(&problem, self.strategy, &fit.coef, &fit.intercept);
+                loss_and_coef_gradient(&self.full, self.strategy, &fit.coef, &fit.intercept, l2);
             // A left-out feature violates the KKT conditions when its
             // gradient exceeds the L1 strength by more than the tolerance.
             let limit = l1 + self.stop.tol();
