@@ -330,11 +330,11 @@ fn score<F: Float, L: Clone + Ord>(
         Scoring::NegLogLoss => {
             let log_proba = model.predict_log_proba(&x)?;
             let mut total = F::zero();
-            for (row, label) in log_proba.rows().into_iter().zip(y) {
+            for (index, (row, label)) in log_proba.rows().into_iter().zip(y).enumerate() {
                 let class = model
                     .classes()
                     .binary_search(label)
-                    .map_err(|_| Error::UnknownLabel { index: 0 })?;
+                    .map_err(|_| Error::UnknownLabel { index })?;
                 total += row[class];
             }
             Ok(total / F::from_f64_lossy(y.len().max(1) as f64))
