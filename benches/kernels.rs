@@ -7,7 +7,8 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use logreg::Float;
 use logreg::objective::{BinaryLogistic, Multinomial, Objective};
-use ndarray::{Array1, Array2};
+use ndarray::parallel::prelude::*;
+use ndarray::{Array1, Array2, Axis};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
@@ -89,5 +90,37 @@ fn kernels(c: &mut Criterion) {
     bench_type::<f32>(c, "f32");
 }
 
-criterion_group!(benches, kernels);
+/// The fused pass at n = 1e6, d = 100 (800 MB of f64) next to the cheapest
+/// possible read of the same X: a sum of every element, over the same row
+/// chunks and threads. Their ratio is how far the pass is from memory speed.
+/// `cargo bench --bench kernels -- large`
+fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
+    let (n, d) = (1_000_000, 100);
+    let (x, y) = data::<F>(n, d, 2);
+    let target: Array1<F> = y.iter().map(|&c| F::from_f64_lossy(c as f64)).collect();
+    let objective = BinaryLogistic::new(x.view(), target, None, F::from_f64_lossy(1e-6), true)
+        .expect("valid data");
+    let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
+    let mut grad = Array1::zeros(objective.n_params());
+    let mut group = c.benchmark_group(format!("large/{type_name}/{n}x{d}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((n * d) as u64));
+    group.bench_function("value_grad", |b| {
+        b.iter(|| black_box(objective.value_grad(params.view(), grad.view_mut())))
+    });
+    group.bench_function("sum_of_x", |b| {
+        b.iter(|| {
+            let rows = x.axis_chunks_iter(Axis(0), 1 << 12).into_par_iter();
+            black_box(rows.map(|chunk| chunk.sum()).sum::<F>())
+        })
+    });
+    group.finish();
+}
+
+fn large(c: &mut Criterion) {
+    large_binary::<f64>(c, "f64");
+    large_binary::<f32>(c, "f32");
+}
+
+criterion_group!(benches, kernels, large);
 criterion_main!(benches);

@@ -93,6 +93,7 @@
 mod cv;
 mod diagnostics;
 mod error;
+mod fastmath;
 mod float;
 mod inference;
 pub mod kernels;

@@ -6,7 +6,7 @@ use crate::kernels::{
     log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
 };
 use crate::multiclass::{self, Design, Multiclass, Problem, Run, Strategy};
-use crate::objective::{Penalty, check_features, check_finite};
+use crate::objective::{Penalty, check_features, check_finite, check_finite_matrix};
 use crate::solver::{Auto, FitReport, Observer, Solver, StopRule, StreamState, Termination};
 use crate::standardize::Scaling;
 use crate::weights::{ClassWeight, check_every_class_weighs, effective_weights};
@@ -958,7 +958,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 got: x.ncols(),
             });
         }
-        check_finite("x", x.iter())
+        check_finite_matrix("x", x.view())
     }
 
     /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.
