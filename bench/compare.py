@@ -133,7 +133,7 @@ def main():
                         default=[(10_000, 10, 2), (100_000, 20, 2), (100_000, 100, 2), (50_000, 20, 10)],
                         help="n x d x classes, e.g. 1000000x100x2")
     parser.add_argument("--sklearn", nargs="*", default=["lbfgs", "newton-cholesky", "saga", "sgd"])
-    parser.add_argument("--logreg", nargs="*", default=["auto", "newton", "lbfgs"])
+    parser.add_argument("--logreg", nargs="*", default=["auto", "newton", "lbfgs", "sgd", "adam"])
     parser.add_argument("--section", default="main", help="which marked table of --output to replace")
     args = parser.parse_args()
     C, tol = 1.0, 1e-6

@@ -15,6 +15,8 @@
 //! cross-validates over that grid with K stratified folds (JSON: alphas,
 //! mean_scores, best_alpha, alpha_1se, coef, intercept, fit_seconds).
 
+#[path = "common/memory.rs"]
+mod memory;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg::solver::{Control, Progress};
@@ -279,6 +281,9 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         }
         Control::Continue
     };
+    // The fit's own peak memory, apart from loading (Linux).
+    let peak_reset = memory::reset_peak();
+    let rss_before = memory::memory_mb("VmRSS:");
     let started = Instant::now();
     // Observed fits run one-vs-rest sub-fits one after another: observe only
     // when there is a bar to drive.
@@ -288,6 +293,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
     }
     .map_err(|e| e.to_string())?;
     let fit_seconds = started.elapsed().as_secs_f64();
+    let peak_fit = memory::memory_mb("VmHWM:").filter(|_| peak_reset);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -343,6 +349,11 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
             "fit time: {fit_seconds:.4} s   training accuracy: {:.4}",
             accuracy.to_f64_lossy()
         );
+        if let (Some(before), Some(peak)) = (rss_before, peak_fit) {
+            println!(
+                "memory: {before:.0} MiB resident after loading, {peak:.0} MiB peak during the fit"
+            );
+        }
     }
     Ok(())
 }

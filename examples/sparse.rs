@@ -7,6 +7,8 @@
 //! /usr/bin/time -v target/release/examples/sparse     # peak memory
 //! ```
 
+#[path = "common/memory.rs"]
+mod memory;
 use logreg::sprs::TriMat;
 use logreg::{LogisticRegression, Penalty};
 use ndarray::Array1;
@@ -43,8 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let x = triplets.to_csr::<usize>();
     drop(triplets);
     // Measure the fits' own peak: reset the kernel's high-water mark (Linux).
-    let peak_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let rss_before = memory_mb("VmRSS:");
+    let peak_reset = memory::reset_peak();
+    let rss_before = memory::memory_mb("VmRSS:");
     let bytes = x.nnz() * (8 + 8) + (n + 1) * 8;
     println!(
         "{n} × {d}, {} non-zeros ({:.2}%), CSR {:.0} MB (dense: {:.0} GB); built in {:.1} s",
@@ -84,16 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "memory: {:.0} MB resident after building X; peak during the fits {:.0} MB",
             rss_before.unwrap_or(f64::NAN),
-            memory_mb("VmHWM:").unwrap_or(f64::NAN)
+            memory::memory_mb("VmHWM:").unwrap_or(f64::NAN)
         );
     }
     Ok(())
-}
-
-/// A /proc/self/status line in MB (Linux), e.g. "VmRSS:" or "VmHWM:".
-fn memory_mb(key: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
