@@ -48,6 +48,10 @@ pub trait Float:
     /// `acc += aᵀ·b` with one GEMM.
     #[doc(hidden)]
     fn gemm_tn_add(acc: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>);
+    /// The lower triangle of `acc += aᵀ·a` (the upper one may or may not be
+    /// updated).
+    #[doc(hidden)]
+    fn gram_lower_add(acc: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>);
     /// Solves `h·x = rhs` for symmetric positive definite `h` by Cholesky;
     /// `None` when `h` is not (numerically) positive definite.
     #[doc(hidden)]
@@ -86,6 +90,9 @@ macro_rules! impl_float {
                 b: ArrayView2<'_, Self>,
             ) {
                 crate::linalg::gemm_tn_add(acc, a, b)
+            }
+            fn gram_lower_add(acc: ArrayViewMut2<'_, Self>, a: ArrayView2<'_, Self>) {
+                crate::linalg::gram_lower_add(acc, a)
             }
             fn cholesky_solve_many(
                 h: ArrayView2<'_, Self>,

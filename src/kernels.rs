@@ -502,7 +502,8 @@ pub(crate) fn binary_hessian_weights<F: Float>(
 }
 
 /// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
-/// chunk with one GEMM per chunk on √h·X̃. Needs h ≥ 0.
+/// chunk with one symmetric rank-k update per chunk on √h·X̃ (the lower
+/// triangle, then mirrored). Needs h ≥ 0.
 pub(crate) fn weighted_gram<F: Float>(
     x: ArrayView2<'_, F>,
     h: ArrayView1<'_, F>,
@@ -527,8 +528,13 @@ pub(crate) fn weighted_gram<F: Float>(
                     out[d] = r;
                 }
             });
-        let block = scaled.slice(s![..len, ..]);
-        F::gemm_tn_add(gram.view_mut(), block, block);
+        F::gram_lower_add(gram.view_mut(), scaled.slice(s![..len, ..]));
+    }
+    // Only the lower triangle was accumulated: mirror it.
+    for i in 0..p {
+        for j in 0..i {
+            gram[(j, i)] = gram[(i, j)];
+        }
     }
     gram
 }

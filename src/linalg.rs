@@ -1,15 +1,17 @@
-//! Dense linear algebra for Newton and inference: one GEMM and one Cholesky.
+//! Dense linear algebra for Newton and inference: a GEMM, a symmetric
+//! rank-k update and a Cholesky.
 //!
 //! faer by default; LAPACK/BLAS through ndarray-linalg under the `lapack`
 //! feature. Both give the same answers up to rounding.
 
 #[cfg(not(feature = "lapack"))]
-pub(crate) use faer_backend::{cholesky_solve_many, gemm_tn_add};
+pub(crate) use faer_backend::{cholesky_solve_many, gemm_tn_add, gram_lower_add};
 #[cfg(feature = "lapack")]
-pub(crate) use lapack_backend::{cholesky_solve_many, gemm_tn_add};
+pub(crate) use lapack_backend::{cholesky_solve_many, gemm_tn_add, gram_lower_add};
 
 #[cfg(not(feature = "lapack"))]
 mod faer_backend {
+    use faer::linalg::matmul::triangular::BlockStructure;
     use faer::linalg::solvers::Solve;
     use faer::traits::RealField;
     use faer::{Accum, Par, Side};
@@ -41,6 +43,26 @@ mod faer_backend {
         );
     }
 
+    /// The lower triangle (with the diagonal) of `acc += aᵀa`, the upper one
+    /// untouched: a symmetric rank-k update, half the flops of a GEMM.
+    pub(crate) fn gram_lower_add<T: RealField + Copy>(
+        acc: ArrayViewMut2<'_, T>,
+        a: ArrayView2<'_, T>,
+    ) {
+        let work = a.nrows() * a.ncols() * a.ncols() / 2;
+        faer::linalg::matmul::triangular::matmul(
+            acc.into_faer(),
+            BlockStructure::TriangularLower,
+            Accum::Add,
+            a.t().into_faer(),
+            BlockStructure::Rectangular,
+            a.into_faer(),
+            BlockStructure::Rectangular,
+            T::one_impl(),
+            parallelism(work),
+        );
+    }
+
     pub(crate) fn cholesky_solve_many<T: RealField + Copy>(
         h: ArrayView2<'_, T>,
         rhs: ArrayView2<'_, T>,
@@ -63,6 +85,12 @@ mod lapack_backend {
     ) {
         // With ndarray's `blas` feature this is one BLAS gemm.
         ndarray::linalg::general_mat_mul(T::one(), &a.t(), &b, T::one(), &mut acc);
+    }
+
+    /// `acc += aᵀa` in full (ndarray-linalg has no SYRK); callers read the
+    /// lower triangle only.
+    pub(crate) fn gram_lower_add<T: LinalgScalar>(acc: ArrayViewMut2<'_, T>, a: ArrayView2<'_, T>) {
+        gemm_tn_add(acc, a, a);
     }
 
     pub(crate) fn cholesky_solve_many<T: Scalar + Lapack>(
