@@ -238,12 +238,24 @@ where
     T: Send,
     M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
 {
-    let step = chunk_rows(n_features);
+    let parallel = n_rows * n_features.max(1) >= 1 << 16;
+    map_chunks(n_rows, chunk_rows(n_features), parallel, f)
+}
+
+/// Maps `f` over the ranges `step` rows long that cover `0..n_rows`, in
+/// parallel if asked (and there is more than one), and returns the results
+/// in range order.
+pub(crate) fn map_chunks<T, M>(n_rows: usize, step: usize, parallel: bool, f: M) -> Vec<T>
+where
+    T: Send,
+    M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
+{
+    let step = step.max(1);
     let ranges: Vec<_> = (0..n_rows)
         .step_by(step)
         .map(|start| start..(start + step).min(n_rows))
         .collect();
-    if ranges.len() > 1 && n_rows * n_features.max(1) >= 1 << 16 {
+    if ranges.len() > 1 && parallel {
         ranges.into_par_iter().map(f).collect()
     } else {
         ranges.into_iter().map(f).collect()
@@ -493,12 +505,53 @@ pub(crate) fn binary_hessian_weights<F: Float>(
     coef: ArrayView1<'_, F>,
     intercept: F,
 ) -> Array1<F> {
-    let mut h = data.x.dot(&coef);
+    let mut h = linear_predictor(data.x, coef, intercept);
     Zip::from(&mut h)
         .and(data.y)
         .and(data.weight)
-        .for_each(|e, &y, &w| *e = w * binary_terms(y, *e + intercept).hess_weight);
+        .for_each(|e, &y, &w| *e = w * binary_terms(y, *e).hess_weight);
     h
+}
+
+/// η = Xw + b, in parallel row chunks, with the pass's row dot products
+/// (ndarray's matrix–vector product is SSE2 only and single-threaded).
+pub(crate) fn linear_predictor<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+) -> Array1<F> {
+    let (n, d) = x.dim();
+    let parts = map_row_chunks(n, d, |rows| {
+        let x = x.slice(s![rows, ..]);
+        match (x.as_slice(), coef.as_slice()) {
+            (Some(x), Some(coef)) if d > 0 => row_dots(x, d, coef, intercept),
+            _ => (x.dot(&coef) + intercept).to_vec(),
+        }
+    });
+    parts.into_iter().flatten().collect()
+}
+
+/// xᵢ·w + b for contiguous rows, compiled for AVX2 when the CPU has it.
+fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, the only feature the function enables.
+        return unsafe { row_dots_avx2(x, d, coef, intercept) };
+    }
+    row_dots_portable(x, d, coef, intercept)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn row_dots_avx2<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
+    row_dots_portable(x, d, coef, intercept)
+}
+
+#[inline(always)]
+fn row_dots_portable<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
+    x.chunks_exact(d)
+        .map(|row| dot(row, coef) + intercept)
+        .collect()
 }
 
 /// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
@@ -511,24 +564,43 @@ pub(crate) fn weighted_gram<F: Float>(
 ) -> Array2<F> {
     let (n, d) = x.dim();
     let p = d + usize::from(fit_intercept);
-    let mut gram = Array2::zeros((p, p));
-    let step = gram_chunk_rows(p);
-    let mut scaled = Array2::zeros((step.min(n), p));
-    for start in (0..n).step_by(step) {
-        let rows = start..(start + step).min(n);
-        let len = rows.len();
-        let mut block = scaled.slice_mut(s![..len, ..]);
-        Zip::from(block.rows_mut())
-            .and(x.slice(s![rows.clone(), ..]).rows())
-            .and(h.slice(s![rows]))
-            .for_each(|mut out, xi, &hi| {
-                let r = hi.sqrt();
-                out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
-                if fit_intercept {
-                    out[d] = r;
+    // Chunks run in parallel, each with a sequential update into its own
+    // Gram, summed in chunk order: faer parallelizing one skinny update
+    // (p × p output, thousands of rows) spent its time in barriers.
+    let parts = map_chunks(n, gram_chunk_rows(p), n * p * p >= 1 << 20, |rows| {
+        let mut scaled = Array2::zeros((rows.len(), p));
+        let x = x.slice(s![rows.clone(), ..]);
+        let h = h.slice(s![rows]);
+        match (scaled.as_slice_mut(), x.as_slice(), h.as_slice()) {
+            (Some(out), Some(x), Some(h)) if d > 0 => {
+                for ((out, xi), &hi) in out.chunks_exact_mut(p).zip(x.chunks_exact(d)).zip(h) {
+                    let r = hi.sqrt();
+                    for (o, &v) in out.iter_mut().zip(xi) {
+                        *o = r * v;
+                    }
+                    if fit_intercept {
+                        out[d] = r;
+                    }
                 }
-            });
-        F::gram_lower_add(gram.view_mut(), scaled.slice(s![..len, ..]));
+            }
+            _ => Zip::from(scaled.rows_mut())
+                .and(x.rows())
+                .and(h)
+                .for_each(|mut out, xi, &hi| {
+                    let r = hi.sqrt();
+                    out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
+                    if fit_intercept {
+                        out[d] = r;
+                    }
+                }),
+        }
+        let mut gram = Array2::zeros((p, p));
+        F::gram_lower_add(gram.view_mut(), scaled.view());
+        gram
+    });
+    let mut gram = Array2::zeros((p, p));
+    for part in parts {
+        gram += &part;
     }
     // Only the lower triangle was accumulated: mirror it.
     for i in 0..p {

@@ -49,7 +49,6 @@ mod faer_backend {
         acc: ArrayViewMut2<'_, T>,
         a: ArrayView2<'_, T>,
     ) {
-        let work = a.nrows() * a.ncols() * a.ncols() / 2;
         faer::linalg::matmul::triangular::matmul(
             acc.into_faer(),
             BlockStructure::TriangularLower,
@@ -59,7 +58,7 @@ mod faer_backend {
             a.into_faer(),
             BlockStructure::Rectangular,
             T::one_impl(),
-            parallelism(work),
+            Par::Seq,
         );
     }
 
