@@ -645,7 +645,10 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     // that thousands of classes do not make a chunk hundreds of megabytes.
     let parts = map_row_chunks(n, d + coef.nrows(), |rows| {
         let x = data.x.slice(s![rows.clone(), ..]);
-        let mut eta = scores(x, coef, intercept);
+        // faer's GEMMs: matrixmultiply repacked X on both products.
+        let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
+        F::gemm_tn_add(eta.view_mut(), x.t(), coef.t());
+        eta += &intercept;
         let class = &data.class[rows.clone()];
         let weight = data.weight.slice(s![rows]);
         let loss = match (eta.as_slice_mut(), weight.as_slice()) {
@@ -658,7 +661,9 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
                 .map(|((row, &c), &w)| softmax_residual_general(row, c, w))
                 .sum(),
         };
-        (loss, eta.t().dot(&x), eta.sum_axis(Axis(0)))
+        let mut grad = Array2::zeros((coef.nrows(), x.ncols()));
+        F::gemm_tn_add(grad.view_mut(), eta.view(), x);
+        (loss, grad, eta.sum_axis(Axis(0)))
     });
     grad_coef.fill(F::zero());
     grad_intercept.fill(F::zero());
