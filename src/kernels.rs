@@ -262,6 +262,33 @@ where
     }
 }
 
+/// Defines `$name`, which runs `$portable` compiled for AVX2 when the CPU
+/// has it, and as the target allows otherwise (baseline x86-64 is SSE2, half
+/// the vector width). `$portable` must be `#[inline(always)]`, so that its
+/// body is compiled into the AVX2 copy. The copies run the same operations in
+/// the same order (no FMA contraction), so results do not depend on the CPU.
+macro_rules! with_avx2 {
+    (
+        $(#[$doc:meta])*
+        fn $name:ident<F: Float>($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $portable:ident;
+    ) => {
+        $(#[$doc])*
+        #[doc = "Compiled for AVX2 when the CPU has it."]
+        fn $name<F: Float>($($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2<F: Float>($($arg: $ty),*) -> $ret {
+                    $portable($($arg),*)
+                }
+                // SAFETY: the CPU supports AVX2, the only feature `avx2` enables.
+                return unsafe { avx2($($arg),*) };
+            }
+            $portable($($arg),*)
+        }
+    };
+}
+
 /// Data of a binary pass: rows of X, targets in [0, 1] and sample weights.
 #[derive(Clone, Copy)]
 pub(crate) struct BinaryData<'a, F> {
@@ -333,27 +360,10 @@ struct RowsData<'a, F> {
     weight: &'a [F],
 }
 
-/// The binary pass over contiguous rows, compiled for AVX2 when the CPU has
-/// it (the default x86-64 target allows SSE2 only, half the vector width).
-/// Both versions run the same operations in the same order, so the result
-/// does not depend on the CPU.
-fn binary_rows<F: Float>(rows: RowsData<'_, F>, coef: &[F], intercept: F) -> BinaryPart<F> {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, the only feature the function enables.
-        return unsafe { binary_rows_avx2(rows, coef, intercept) };
-    }
-    binary_rows_portable(rows, coef, intercept)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn binary_rows_avx2<F: Float>(
-    rows: RowsData<'_, F>,
-    coef: &[F],
-    intercept: F,
-) -> BinaryPart<F> {
-    binary_rows_portable(rows, coef, intercept)
+with_avx2! {
+    /// The binary pass over contiguous rows.
+    fn binary_rows<F: Float>(rows: RowsData<'_, F>, coef: &[F], intercept: F) -> BinaryPart<F>
+        = binary_rows_portable;
 }
 
 /// Each row is read once for both xᵢ·w and the gradient update
@@ -531,20 +541,10 @@ pub(crate) fn linear_predictor<F: Float>(
     parts.into_iter().flatten().collect()
 }
 
-/// xᵢ·w + b for contiguous rows, compiled for AVX2 when the CPU has it.
-fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, the only feature the function enables.
-        return unsafe { row_dots_avx2(x, d, coef, intercept) };
-    }
-    row_dots_portable(x, d, coef, intercept)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn row_dots_avx2<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
-    row_dots_portable(x, d, coef, intercept)
+with_avx2! {
+    /// xᵢ·w + b for contiguous rows.
+    fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F>
+        = row_dots_portable;
 }
 
 #[inline(always)]
@@ -676,21 +676,11 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     F::from_f64_lossy(loss)
 }
 
-/// [`softmax_residual_row`] over the rows of a block of scores (k per row,
-/// back to back), compiled for AVX2 when the CPU has it, as [`binary_rows`].
-fn softmax_rows<F: Float>(eta: &mut [F], class: &[usize], weight: &[F]) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, the only feature the function enables.
-        return unsafe { softmax_rows_avx2(eta, class, weight) };
-    }
-    softmax_rows_portable(eta, class, weight)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn softmax_rows_avx2<F: Float>(eta: &mut [F], class: &[usize], weight: &[F]) -> f64 {
-    softmax_rows_portable(eta, class, weight)
+with_avx2! {
+    /// [`softmax_residual_row`] over the rows of a block of scores (k per
+    /// row, back to back).
+    fn softmax_rows<F: Float>(eta: &mut [F], class: &[usize], weight: &[F]) -> f64
+        = softmax_rows_portable;
 }
 
 #[inline(always)]
@@ -829,9 +819,10 @@ mod tests {
             y: &y,
             weight: &weight,
         };
+        // Called here, the portable body is compiled for the baseline target;
+        // `binary_rows` runs its AVX2 copy on this CPU.
         let portable = binary_rows_portable(rows, &coef, -0.2);
-        // SAFETY: AVX2 was detected above.
-        let avx2 = unsafe { binary_rows_avx2(rows, &coef, -0.2) };
+        let avx2 = binary_rows(rows, &coef, -0.2);
         assert_eq!(portable.loss.to_bits(), avx2.loss.to_bits());
         assert_eq!(
             portable.grad_intercept.to_bits(),
