@@ -2,6 +2,7 @@
 //! coefficients and probabilities, and unpenalized fits of separable data
 //! are diagnosed instead of running off.
 
+use crate::common::assert_finite_parameters;
 use logreg::solver::{Lbfgs, Newton, Solver};
 use logreg::{
     Diagnostic, FittedLogisticRegression, LogisticRegression, Multiclass, Penalty, Termination,
@@ -64,16 +65,7 @@ fn overlapping(n: usize, d: usize, seed: u64) -> (Array2<f64>, Array1<usize>) {
 /// Every coefficient and intercept finite, and `predict_proba(x)` finite,
 /// in [0, 1], rows summing to 1.
 fn assert_sane<L: Clone + Ord>(model: &FittedLogisticRegression<f64, L>, x: &Array2<f64>) {
-    assert!(
-        model
-            .coef()
-            .iter()
-            .chain(model.intercept())
-            .all(|v| v.is_finite()),
-        "non-finite parameters: coef {} intercept {}",
-        model.coef(),
-        model.intercept()
-    );
+    assert_finite_parameters(model);
     let report = model.report();
     assert_ne!(
         report.termination,
@@ -592,13 +584,7 @@ fn fuzz_overflowing_hessian_does_not_hang() {
             )
     });
     if let Ok(model) = fitted {
-        assert!(
-            model
-                .coef()
-                .iter()
-                .chain(model.intercept())
-                .all(|v| v.is_finite())
-        );
+        assert_finite_parameters(&model);
     }
 }
 
@@ -625,13 +611,7 @@ fn fuzz_overflowing_scores_give_probabilities_not_nan() {
     })
     .expect("finite data fits");
     println!("{:?} coef {}", model.report(), model.coef());
-    assert!(
-        model
-            .coef()
-            .iter()
-            .chain(model.intercept())
-            .all(|v: &f64| v.is_finite())
-    );
+    assert_finite_parameters(&model);
     assert_distributions(&model, &x);
 }
 
@@ -767,13 +747,7 @@ fn fuzz_standardizing_huge_features_keeps_coefficients_finite() {
         .max_iter(31)
         .standardize(true);
     if let Ok(model) = settings.fit_weighted(&x, &y, &weights) {
-        assert!(
-            model
-                .coef()
-                .iter()
-                .chain(model.intercept())
-                .all(|v| v.is_finite())
-        );
+        assert_finite_parameters(&model);
     }
     // A column of size 1e300 standardizes as well as one of size 1: the
     // coefficients scale by exactly 1e−300 (up to rounding).

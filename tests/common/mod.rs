@@ -6,7 +6,22 @@ pub mod l1_reference_values;
 pub mod reference_values;
 pub mod synthetic;
 
+use logreg::FittedLogisticRegression;
 use ndarray::{ArrayBase, Data, Dimension};
+
+/// Asserts that every coefficient and intercept of a fitted model is finite.
+pub fn assert_finite_parameters<L: Clone + Ord>(model: &FittedLogisticRegression<f64, L>) {
+    assert!(
+        model
+            .coef()
+            .iter()
+            .chain(model.intercept())
+            .all(|v| v.is_finite()),
+        "non-finite parameters: coef {} intercept {}",
+        model.coef(),
+        model.intercept()
+    );
+}
 
 /// Asserts |a − b| ≤ tol·max(|b|, floor) elementwise, naming the first offender.
 pub fn assert_close<S, T, D>(
