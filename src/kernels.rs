@@ -625,7 +625,10 @@ pub(crate) fn scores<F: Float>(
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,
 ) -> Array2<F> {
-    let mut eta = x.dot(&coef.t());
+    // faer's GEMM: in the softmax pass, matrixmultiply (ndarray's `dot`)
+    // repacked each chunk of X.
+    let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
+    F::gemm_tn_add(eta.view_mut(), x.t(), coef.t());
     eta += &intercept;
     eta
 }
@@ -645,10 +648,7 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     // that thousands of classes do not make a chunk hundreds of megabytes.
     let parts = map_row_chunks(n, d + coef.nrows(), |rows| {
         let x = data.x.slice(s![rows.clone(), ..]);
-        // faer's GEMMs: matrixmultiply repacked X on both products.
-        let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
-        F::gemm_tn_add(eta.view_mut(), x.t(), coef.t());
-        eta += &intercept;
+        let mut eta = scores(x, coef, intercept);
         let class = &data.class[rows.clone()];
         let weight = data.weight.slice(s![rows]);
         let loss = match (eta.as_slice_mut(), weight.as_slice()) {
