@@ -97,6 +97,7 @@ mod fastmath;
 mod float;
 mod inference;
 pub mod kernels;
+mod layout;
 mod linalg;
 mod model;
 mod multiclass;
@@ -108,6 +109,7 @@ pub mod solver;
 mod sparse;
 mod standardize;
 mod streaming;
+mod validate;
 mod weights;
 
 pub use cv::{CrossValidated, CrossValidation, Scoring};

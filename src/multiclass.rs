@@ -1,6 +1,7 @@
 //! Binary, one-vs-rest and multinomial fits over the one `Solver` trait.
 
 use crate::diagnostics::{Diagnostic, check_separation};
+use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::solver::Termination;
@@ -163,6 +164,132 @@ impl<'a, F: Float> Design<'a, F> {
     }
 }
 
+impl Strategy {
+    /// Rows of coefficients a model has: one for binary, one per class otherwise.
+    pub fn rows(self, n_classes: usize) -> usize {
+        match self {
+            Strategy::Binary => 1,
+            Strategy::OneVsRest | Strategy::Multinomial => n_classes,
+        }
+    }
+}
+
+/// Where each solver run of a fit sits in the model: how many runs there
+/// are (one per class for one-vs-rest, else one), which class a binary run
+/// separates from the rest, and the [`Layout`] of its flat parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Runs {
+    pub strategy: Strategy,
+    pub n_classes: usize,
+    /// The layout of one run's parameters: one row, or k for the softmax.
+    pub layout: Layout,
+}
+
+impl Runs {
+    pub fn new(
+        strategy: Strategy,
+        n_classes: usize,
+        n_features: usize,
+        fit_intercept: bool,
+    ) -> Self {
+        let rows = match strategy {
+            Strategy::Multinomial => n_classes,
+            Strategy::Binary | Strategy::OneVsRest => 1,
+        };
+        Self {
+            strategy,
+            n_classes,
+            layout: Layout::new(rows, n_features, fit_intercept),
+        }
+    }
+
+    /// How many solver runs the fit makes.
+    pub fn count(&self) -> usize {
+        match self.strategy {
+            Strategy::OneVsRest => self.n_classes,
+            Strategy::Binary | Strategy::Multinomial => 1,
+        }
+    }
+
+    /// Rows of coefficients of the whole model.
+    pub fn model_rows(&self) -> usize {
+        self.strategy.rows(self.n_classes)
+    }
+
+    /// The class binary run `run` separates from the rest: the second class
+    /// of a binary model, class `run` of a one-vs-rest model.
+    pub fn positive_class(&self, run: usize) -> usize {
+        match self.strategy {
+            Strategy::Binary => 1,
+            Strategy::OneVsRest | Strategy::Multinomial => run,
+        }
+    }
+
+    /// The model rows that run `run` fits.
+    fn model_rows_of(&self, run: usize) -> std::ops::Range<usize> {
+        match self.strategy {
+            Strategy::Multinomial => 0..self.n_classes,
+            Strategy::Binary | Strategy::OneVsRest => run..run + 1,
+        }
+    }
+
+    /// Run `run`'s flat parameters, taken from a model's coefficients
+    /// (model rows × d) and intercepts.
+    pub fn params<F: Float>(
+        &self,
+        coef: &Array2<F>,
+        intercept: &Array1<F>,
+        run: usize,
+    ) -> Array1<F> {
+        let rows = self.model_rows_of(run);
+        self.layout
+            .flatten(coef.slice(s![rows.clone(), ..]), intercept.slice(s![rows]))
+    }
+
+    /// Writes run `run`'s flat parameters into a model's coefficients and
+    /// intercepts (left as they are without an intercept).
+    pub fn store<F: Float>(
+        &self,
+        params: ArrayView1<'_, F>,
+        coef: &mut Array2<F>,
+        intercept: &mut Array1<F>,
+        run: usize,
+    ) {
+        let rows = self.model_rows_of(run);
+        coef.slice_mut(s![rows.clone(), ..])
+            .assign(&self.layout.coef(params));
+        if self.layout.fit_intercept {
+            intercept
+                .slice_mut(s![rows])
+                .assign(&self.layout.intercept(params));
+        }
+    }
+
+    /// The objective of run `run` on `problem`'s data, with L2 strength
+    /// `alpha` and L1 strength `l1`.
+    pub fn objective<'a, F: Float>(
+        &self,
+        problem: &Problem<'a, F>,
+        run: usize,
+        (alpha, l1): (F, F),
+    ) -> Box<dyn Objective<F> + 'a> {
+        match self.strategy {
+            Strategy::Multinomial => problem.x.multinomial_objective(problem, (alpha, l1)),
+            Strategy::Binary | Strategy::OneVsRest => {
+                let y = binary_targets(&problem.class, self.positive_class(run));
+                problem.x.binary_objective(problem, y, (alpha, l1))
+            }
+        }
+    }
+}
+
+impl<F: Float> Problem<'_, F> {
+    /// The runs of a fit of this problem with `strategy`.
+    pub fn runs(&self, strategy: Strategy) -> Runs {
+        Runs::new(strategy, self.n_classes, self.x.ncols(), self.fit_intercept)
+    }
+}
+
 /// Fitted coefficients (rows × d), intercepts and one report per solver run.
 #[derive(Debug, Clone)]
 pub(crate) struct Fit<F> {
@@ -170,29 +297,6 @@ pub(crate) struct Fit<F> {
     pub intercept: Array1<F>,
     pub reports: Vec<FitReport<F>>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Checks an unpenalized solution on dense features for separation and
-/// marks its report (sparse fits are not diagnosed).
-fn diagnose<F: Float>(
-    problem: &Problem<'_, F>,
-    objective: &dyn Objective<F>,
-    params: &Array1<F>,
-    report: &mut FitReport<F>,
-    coef_of: impl Fn(&Array1<F>) -> Array1<F>,
-    margins: impl Fn(ArrayView2<'_, F>, &Array1<F>) -> Array1<F>,
-) -> Vec<Diagnostic> {
-    let Some(x) = problem.x.dense() else {
-        return Vec::new();
-    };
-    if problem.alpha > F::zero() || problem.l1 > F::zero() {
-        return Vec::new();
-    }
-    let found = check_separation(objective, params, x, coef_of, |p| margins(x, p));
-    if found.is_some() {
-        report.termination = Termination::Separation;
-    }
-    found.into_iter().collect()
 }
 
 /// How a solver run starts and who watches it.
@@ -211,187 +315,158 @@ pub(crate) fn fit<F: Float>(
     stop: &StopRule<F>,
     run: Run<'_, F>,
 ) -> Result<Fit<F>> {
-    let start = |row: usize| {
+    let runs = problem.runs(strategy);
+    let start = |index: usize| {
         run.start
             .as_ref()
-            .map(|(coef, intercept)| binary_start(problem, coef, intercept, row))
+            .map(|(coef, intercept)| runs.params(coef, intercept, index))
     };
-    match strategy {
-        Strategy::Binary => fit_binary(problem, 1, solver, stop, start(0), run.observer),
-        Strategy::OneVsRest => {
-            let fits = match run.observer {
-                // An observer is `&mut`: visit the classes in order.
-                Some(observer) => (0..problem.n_classes)
-                    .map(|positive| {
-                        fit_binary(
-                            problem,
-                            positive,
-                            solver,
-                            stop,
-                            start(positive),
-                            Some(&mut *observer),
-                        )
-                    })
-                    .collect::<Result<Vec<_>>>()?,
-                None => (0..problem.n_classes)
-                    .into_par_iter()
-                    .map(|positive| {
-                        fit_binary(problem, positive, solver, stop, start(positive), None)
-                    })
-                    .collect::<Result<Vec<_>>>()?,
-            };
-            let rows: Vec<_> = fits.iter().map(|f| f.coef.row(0)).collect();
-            Ok(Fit {
-                coef: ndarray::stack(Axis(0), &rows)
-                    .unwrap_or_else(|_| unreachable!("every one-vs-rest row has d coefficients")),
-                intercept: fits.iter().map(|f| f.intercept[0]).collect(),
-                reports: fits.iter().flat_map(|f| f.reports.clone()).collect(),
-                diagnostics: fits.iter().flat_map(|f| f.diagnostics.clone()).collect(),
-            })
-        }
-        Strategy::Multinomial => {
-            let start = run.start.map(|(coef, intercept)| {
-                let mut params = coef.into_iter().collect::<Vec<_>>();
-                if problem.fit_intercept {
-                    params.extend(intercept);
-                }
-                Array1::from(params)
-            });
-            fit_multinomial(problem, solver, stop, start, run.observer)
-        }
+    let fit_run = |index: usize, observer: Option<&mut dyn Observer<F>>| {
+        fit_one(problem, &runs, index, solver, stop, start(index), observer)
+    };
+    let fits = match run.observer {
+        // An observer is `&mut`: visit the runs in order.
+        Some(observer) => (0..runs.count())
+            .map(|index| fit_run(index, Some(&mut *observer)))
+            .collect::<Result<Vec<_>>>()?,
+        None => (0..runs.count())
+            .into_par_iter()
+            .map(|index| fit_run(index, None))
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let mut coef = Array2::zeros((runs.model_rows(), problem.x.ncols()));
+    let mut intercept = Array1::zeros(runs.model_rows());
+    let mut reports = Vec::with_capacity(fits.len());
+    let mut diagnostics = Vec::new();
+    for (index, solved) in fits.into_iter().enumerate() {
+        runs.store(solved.params.view(), &mut coef, &mut intercept, index);
+        reports.push(solved.report);
+        diagnostics.extend(solved.diagnostics);
     }
-}
-
-/// Parameters `[w, b]` of one binary sub-problem from row `row` of a fit.
-fn binary_start<F: Float>(
-    problem: &Problem<'_, F>,
-    coef: &Array2<F>,
-    intercept: &Array1<F>,
-    row: usize,
-) -> Array1<F> {
-    let mut params = coef.row(row).to_vec();
-    if problem.fit_intercept {
-        params.push(intercept[row]);
-    }
-    Array1::from(params)
-}
-
-/// Fits class `positive` against all others.
-fn fit_binary<F: Float>(
-    problem: &Problem<'_, F>,
-    positive: usize,
-    solver: &dyn Solver<F>,
-    stop: &StopRule<F>,
-    start: Option<Array1<F>>,
-    observer: Option<&mut dyn Observer<F>>,
-) -> Result<Fit<F>> {
-    let y: Array1<F> = binary_targets(&problem.class, positive);
-    let objective = problem
-        .x
-        .binary_objective(problem, y.clone(), (problem.alpha, problem.l1));
-    let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let solution = solver.minimize(
-        &*objective,
-        start,
-        stop,
-        observer.unwrap_or(&mut NoObserver),
-    )?;
-    let d = problem.x.ncols();
-    let params = solution.params;
-    let mut report = solution.report;
-    let coef_of = |p: &Array1<F>| p.slice(s![..d]).to_owned();
-    let intercept_of = |p: &Array1<F>| {
-        if problem.fit_intercept {
-            p[d]
-        } else {
-            F::zero()
-        }
-    };
-    let margins = |x: ArrayView2<'_, F>, p: &Array1<F>| {
-        let mut eta = x.dot(&p.slice(s![..d]));
-        let b = intercept_of(p);
-        ndarray::Zip::from(&mut eta).and(&y).for_each(|e, &t| {
-            *e = if t > F::zero() { *e + b } else { -(*e + b) };
-        });
-        eta
-    };
-    let diagnostics = diagnose(problem, &*objective, &params, &mut report, coef_of, margins);
-    Ok(Fit {
-        coef: params.slice(s![..d]).insert_axis(Axis(0)).to_owned(),
-        intercept: Array1::from_elem(1, intercept_of(&params)),
-        reports: vec![report],
-        diagnostics,
-    })
-}
-
-fn fit_multinomial<F: Float>(
-    problem: &Problem<'_, F>,
-    solver: &dyn Solver<F>,
-    stop: &StopRule<F>,
-    start: Option<Array1<F>>,
-    observer: Option<&mut dyn Observer<F>>,
-) -> Result<Fit<F>> {
-    let (k, d) = (problem.n_classes, problem.x.ncols());
-    let objective = problem
-        .x
-        .multinomial_objective(problem, (problem.alpha, problem.l1));
-    let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let solution = solver.minimize(
-        &*objective,
-        start,
-        stop,
-        observer.unwrap_or(&mut NoObserver),
-    )?;
-    let params = solution.params;
-    let mut report = solution.report;
-    let coef_of = |p: &Array1<F>| p.slice(s![..k * d]).to_owned();
-    let margins = |x: ArrayView2<'_, F>, p: &Array1<F>| {
-        let coef = coef_of(p)
-            .into_shape_with_order((k, d))
-            .unwrap_or_else(|_| unreachable!());
-        let mut eta = x.dot(&coef.t());
-        if problem.fit_intercept {
-            eta += &p.slice(s![k * d..]);
-        }
-        eta.rows()
-            .into_iter()
-            .zip(&problem.class)
-            .map(|(row, &c)| {
-                let other = (0..k)
-                    .filter(|&j| j != c)
-                    .map(|j| row[j])
-                    .fold(F::neg_infinity(), F::max);
-                row[c] - other
-            })
-            .collect::<Array1<F>>()
-    };
-    let diagnostics = diagnose(problem, &*objective, &params, &mut report, coef_of, margins);
-    let mut coef = params
-        .slice(s![..k * d])
-        .to_owned()
-        .into_shape_with_order((k, d))
-        .unwrap_or_else(|_| unreachable!("the multinomial has k·d coefficients"));
-    let mut intercept = if problem.fit_intercept {
-        params.slice(s![k * d..]).to_owned()
-    } else {
-        Array1::zeros(k)
-    };
-    // Shifting all classes together changes nothing unpenalized: report the
-    // centred representative, as scikit-learn does.
-    if let Some(mean) = intercept.mean() {
-        intercept -= mean;
-    }
-    if problem.alpha == F::zero() && problem.l1 == F::zero() {
-        if let Some(mean) = coef.mean_axis(Axis(0)) {
-            coef -= &mean;
-        }
+    if strategy == Strategy::Multinomial {
+        centre(problem, &mut coef, &mut intercept);
     }
     Ok(Fit {
         coef,
         intercept,
-        reports: vec![report],
+        reports,
         diagnostics,
     })
+}
+
+/// Shifting all softmax classes together changes nothing unpenalized:
+/// report the centred representative, as scikit-learn does.
+fn centre<F: Float>(problem: &Problem<'_, F>, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
+    if let Some(mean) = intercept.mean() {
+        *intercept -= mean;
+    }
+    if problem.alpha == F::zero() && problem.l1 == F::zero() {
+        if let Some(mean) = coef.mean_axis(Axis(0)) {
+            *coef -= &mean;
+        }
+    }
+}
+
+/// One solver run's parameters, report and diagnostics.
+struct Solved<F> {
+    params: Array1<F>,
+    report: FitReport<F>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Fits run `index` (a binary problem, one class against the rest, or the
+/// softmax) and checks an unpenalized dense fit for separation.
+fn fit_one<F: Float>(
+    problem: &Problem<'_, F>,
+    runs: &Runs,
+    index: usize,
+    solver: &dyn Solver<F>,
+    stop: &StopRule<F>,
+    start: Option<Array1<F>>,
+    observer: Option<&mut dyn Observer<F>>,
+) -> Result<Solved<F>> {
+    let objective = runs.objective(problem, index, (problem.alpha, problem.l1));
+    let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
+    let solution = solver.minimize(
+        &*objective,
+        start,
+        stop,
+        observer.unwrap_or(&mut NoObserver),
+    )?;
+    let mut report = solution.report;
+    let diagnostics = diagnose(
+        problem,
+        runs,
+        index,
+        &*objective,
+        &solution.params,
+        &mut report,
+    );
+    Ok(Solved {
+        params: solution.params,
+        report,
+        diagnostics,
+    })
+}
+
+/// Checks an unpenalized solution on dense features for separation and
+/// marks its report (sparse fits are not diagnosed).
+fn diagnose<F: Float>(
+    problem: &Problem<'_, F>,
+    runs: &Runs,
+    index: usize,
+    objective: &dyn Objective<F>,
+    params: &Array1<F>,
+    report: &mut FitReport<F>,
+) -> Vec<Diagnostic> {
+    let Some(x) = problem.x.dense() else {
+        return Vec::new();
+    };
+    if problem.alpha > F::zero() || problem.l1 > F::zero() {
+        return Vec::new();
+    }
+    let layout = runs.layout;
+    let coef_of = |p: &Array1<F>| layout.coef(p.view()).iter().copied().collect();
+    // Each row's margin: how far its own class's score leads (binary: the
+    // logit, signed by the target; softmax: over the best other class).
+    let positive = runs.positive_class(index);
+    let margins = |p: &Array1<F>| -> Array1<F> {
+        let (coef, intercept) = (layout.coef(p.view()), layout.intercept(p.view()));
+        match runs.strategy {
+            Strategy::Multinomial => {
+                let eta = x.dot(&coef.t()) + &intercept;
+                eta.rows()
+                    .into_iter()
+                    .zip(&problem.class)
+                    .map(|(row, &c)| {
+                        let other = (0..row.len())
+                            .filter(|&j| j != c)
+                            .map(|j| row[j])
+                            .fold(F::neg_infinity(), F::max);
+                        row[c] - other
+                    })
+                    .collect()
+            }
+            Strategy::Binary | Strategy::OneVsRest => {
+                let eta = x.dot(&coef.row(0));
+                eta.iter()
+                    .zip(&problem.class)
+                    .map(|(&e, &c)| {
+                        if c == positive {
+                            e + intercept[0]
+                        } else {
+                            -(e + intercept[0])
+                        }
+                    })
+                    .collect()
+            }
+        }
+    };
+    let found = check_separation(objective, params, x, coef_of, margins);
+    if found.is_some() {
+        report.termination = Termination::Separation;
+    }
+    found.into_iter().collect()
 }
 
 /// The weighted mean loss of `problem`'s data (no penalty; summed over the
@@ -407,42 +482,17 @@ pub(crate) fn loss_and_coef_gradient<F: Float>(
     intercept: &Array1<F>,
     alpha: F,
 ) -> (F, Array2<F>) {
-    let d = problem.x.ncols();
-    let with_intercept = |row: ArrayView1<'_, F>, b: &[F]| {
-        let mut params = row.to_vec();
-        if problem.fit_intercept {
-            params.extend_from_slice(b);
-        }
-        Array1::from(params)
-    };
+    let runs = problem.runs(strategy);
     let mut grad = Array2::zeros(coef.dim());
+    let mut grad_intercept = Array1::zeros(intercept.len());
     let mut loss = F::zero();
     let unpenalized = (F::zero(), F::zero());
-    match strategy {
-        Strategy::Binary | Strategy::OneVsRest => {
-            for (row, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
-                let positive = if strategy == Strategy::Binary { 1 } else { row };
-                let objective = problem.x.binary_objective(
-                    problem,
-                    binary_targets(&problem.class, positive),
-                    unpenalized,
-                );
-                let params = with_intercept(coef.row(row), &[intercept[row]]);
-                let mut g = Array1::zeros(params.len());
-                loss += objective.value_grad(params.view(), g.view_mut());
-                grad_row.assign(&g.slice(s![..d]));
-            }
-        }
-        Strategy::Multinomial => {
-            let objective = problem.x.multinomial_objective(problem, unpenalized);
-            let flat = Array1::from_iter(coef.iter().copied());
-            let params = with_intercept(flat.view(), intercept.as_slice().unwrap_or(&[]));
-            let mut g = Array1::zeros(params.len());
-            loss += objective.value_grad(params.view(), g.view_mut());
-            for (a, mut grad_row) in grad.rows_mut().into_iter().enumerate() {
-                grad_row.assign(&g.slice(s![a * d..(a + 1) * d]));
-            }
-        }
+    for index in 0..runs.count() {
+        let objective = runs.objective(problem, index, unpenalized);
+        let params = runs.params(coef, intercept, index);
+        let mut g = Array1::zeros(params.len());
+        loss += objective.value_grad(params.view(), g.view_mut());
+        runs.store(g.view(), &mut grad, &mut grad_intercept, index);
     }
     grad.scaled_add(alpha, coef);
     (loss, grad)

@@ -403,20 +403,16 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
             intercept = step.intercept;
             grad = step.grad;
             previous_alpha = alpha;
-            let (l2, l1) = (alpha * (F::one() - self.l1_ratio), alpha * self.l1_ratio);
+            let (l2, l1) = self.settings.penalty.split(alpha);
             let fit = multiclass::Fit {
                 coef: coef.clone(),
                 intercept: intercept.clone(),
                 reports: step.reports,
                 diagnostics: Vec::new(),
             };
-            let model = self.settings.clone().alpha(alpha).fitted(
-                self.labelled.classes.clone(),
-                fit,
-                self.strategy,
-                l2,
-                l1,
-            );
+            let record = self.settings.clone().alpha(alpha).record(l2, l1);
+            let classes = self.labelled.classes.clone();
+            let model = FittedLogisticRegression::new(classes, self.strategy, fit, record);
             path.n_nonzero
                 .push(coef.iter().filter(|&&w| w != F::zero()).count());
             path.models.push(model);
@@ -444,7 +440,7 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
         intercept: &Array1<F>,
         grad: &Array2<F>,
     ) -> Result<Step<F>> {
-        let (l2, l1) = (alpha * (F::one() - self.l1_ratio), alpha * self.l1_ratio);
+        let (l2, l1) = self.settings.penalty.split(alpha);
         let two = F::one() + F::one();
         let threshold = self.l1_ratio * (two * alpha - previous_alpha);
         let d = self.full.x.ncols();
@@ -501,11 +497,7 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
                 grad_max: F::zero(),
                 termination: Termination::Converged,
             };
-            let runs = if self.strategy == Strategy::OneVsRest {
-                rows
-            } else {
-                1
-            };
+            let runs = self.full.runs(self.strategy).count();
             return Ok(multiclass::Fit {
                 coef: full_coef,
                 intercept: self.null.intercept.clone(),
@@ -555,9 +547,8 @@ struct Step<F> {
 /// (multinomial); zeros without an intercept.
 fn null_intercepts<F: Float>(problem: &Problem<'_, F>, strategy: Strategy) -> Array1<F> {
     let k = problem.n_classes;
-    let rows = if strategy == Strategy::Binary { 1 } else { k };
     if !problem.fit_intercept {
-        return Array1::zeros(rows);
+        return Array1::zeros(strategy.rows(k));
     }
     let mut share = vec![F::zero(); k];
     for (&c, &w) in problem.class.iter().zip(&problem.weight) {

@@ -3,31 +3,38 @@
 //! A [`FittedLogisticRegression`] serializes to a plain, versioned form:
 //! `format_version`, `classes`, `coef`, `intercept`, `strategy`
 //! (`"binary"`, `"one_vs_rest"` or `"multinomial"`), the fit reports, the
-//! diagnostics, `alpha`, `l1`, `standardized` and `fit_intercept`. The solver and the streaming
-//! state are not saved: a loaded model has default settings (the `Auto`
-//! solver, no class weights) apart from `fit_intercept`, so it predicts and
-//! summarizes exactly as the saved one, but `partial_fit` needs a refit with
-//! a minibatch solver.
+//! diagnostics, and the record of what the fit used: `alpha`, `l1`,
+//! `standardized`, `fit_intercept`, `class_weight`, `penalty`, `strength`
+//! and, for a minibatch fit, the solver's settings and per-run optimizer
+//! state (`stream_states`). A loaded model therefore predicts, summarizes,
+//! scores, warm-starts and continues `partial_fit` exactly as the saved one.
+//!
+//! Version 2 added the class weights, penalty, strength, solver and stream
+//! states. Version-1 files still load: their penalty is the one their
+//! strengths imply, without class weights or solver (as they were saved).
 //!
 //! Loading checks the form and fails with the message of a [`crate::Error`]
 //! (as the format's custom error) for a format version newer than this
 //! crate reads, coefficients, intercepts and classes whose shapes disagree,
 //! unsorted or repeated classes, and non-finite coefficients, intercepts or
-//! `alpha` or `l1` (a model saved before `l1` existed loads with 0). Non-finite report values (a fit that ended in
-//! `NumericalFailure`) are saved as missing and load as NaN.
+//! strengths (a model saved before `l1` existed loads with 0). Non-finite
+//! report values (a fit that ended in `NumericalFailure`) are saved as
+//! missing and load as NaN.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{FittedLogisticRegression, LogisticRegression};
-use crate::multiclass::Strategy;
-use crate::objective::check_finite;
+use crate::model::{FitRecord, FittedLogisticRegression, Strength};
+use crate::multiclass::{Fit, Strategy};
+use crate::objective::Penalty;
 use crate::solver::{FitReport, StreamState, Termination};
+use crate::validate::{check_alpha, check_finite, check_l1, check_non_negative};
+use crate::weights::ClassWeight;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The version of the serialized form this crate writes, and the newest it reads.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// The serialized form, borrowing from the model.
 #[derive(Serialize)]
@@ -44,6 +51,10 @@ struct SavedRef<'a, F, L> {
     l1: F,
     standardized: bool,
     fit_intercept: bool,
+    class_weight: SavedClassWeight<F>,
+    penalty: SavedPenalty,
+    strength: SavedStrength<F>,
+    stream_states: Vec<SavedStreamState<F>>,
 }
 
 /// The serialized form, owned. Every field but the version is optional here
@@ -66,6 +77,161 @@ struct Saved<F, L> {
     #[serde(default)]
     standardized: bool,
     fit_intercept: Option<bool>,
+    #[serde(default = "Option::default")]
+    class_weight: Option<SavedClassWeight<F>>,
+    #[serde(default = "Option::default")]
+    penalty: Option<SavedPenalty>,
+    #[serde(default = "Option::default")]
+    strength: Option<SavedStrength<F>>,
+    #[serde(default = "Vec::new")]
+    stream_states: Vec<SavedStreamState<F>>,
+}
+
+/// A [`ClassWeight`], tagged by kind.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum SavedClassWeight<F> {
+    None,
+    Balanced,
+    Manual { weights: Vec<F> },
+}
+
+impl<F: Float> SavedClassWeight<F> {
+    fn from_class_weight(class_weight: &ClassWeight<F>) -> Self {
+        match class_weight {
+            ClassWeight::Balanced => Self::Balanced,
+            ClassWeight::Manual(weights) => Self::Manual {
+                weights: weights.clone(),
+            },
+            _ => Self::None,
+        }
+    }
+
+    /// Checked as a fit checks them: one finite weight ≥ 0 per class.
+    fn into_class_weight(self, n_classes: usize) -> Result<ClassWeight<F>> {
+        Ok(match self {
+            Self::None => ClassWeight::None,
+            Self::Balanced => ClassWeight::Balanced,
+            Self::Manual { weights } => {
+                if weights.len() != n_classes {
+                    return Err(Error::LengthMismatch {
+                        what: "class weights (one per class)",
+                        expected: n_classes,
+                        got: weights.len(),
+                    });
+                }
+                for &w in &weights {
+                    check_non_negative("class weights", w)?;
+                }
+                ClassWeight::Manual(weights)
+            }
+        })
+    }
+}
+
+/// A [`Penalty`], tagged by kind.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum SavedPenalty {
+    None,
+    L2,
+    L1,
+    ElasticNet { l1_ratio: f64 },
+}
+
+impl SavedPenalty {
+    fn from_penalty(penalty: Penalty) -> Self {
+        match penalty {
+            Penalty::None => Self::None,
+            Penalty::L1 => Self::L1,
+            Penalty::ElasticNet { l1_ratio } => Self::ElasticNet { l1_ratio },
+            _ => Self::L2,
+        }
+    }
+
+    fn into_penalty(self) -> Result<Penalty> {
+        let penalty = match self {
+            Self::None => Penalty::None,
+            Self::L2 => Penalty::L2,
+            Self::L1 => Penalty::L1,
+            Self::ElasticNet { l1_ratio } => Penalty::ElasticNet { l1_ratio },
+        };
+        penalty.check()?;
+        Ok(penalty)
+    }
+}
+
+/// The strength as it was set: scikit-learn's C, or α.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SavedStrength<F> {
+    C(F),
+    Alpha(F),
+}
+
+impl<F: Float> SavedStrength<F> {
+    fn from_strength(strength: Strength<F>) -> Self {
+        match strength {
+            Strength::C(c) => Self::C(c),
+            Strength::Alpha(alpha) => Self::Alpha(alpha),
+        }
+    }
+
+    fn into_strength(self) -> Result<Strength<F>> {
+        let strength = match self {
+            Self::C(c) => Strength::C(c),
+            Self::Alpha(alpha) => Strength::Alpha(alpha),
+        };
+        strength.check()?;
+        Ok(strength)
+    }
+}
+
+/// A solver run's [`StreamState`]: the step count, Adam's moments, averaged
+/// SGD's running mean and the raw iterate.
+#[derive(Serialize, Deserialize)]
+struct SavedStreamState<F> {
+    steps: usize,
+    moments: Option<(Array1<F>, Array1<F>)>,
+    average: Option<Array1<F>>,
+    iterate: Option<Array1<F>>,
+}
+
+impl<F: Float> SavedStreamState<F> {
+    fn from_state(state: &StreamState<F>) -> Self {
+        Self {
+            steps: state.steps,
+            moments: state.moments.clone(),
+            average: state.average.clone(),
+            iterate: state.iterate.clone(),
+        }
+    }
+
+    /// Checked: each vector finite with one entry per parameter of the run.
+    fn into_state(self, n_params: usize) -> Result<StreamState<F>> {
+        let vectors = self
+            .moments
+            .iter()
+            .flat_map(|(m, v)| [m, v])
+            .chain(&self.average)
+            .chain(&self.iterate);
+        for vector in vectors {
+            if vector.len() != n_params {
+                return Err(Error::LengthMismatch {
+                    what: "stream state (one value per parameter)",
+                    expected: n_params,
+                    got: vector.len(),
+                });
+            }
+            check_finite("stream state", vector.iter())?;
+        }
+        Ok(StreamState {
+            steps: self.steps,
+            moments: self.moments,
+            average: self.average,
+            iterate: self.iterate,
+        })
+    }
 }
 
 /// A [`FitReport`]; non-finite values are stored as missing.
@@ -186,6 +352,7 @@ where
     L: Serialize,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let record = &self.record;
         SavedRef {
             format_version: FORMAT_VERSION,
             classes: &self.classes,
@@ -199,10 +366,18 @@ where
                 .iter()
                 .map(SavedDiagnostic::from_diagnostic)
                 .collect(),
-            alpha: self.alpha,
-            l1: self.l1,
-            standardized: self.standardized,
-            fit_intercept: self.settings.fit_intercept,
+            alpha: record.alpha,
+            l1: record.l1,
+            standardized: record.standardized,
+            fit_intercept: record.fit_intercept,
+            class_weight: SavedClassWeight::from_class_weight(&record.class_weight),
+            penalty: SavedPenalty::from_penalty(record.penalty),
+            strength: SavedStrength::from_strength(record.strength),
+            stream_states: self
+                .stream_states
+                .iter()
+                .map(SavedStreamState::from_state)
+                .collect(),
         }
         .serialize(serializer)
     }
@@ -231,7 +406,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
             return Err(Error::invalid(
                 "format_version",
                 self.format_version,
-                "this logreg reads saved models of format version 1: \
+                "this logreg reads saved models of format versions 1 and 2: \
                  load it with the logreg version that saved it, or a newer one",
             ));
         }
@@ -255,18 +430,14 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
                 "must be distinct and sorted by Ord, as a fit returns them",
             ));
         }
-        let rows = if strategy == Strategy::Binary {
-            if classes.len() != 2 {
-                return Err(Error::invalid(
-                    "strategy",
-                    format!("binary with {} classes", classes.len()),
-                    "a binary model has exactly two classes",
-                ));
-            }
-            1
-        } else {
-            classes.len()
-        };
+        if strategy == Strategy::Binary && classes.len() != 2 {
+            return Err(Error::invalid(
+                "strategy",
+                format!("binary with {} classes", classes.len()),
+                "a binary model has exactly two classes",
+            ));
+        }
+        let rows = strategy.rows(classes.len());
         if coef.nrows() != rows {
             return Err(Error::invalid(
                 "coef",
@@ -293,33 +464,80 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
                 "must be zero for a model fitted without an intercept",
             ));
         }
-        if !(alpha.is_finite() && alpha >= F::zero()) {
-            return Err(Error::invalid("alpha", alpha, "must be finite and ≥ 0"));
-        }
+        check_alpha(alpha)?;
         let l1 = self.l1.unwrap_or_else(F::zero);
-        crate::objective::check_l1(l1)?;
+        check_l1(l1)?;
         let reports = self
             .reports
             .into_iter()
             .map(SavedReport::into_report)
             .collect::<Result<Vec<_>>>()?;
-        Ok(FittedLogisticRegression {
-            classes,
+        // Version 1 saved only the strengths: the penalty they imply, set
+        // as α, and no class weights (a version-1 model forgot them).
+        let (penalty, strength) = match (self.penalty, self.strength) {
+            (Some(penalty), Some(strength)) => (penalty.into_penalty()?, strength.into_strength()?),
+            _ => implied_penalty(alpha, l1),
+        };
+        let class_weight = match self.class_weight {
+            Some(saved) => saved.into_class_weight(classes.len())?,
+            None => ClassWeight::None,
+        };
+        let record = FitRecord {
+            fit_intercept,
+            class_weight,
+            penalty,
+            strength,
+            alpha,
+            l1,
+            standardized: self.standardized,
+            solver: None,
+        };
+        let n_runs = reports.len();
+        let fit = Fit {
             coef,
             intercept,
-            strategy,
-            report,
-            stream_states: vec![StreamState::default(); reports.len()],
             reports,
             diagnostics: self
                 .diagnostics
                 .into_iter()
                 .map(SavedDiagnostic::into_diagnostic)
                 .collect(),
-            alpha,
-            l1,
-            standardized: self.standardized,
-            settings: LogisticRegression::new().fit_intercept(fit_intercept),
-        })
+        };
+        let mut model = FittedLogisticRegression::new(classes, strategy, fit, record);
+        model.report = report;
+        if !self.stream_states.is_empty() {
+            let n_params = model.runs().layout.n_params();
+            if self.stream_states.len() != n_runs {
+                return Err(Error::LengthMismatch {
+                    what: "stream_states (one per report)",
+                    expected: n_runs,
+                    got: self.stream_states.len(),
+                });
+            }
+            model.stream_states = self
+                .stream_states
+                .into_iter()
+                .map(|state| state.into_state(n_params))
+                .collect::<Result<_>>()?;
+        }
+        Ok(model)
     }
+}
+
+/// The penalty and strength that the L2 and L1 strengths of a version-1
+/// model imply, the strength set as α.
+fn implied_penalty<F: Float>(alpha: F, l1: F) -> (Penalty, Strength<F>) {
+    let total = alpha + l1;
+    let penalty = if total == F::zero() {
+        Penalty::None
+    } else if l1 == F::zero() {
+        Penalty::L2
+    } else if alpha == F::zero() {
+        Penalty::L1
+    } else {
+        Penalty::ElasticNet {
+            l1_ratio: (l1 / total).to_f64_lossy(),
+        }
+    };
+    (penalty, Strength::Alpha(total))
 }

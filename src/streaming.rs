@@ -2,11 +2,12 @@
 //! minibatch solver, for data larger than memory.
 
 use crate::model::{FittedLogisticRegression, LogisticRegression};
-use crate::multiclass::{Strategy, binary_targets};
-use crate::objective::{BinaryLogistic, Multinomial, Objective, check_features};
+use crate::multiclass::{Design, Fit, Problem};
+use crate::objective::Objective;
 use crate::solver::{FitReport, StreamState, Termination, max_abs};
+use crate::validate::check_features;
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, Data, Ix1, Ix2, s};
+use ndarray::{Array1, Array2, ArrayBase, Data, Ix1, Ix2};
 
 impl<F: Float> LogisticRegression<F> {
     /// Starts a streaming fit: one pass of the solver over this first chunk,
@@ -60,30 +61,17 @@ impl<F: Float> LogisticRegression<F> {
             });
         }
         let strategy = self.multiclass.strategy(classes.len());
-        let rows = if strategy == Strategy::Binary {
-            1
-        } else {
-            classes.len()
-        };
-        let mut model = FittedLogisticRegression {
-            classes,
+        let rows = strategy.rows(classes.len());
+        // No run yet: zero coefficients, no report, and no strengths until
+        // the first chunk's weights give them.
+        let start = Fit {
             coef: Array2::zeros((rows, x.ncols())),
             intercept: Array1::zeros(rows),
-            strategy,
-            report: FitReport {
-                iterations: 0,
-                objective: F::nan(),
-                grad_max: F::nan(),
-                termination: Termination::MaxIterations,
-            },
             reports: Vec::new(),
             diagnostics: Vec::new(),
-            alpha: F::zero(),
-            l1: F::zero(),
-            standardized: false,
-            settings: self.without_warm_start(),
-            stream_states: Vec::new(),
         };
+        let record = self.record(F::zero(), F::zero());
+        let mut model = FittedLogisticRegression::new(classes, strategy, start, record);
         model.partial_fit(x, y)?;
         Ok(model)
     }
@@ -126,23 +114,29 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         T: Data<Elem = L>,
     {
         let (x, y) = (x.view(), y.view());
-        let Some(streamer) = self.settings.solver.as_streaming() else {
+        let record = &self.record;
+        // The record keeps the solver only when it is a minibatch one.
+        let streaming = record
+            .solver
+            .as_deref()
+            .and_then(|s| Some((s, s.as_streaming()?)));
+        let Some((solver, streamer)) = streaming else {
             return Err(Error::invalid(
                 "solver",
-                self.settings.solver.name(),
+                "a full-batch solver",
                 "partial_fit needs a minibatch solver (Sgd or Adam)",
             ));
         };
-        if self.settings.standardize {
+        if record.standardized {
             return Err(Error::invalid(
                 "standardize",
                 true,
                 "partial_fit sees one chunk at a time: standardize the features beforehand",
             ));
         }
-        if self.settings.penalty.l1_ratio() > 0.0 {
+        if record.penalty.l1_ratio() > 0.0 {
             return Err(Error::UnsupportedPenalty {
-                solver: self.settings.solver.name(),
+                solver: solver.name(),
             });
         }
         let (class, weight) = self.encoded_data(x, y, None)?;
@@ -152,69 +146,32 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             self.intercept.clone(),
             self.stream_states.clone(),
         );
-        let alpha = self.settings.alpha_for(weight.sum());
+        let (alpha, _) = record.strengths_for(weight.sum());
+        let problem = Problem {
+            x: Design::Dense(x),
+            class,
+            n_classes: self.classes.len(),
+            weight,
+            alpha,
+            l1: F::zero(),
+            fit_intercept: record.fit_intercept,
+        };
+        let runs = problem.runs(self.strategy);
         let rows: Vec<usize> = (0..x.nrows()).collect();
         // One optimizer state per solver run (one per class for one-vs-rest).
-        let runs = if self.strategy == Strategy::OneVsRest {
-            self.coef.nrows()
-        } else {
-            1
-        };
-        self.stream_states.resize(runs, StreamState::default());
-        let fit_intercept = self.settings.fit_intercept;
-        let mut reports = Vec::new();
-        match self.strategy {
-            Strategy::Multinomial => {
-                let k = self.classes.len();
-                let objective =
-                    Multinomial::new_unchecked(x, class, k, weight, alpha, fit_intercept);
-                let mut params = self.coef.iter().copied().collect::<Vec<_>>();
-                if fit_intercept {
-                    params.extend(self.intercept.iter().copied());
-                }
-                let state = &mut self.stream_states[0];
-                let mut params = resume(state, Array1::from(params));
-                streamer.pass(&objective, &mut params, state, &rows)?;
-                state.iterate = Some(params.clone());
-                let current = streamer.current(&params, state);
-                let d = self.n_features();
-                for (a, mut row) in self.coef.rows_mut().into_iter().enumerate() {
-                    row.assign(&current.slice(s![a * d..(a + 1) * d]));
-                }
-                if fit_intercept {
-                    self.intercept.assign(&current.slice(s![k * d..]));
-                }
-                reports.push(chunk_report(&objective, &current));
-            }
-            Strategy::Binary | Strategy::OneVsRest => {
-                for row in 0..self.coef.nrows() {
-                    let positive = if self.strategy == Strategy::Binary {
-                        1
-                    } else {
-                        row
-                    };
-                    let target = binary_targets(&class, positive);
-                    let objective = BinaryLogistic::new_unchecked(
-                        x,
-                        target,
-                        weight.clone(),
-                        alpha,
-                        fit_intercept,
-                    );
-                    let state = &mut self.stream_states[row];
-                    let reported = binary_params(&self.coef, &self.intercept, row, fit_intercept);
-                    let mut params = resume(state, reported);
-                    streamer.pass(&objective, &mut params, state, &rows)?;
-                    state.iterate = Some(params.clone());
-                    let current = streamer.current(&params, state);
-                    let d = self.n_features();
-                    self.coef.row_mut(row).assign(&current.slice(s![..d]));
-                    if fit_intercept {
-                        self.intercept[row] = current[d];
-                    }
-                    reports.push(chunk_report(&objective, &current));
-                }
-            }
+        self.stream_states
+            .resize(runs.count(), StreamState::default());
+        let mut reports = Vec::with_capacity(runs.count());
+        for run in 0..runs.count() {
+            let objective = runs.objective(&problem, run, (alpha, F::zero()));
+            let state = &mut self.stream_states[run];
+            let reported = runs.params(&self.coef, &self.intercept, run);
+            let mut params = resume(state, reported);
+            streamer.pass(&*objective, &mut params, state, &rows)?;
+            state.iterate = Some(params.clone());
+            let current = streamer.current(&params, state);
+            runs.store(current.view(), &mut self.coef, &mut self.intercept, run);
+            reports.push(chunk_report(&*objective, &current));
         }
         let finite = self
             .coef
@@ -227,7 +184,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             self.report.termination = Termination::NumericalFailure;
             return Ok(());
         }
-        self.alpha = alpha;
+        self.record.alpha = alpha;
         let iterations = self.report.iterations + 1;
         self.report = FitReport {
             iterations,
@@ -241,19 +198,6 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         self.reports = reports;
         Ok(())
     }
-}
-
-fn binary_params<F: Float>(
-    coef: &Array2<F>,
-    intercept: &Array1<F>,
-    row: usize,
-    fit_intercept: bool,
-) -> Array1<F> {
-    let mut params = coef.row(row).to_vec();
-    if fit_intercept {
-        params.push(intercept[row]);
-    }
-    Array1::from(params)
 }
 
 /// Where a pass starts: the raw iterate kept in the state (averaged SGD

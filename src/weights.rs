@@ -1,6 +1,6 @@
 //! Sample and class weights → the per-row weights the objectives use.
 
-use crate::objective::{check_finite, sample_weights};
+use crate::validate::{check_finite, sample_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, ArrayView1};
 

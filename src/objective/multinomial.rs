@@ -1,11 +1,12 @@
 //! The multinomial (softmax) objective.
 
+use super::Objective;
 use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
-use super::{Objective, check_alpha, check_features, check_l1, sample_weights};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
 };
+use crate::validate::{check_alpha, check_features, check_l1, sample_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
 

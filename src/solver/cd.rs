@@ -2,7 +2,8 @@
 
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
+use crate::validate::check_params;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
 

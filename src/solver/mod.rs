@@ -29,7 +29,8 @@ pub use stochastic::{StreamState, Streaming};
 
 pub(crate) use line_search::{Armijo, Point};
 
-use crate::objective::{Objective, check_params};
+use crate::objective::Objective;
+use crate::validate::check_params;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 use std::fmt::Debug;

@@ -1,0 +1,172 @@
+//! The model on sparse CSR input: `fit_csr` and the `*_csr` predictions.
+
+use super::{FittedLogisticRegression, LogisticRegression, class_indices, no_nan_scores};
+use crate::multiclass::{self, Design, Run};
+use crate::sparse::{CsrMatrix, CsrView};
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayBase, Data, Ix1};
+
+impl<F: Float> LogisticRegression<F> {
+    /// Fits on sparse CSR features (an `sprs` matrix) without densifying
+    /// them: every pass costs O(nnz·k). All settings apply except
+    /// `standardize` (centring would densify; scale the columns beforehand).
+    /// With many features pick a first-order solver, as [`Auto`](crate::solver::Auto)
+    /// does (L-BFGS, or FISTA with an L1 term): Newton and coordinate
+    /// descent build a dense p × p Hessian. Separation is not diagnosed on
+    /// sparse data.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let from_sparse = settings.fit_csr(&sparse, &y)?;
+    /// let from_dense = settings.fit(&dense, &y)?;
+    /// assert!((&from_sparse.coef() - &from_dense.coef()).iter().all(|d| d.abs() < 1e-8));
+    /// assert_eq!(from_sparse.predict_csr(&sparse)?, from_dense.predict(&dense)?);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit) (empty data, non-finite values, labels,
+    /// weights, settings), and [`Error::InvalidParameter`] for a CSC matrix
+    /// or `standardize(true)`.
+    pub fn fit_csr<T, L>(
+        &self,
+        x: &impl CsrMatrix<F>,
+        y: &ArrayBase<T, Ix1>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        let stop = self.check_settings()?;
+        if self.standardize {
+            return Err(Error::invalid(
+                "standardize",
+                true,
+                "centring sparse features would densify them: scale the columns beforehand",
+            ));
+        }
+        let view = CsrView::new(x)?;
+        if view.nrows() == 0 {
+            return Err(Error::EmptyData);
+        }
+        if view.ncols() == 0 {
+            return Err(Error::NoFeatures { rows: view.nrows() });
+        }
+        let labelled = self.labelled_rows(view.nrows(), y.view(), None)?;
+        let (alpha, l1) = self.strengths_for(labelled.weight.sum());
+        let strategy = self.multiclass.strategy(labelled.classes.len());
+        let problem = labelled.problem(Design::Sparse(view), alpha, l1, self.fit_intercept);
+        let start = self.warm_start_for(strategy, problem.n_classes, view.ncols())?;
+        let run = Run {
+            start,
+            observer: None,
+        };
+        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
+        let record = self.record(alpha, l1);
+        Ok(FittedLogisticRegression::new(
+            labelled.classes,
+            strategy,
+            fit,
+            record,
+        ))
+    }
+}
+
+impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
+    /// [`decision_function`](Self::decision_function) for sparse CSR rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&dense, &array![0, 0, 1, 0, 1, 1])?;
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// let gap = &model.decision_function_csr(&sparse)? - &model.decision_function(&dense)?;
+    /// assert!(gap.iter().all(|d| d.abs() < 1e-12));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::FeatureMismatch`], [`Error::NonFinite`], a CSC matrix
+    /// ([`Error::InvalidParameter`]), [`Error::ScoreOverflow`].
+    pub fn decision_function_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
+        let view = CsrView::new(x)?;
+        if view.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: view.ncols(),
+            });
+        }
+        no_nan_scores(view.scores(self.coef(), self.intercept()), 0)
+    }
+
+    /// [`predict_proba`](Self::predict_proba) for sparse CSR rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&dense, &array![0, 0, 1, 0, 2, 2])?;
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// let p = model.predict_proba_csr(&sparse)?;
+    /// assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-12));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function_csr`](Self::decision_function_csr).
+    pub fn predict_proba_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
+        Ok(self.proba_from_scores(self.decision_function_csr(x)?))
+    }
+
+    /// [`predict_log_proba`](Self::predict_log_proba) for sparse CSR rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&dense, &array![0, 0, 1, 0, 1, 1])?;
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// let gap = &model.predict_log_proba_csr(&sparse)? - &model.predict_log_proba(&dense)?;
+    /// assert!(gap.iter().all(|d| d.abs() < 1e-12));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function_csr`](Self::decision_function_csr).
+    pub fn predict_log_proba_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
+        Ok(self.log_proba_from_scores(self.decision_function_csr(x)?))
+    }
+
+    /// [`predict`](Self::predict) for sparse CSR rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&dense, &array!["a", "a", "b", "a", "b", "b"])?;
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// assert_eq!(model.predict_csr(&sparse)?, model.predict(&dense)?);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function_csr`](Self::decision_function_csr).
+    pub fn predict_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array1<L>> {
+        let eta = self.decision_function_csr(x)?;
+        Ok(class_indices(self.strategy, &eta)
+            .into_iter()
+            .map(|i| self.classes[i].clone())
+            .collect())
+    }
+}

@@ -1,0 +1,330 @@
+//! Fitting: checking the data, encoding the labels, weights, warm starts
+//! and standardization around the solver runs of [`crate::multiclass`].
+
+use super::FittedLogisticRegression;
+use super::settings::LogisticRegression;
+use crate::multiclass::{self, Design, Problem, Run, Strategy};
+use crate::solver::Observer;
+use crate::standardize::Scaling;
+use crate::validate::{check_features, check_finite};
+use crate::weights::{check_every_class_weighs, effective_weights};
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2};
+
+impl<F: Float> LogisticRegression<F> {
+    /// Fits the model to features `x` (n × d) and labels `y` (n) of any
+    /// ordered type: integers, `bool`, `String`, `&str`, …
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let y = array![false, false, true, true];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.classes(), &[false, true]);
+    /// assert_eq!(model.predict(&x)?, y);
+    /// // A single class cannot be fitted.
+    /// let err = LogisticRegression::new().fit(&x, &array![true, true, true, true]).unwrap_err();
+    /// assert_eq!(err, Error::TooFewClasses { found: 1 });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// Float labels do not compile (`f64` is not `Ord`, so `0.1` and `0.1 +
+    /// 1e-17` could silently become two classes): map them to integers first.
+    ///
+    /// ```compile_fail
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0]];
+    /// let y = array![0.0_f64, 1.0];
+    /// let _ = LogisticRegression::new().fit(&x, &y);
+    /// ```
+    ///
+    /// # Errors
+    /// Every invalid setting or input: see [`Error`].
+    pub fn fit<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        self.fit_inner(x.view(), y.view(), None, None)
+    }
+
+    /// Like [`fit`](Self::fit), starting from `previous` (see
+    /// [`warm_start`](Self::warm_start)); its classes must equal those of `y`.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let settings = LogisticRegression::new().tol(1e-8);
+    /// let first = settings.fit(&x, &y)?;
+    /// let again = settings.fit_from(&x, &y, &first)?;
+    /// assert!(again.report().iterations <= 1);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and [`Error::InvalidParameter`] when `previous`
+    /// does not match the data.
+    pub fn fit_from<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        previous: &FittedLogisticRegression<F, L>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        let fitted = self.clone().warm_start(previous).fit(x, y)?;
+        if fitted.classes != previous.classes {
+            return Err(Error::invalid(
+                "warm_start",
+                "a model with other classes",
+                "the previous model must have been fitted on the same classes",
+            ));
+        }
+        Ok(fitted)
+    }
+
+    /// Like [`fit`](Self::fit), calling `observer` after every solver
+    /// iteration: for progress bars, loss curves and early stopping (an
+    /// observer that returns [`Control::Stop`](crate::solver::Control::Stop)
+    /// ends the fit with [`Termination::StoppedByObserver`]). One-vs-rest
+    /// sub-fits run one after another so that they can share the observer.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use logreg::solver::{Control, Progress};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let mut losses = Vec::new();
+    /// let mut record = |p: &Progress<f64>| { losses.push(p.objective); Control::Continue };
+    /// LogisticRegression::new().fit_observed(&x, &y, None, &mut record)?;
+    /// assert!(losses.windows(2).all(|w| w[1] <= w[0]));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit_weighted`](Self::fit_weighted).
+    pub fn fit_observed<S, T, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        self.fit_inner(x.view(), y.view(), sample_weight, Some(observer))
+    }
+
+    /// Like [`fit`](Self::fit), with one weight per row (finite, ≥ 0, not all
+    /// zero). Integer weights act like repeated rows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0]];
+    /// let y = array![0, 1, 0, 1, 1];
+    /// let weighted = settings.fit_weighted(&x, &y, &array![2.0, 1.0, 1.0, 1.0, 1.0])?;
+    /// // Weight 2 on the first row is the same fit as that row twice.
+    /// let x6 = array![[0.0_f64], [0.0], [1.0], [2.0], [3.0], [4.0]];
+    /// let repeated = settings.fit(&x6, &array![0, 0, 1, 0, 1, 1])?;
+    /// assert!((weighted.coef()[(0, 0)] - repeated.coef()[(0, 0)]).abs() < 1e-8);
+    /// assert!((weighted.intercept()[0] - repeated.intercept()[0]).abs() < 1e-8);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Every invalid setting or input: see [`Error`].
+    pub fn fit_weighted<S, T, W, L>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        sample_weight: &ArrayBase<W, Ix1>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+        W: Data<Elem = F>,
+        L: Clone + Ord,
+    {
+        self.fit_inner(x.view(), y.view(), Some(sample_weight.view()), None)
+    }
+
+    fn fit_inner<L: Clone + Ord>(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+        observer: Option<&mut dyn Observer<F>>,
+    ) -> Result<FittedLogisticRegression<F, L>> {
+        let stop = self.check_settings()?;
+        let labelled = self.labelled(x, y, sample_weight)?;
+        let (alpha, l1) = self.strengths_for(labelled.weight.sum());
+        let strategy = self.multiclass.strategy(labelled.classes.len());
+        let scaled = self.scaled(x, &labelled.weight);
+        let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
+        let problem = labelled.problem(Design::Dense(x_fit), alpha, l1, self.fit_intercept);
+        let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
+        if let (Some((scaling, _)), Some((coef, intercept))) = (&scaled, &mut start) {
+            scaling.to_standardized(coef, intercept);
+        }
+        let run = Run { start, observer };
+        let mut fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
+        if let Some((scaling, _)) = &scaled {
+            scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
+        }
+        let record = self.record(alpha, l1);
+        Ok(FittedLogisticRegression::new(
+            labelled.classes,
+            strategy,
+            fit,
+            record,
+        ))
+    }
+
+    /// With `standardize`, the scaling and the standardized copy of x.
+    pub(crate) fn scaled(
+        &self,
+        x: ArrayView2<'_, F>,
+        weight: &Array1<F>,
+    ) -> Option<(Scaling<F>, Array2<F>)> {
+        self.standardize.then(|| {
+            let scaling = Scaling::fit(x, weight, self.fit_intercept);
+            let scaled = scaling.apply(x);
+            (scaling, scaled)
+        })
+    }
+
+    /// Checks x, y and the weights, and encodes the labels.
+    pub(crate) fn labelled<L: Clone + Ord>(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Labelled<F, L>> {
+        check_features(x)?;
+        self.labelled_rows(x.nrows(), y, sample_weight)
+    }
+
+    /// Checks y and the weights against `n_rows` checked rows, and encodes
+    /// the labels.
+    pub(crate) fn labelled_rows<L: Clone + Ord>(
+        &self,
+        n_rows: usize,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Labelled<F, L>> {
+        if y.len() != n_rows {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: n_rows,
+                got: y.len(),
+            });
+        }
+        let (classes, class) = encode_labels(y.view());
+        if classes.len() < 2 {
+            return Err(Error::TooFewClasses {
+                found: classes.len(),
+            });
+        }
+        let weight = effective_weights(&class, classes.len(), sample_weight, &self.class_weight)?;
+        check_every_class_weighs(&class, classes.len(), &weight)?;
+        Ok(Labelled {
+            classes,
+            class,
+            weight,
+        })
+    }
+}
+
+/// Checked, encoded labels and the final per-row weights.
+pub(crate) struct Labelled<F, L> {
+    pub classes: Vec<L>,
+    pub class: Vec<usize>,
+    pub weight: Array1<F>,
+}
+
+impl<F: Float, L> Labelled<F, L> {
+    /// The problem on `x` (these rows, any columns) with the given strengths.
+    pub(crate) fn problem<'a>(
+        &self,
+        x: Design<'a, F>,
+        alpha: F,
+        l1: F,
+        fit_intercept: bool,
+    ) -> Problem<'a, F> {
+        Problem {
+            x,
+            class: self.class.clone(),
+            n_classes: self.classes.len(),
+            weight: self.weight.clone(),
+            alpha,
+            l1,
+            fit_intercept,
+        }
+    }
+}
+
+impl<F: Float> LogisticRegression<F> {
+    /// The warm start, checked against the shape this fit will produce.
+    pub(crate) fn warm_start_for(
+        &self,
+        strategy: Strategy,
+        n_classes: usize,
+        n_features: usize,
+    ) -> Result<Option<(Array2<F>, Array1<F>)>> {
+        let Some((coef, intercept)) = &self.warm_start else {
+            return Ok(None);
+        };
+        let rows = strategy.rows(n_classes);
+        if coef.dim() != (rows, n_features) || intercept.len() != rows {
+            return Err(Error::invalid(
+                "warm_start",
+                format!("a model with coef of shape {:?}", coef.dim()),
+                "the previous model must have the same features, classes and multiclass form",
+            ));
+        }
+        check_finite("warm-start coefficients", coef.iter().chain(intercept))?;
+        Ok(Some((coef.clone(), intercept.clone())))
+    }
+}
+
+/// Sorted distinct labels, and each row's index into them.
+pub(crate) fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Vec<usize>) {
+    let mut classes: Vec<L> = y.iter().cloned().collect();
+    classes.sort();
+    classes.dedup();
+    let class = y
+        .iter()
+        .map(|label| classes.binary_search(label).unwrap_or_default())
+        .collect();
+    (classes, class)
+}
+
+/// Each label's index in the sorted `classes`; an unknown label is an error.
+pub(super) fn encode_known<L: Ord>(classes: &[L], y: ArrayView1<'_, L>) -> Result<Vec<usize>> {
+    y.iter()
+        .enumerate()
+        .map(|(index, label)| {
+            classes
+                .binary_search(label)
+                .map_err(|_| Error::UnknownLabel { index })
+        })
+        .collect()
+}

@@ -1,0 +1,294 @@
+//! [`FittedLogisticRegression`]: the fitted parameters, the record of what
+//! the fit used, and the accessors.
+
+use super::fit::encode_known;
+use super::settings::Strength;
+use crate::diagnostics::Diagnostic;
+use crate::multiclass::{Fit, Runs, Strategy};
+use crate::objective::Penalty;
+use crate::solver::{FitReport, Solver, StreamState, Termination};
+use crate::validate::check_features;
+use crate::weights::{ClassWeight, effective_weights};
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use std::sync::Arc;
+
+/// A fitted logistic regression model.
+///
+/// `coef()` has one row for a binary model (the second class in `classes()`
+/// is the positive one) and one row per class otherwise.
+///
+/// ```
+/// use logreg::{FittedLogisticRegression, LogisticRegression};
+/// use ndarray::array;
+/// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0], [4.0, 3.5], [5.0, 2.0]];
+/// let y = array!["cat", "cat", "dog", "cat", "dog", "dog"];
+/// let model: FittedLogisticRegression<f64, &str> = LogisticRegression::new().fit(&x, &y)?;
+/// // Binary: one row of coefficients, for the second class ("dog").
+/// assert_eq!(model.coef().dim(), (1, 2));
+/// let logit = model.decision_function(&x)?;
+/// let p = model.predict_proba(&x)?;
+/// assert!(logit[(5, 0)] > 0.0 && p[(5, 1)] > 0.5);
+/// assert_eq!(model.predict(&x)?[5], "dog");
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FittedLogisticRegression<F: Float, L> {
+    pub(crate) classes: Vec<L>,
+    pub(crate) coef: Array2<F>,
+    pub(crate) intercept: Array1<F>,
+    pub(crate) strategy: Strategy,
+    pub(crate) report: FitReport<F>,
+    pub(crate) reports: Vec<FitReport<F>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) record: FitRecord<F>,
+    /// Optimizer state per solver run, for `partial_fit`.
+    pub(crate) stream_states: Vec<StreamState<F>>,
+}
+
+/// What a fit used, kept with the model so that every later method —
+/// summaries, scores, `partial_fit`, warm starts, saving and loading — sees
+/// the same settings and strengths as the fit did.
+#[derive(Debug, Clone)]
+pub(crate) struct FitRecord<F> {
+    pub fit_intercept: bool,
+    /// Applied again to the data of summaries, scores and `partial_fit`.
+    pub class_weight: ClassWeight<F>,
+    /// The penalty and its strength as set, for `partial_fit`'s chunks.
+    pub penalty: Penalty,
+    pub strength: Strength<F>,
+    /// The L2 and L1 strengths the fit used: inference rebuilds the same
+    /// objective from them.
+    pub alpha: F,
+    pub l1: F,
+    /// Whether the penalty applied to standardized features.
+    pub standardized: bool,
+    /// The solver, kept only when it is a minibatch one (`partial_fit`).
+    pub solver: Option<Arc<dyn Solver<F>>>,
+}
+
+impl<F: Float> FitRecord<F> {
+    /// The strengths (L2, L1) for data whose weights sum to `weight_sum`.
+    pub fn strengths_for(&self, weight_sum: F) -> (F, F) {
+        self.strength.split(self.penalty, weight_sum)
+    }
+
+    /// The solver runs of a model of this record.
+    pub fn runs(&self, strategy: Strategy, n_classes: usize, n_features: usize) -> Runs {
+        Runs::new(strategy, n_classes, n_features, self.fit_intercept)
+    }
+}
+
+impl<F: Float, L> FittedLogisticRegression<F, L> {
+    /// The one constructor: the model of a fit (or of a start with no fit
+    /// yet: no reports) with what it used. Fit, path, streaming and loading
+    /// all build models here.
+    pub(crate) fn new(
+        classes: Vec<L>,
+        strategy: Strategy,
+        fit: Fit<F>,
+        record: FitRecord<F>,
+    ) -> Self {
+        Self {
+            classes,
+            coef: fit.coef,
+            intercept: fit.intercept,
+            strategy,
+            report: combine_reports(&fit.reports),
+            stream_states: vec![StreamState::default(); fit.reports.len()],
+            reports: fit.reports,
+            diagnostics: fit.diagnostics,
+            record,
+        }
+    }
+
+    /// The solver runs of this model (one per class for one-vs-rest).
+    pub(crate) fn runs(&self) -> Runs {
+        self.record
+            .runs(self.strategy, self.classes.len(), self.coef.ncols())
+    }
+}
+
+/// One report for several sub-fits: the most iterations, the summed
+/// objective, the largest gradient and the first non-converged termination.
+/// With no sub-fit yet (a streamed fit before its first chunk) nothing was
+/// evaluated: NaN values, not converged.
+fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
+    if reports.is_empty() {
+        return FitReport {
+            iterations: 0,
+            objective: F::nan(),
+            grad_max: F::nan(),
+            termination: Termination::MaxIterations,
+        };
+    }
+    FitReport {
+        iterations: reports.iter().map(|r| r.iterations).max().unwrap_or(0),
+        objective: reports.iter().map(|r| r.objective).sum(),
+        grad_max: reports.iter().fold(F::zero(), |m, r| m.max(r.grad_max)),
+        termination: reports
+            .iter()
+            .map(|r| r.termination)
+            .find(|t| *t != Termination::Converged)
+            .unwrap_or(Termination::Converged),
+    }
+}
+
+impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
+    /// Checks labelled data against the model (finite x with the fitted
+    /// features, one known label per row) and returns the class indices and
+    /// the effective weights, as the fit computed them.
+    pub(crate) fn encoded_data(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<(Vec<usize>, Array1<F>)> {
+        check_features(x)?;
+        if x.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: x.ncols(),
+            });
+        }
+        if y.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        let class = encode_known(&self.classes, y)?;
+        let weight = effective_weights(
+            &class,
+            self.classes.len(),
+            sample_weight,
+            &self.record.class_weight,
+        )?;
+        Ok((class, weight))
+    }
+
+    /// The class labels, sorted by `Ord`; columns of `predict_proba` follow this order.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[1.0_f64], [2.0], [0.0], [1.2], [2.2], [0.1]];
+    /// let y = array!["b", "c", "a", "b", "c", "a"];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.classes(), &["a", "b", "c"]);
+    /// assert_eq!(model.predict_proba(&x)?.ncols(), model.classes().len());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn classes(&self) -> &[L] {
+        &self.classes
+    }
+
+    /// Coefficients: 1 × d for a binary model, k × d otherwise.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let binary = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// assert_eq!(binary.coef().dim(), (1, 1));
+    /// assert!(binary.coef()[(0, 0)] > 0.0); // class 1 grows more likely with x
+    /// let three = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1, 2, 2])?;
+    /// assert_eq!(three.coef().dim(), (3, 1));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn coef(&self) -> ArrayView2<'_, F> {
+        self.coef.view()
+    }
+
+    /// Intercepts, one per row of `coef()` (zeros without an intercept).
+    /// Multinomial intercepts are centred to sum to zero.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 1, 2, 2];
+    /// let softmax = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(softmax.intercept().len(), 3);
+    /// assert!(softmax.intercept().sum().abs() < 1e-12); // centred
+    /// let through_origin = LogisticRegression::new().fit_intercept(false).fit(&x, &y)?;
+    /// assert!(through_origin.intercept().iter().all(|&b| b == 0.0));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn intercept(&self) -> ArrayView1<'_, F> {
+        self.intercept.view()
+    }
+
+    /// Number of features the model was fitted with.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1])?;
+    /// assert_eq!(model.n_features(), 2);
+    /// let err = model.predict(&array![[1.0, 2.0, 3.0]]).unwrap_err();
+    /// assert_eq!(err, Error::FeatureMismatch { expected: 2, got: 3 });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn n_features(&self) -> usize {
+        self.coef.ncols()
+    }
+
+    /// The fit's report; for one-vs-rest, the most iterations and the worst
+    /// outcome over the sub-fits (see [`reports`](Self::reports)).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().tol(1e-8).fit(&x, &y)?;
+    /// let report = model.report();
+    /// assert!(report.converged() && report.iterations >= 1);
+    /// assert!(report.grad_max <= 1e-8);
+    /// // Better than the start, all-zero parameters, where the loss is ln 2.
+    /// assert!(report.objective < 2f64.ln());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn report(&self) -> &FitReport<F> {
+        &self.report
+    }
+
+    /// One report per solver run: one, or one per class for one-vs-rest.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Multiclass};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 1, 2, 2];
+    /// let ovr = LogisticRegression::new().multiclass(Multiclass::OneVsRest).fit(&x, &y)?;
+    /// assert_eq!(ovr.reports().len(), 3);
+    /// assert!(ovr.reports().iter().all(|r| r.converged()));
+    /// let softmax = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(softmax.reports(), &[*softmax.report()]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn reports(&self) -> &[FitReport<F>] {
+        &self.reports
+    }
+
+    /// Problems found in the fit: separation (for unpenalized fits, where the
+    /// maximum-likelihood estimate may not exist). Empty when all is well.
+    ///
+    /// ```
+    /// use logreg::{Diagnostic, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let y = array![0, 0, 1, 1]; // x > 1.5 separates the classes
+    /// let penalized = LogisticRegression::new().fit(&x, &y)?;
+    /// assert!(penalized.diagnostics().is_empty());
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// assert_eq!(mle.diagnostics(), &[Diagnostic::CompleteSeparation { features: vec![0] }]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}

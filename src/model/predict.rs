@@ -1,0 +1,256 @@
+//! Predictions of a fitted model: scores, probabilities, labels, accuracy.
+
+use super::FittedLogisticRegression;
+use crate::kernels::{
+    log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
+};
+use crate::multiclass::Strategy;
+use crate::validate::check_finite_matrix;
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
+
+impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
+    /// Linear predictors x·wᵀ + b: n × 1 for a binary model (the logit of the
+    /// second class), n × k otherwise.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let eta = model.decision_function(&array![[0.0], [5.0]])?;
+    /// assert_eq!(eta.dim(), (2, 1));
+    /// let (w, b) = (model.coef()[(0, 0)], model.intercept()[0]);
+    /// assert!((eta[(1, 0)] - (5.0 * w + b)).abs() < 1e-12);
+    /// assert!(eta[(0, 0)] < 0.0 && eta[(1, 0)] > 0.0); // class 0 at x = 0, class 1 at x = 5
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::FeatureMismatch`] or [`Error::NonFinite`] for bad `x`;
+    /// [`Error::ScoreOverflow`] when a score x·w + b is NaN (overflow both ways).
+    /// Scores that overflow one way are ±∞ and give probabilities 0 and 1.
+    pub fn decision_function<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
+        self.check_rows(x)?;
+        checked_scores(x.view(), self.coef.view(), self.intercept.view(), 0)
+    }
+
+    /// Checks rows to predict: the fitted number of features, finite values.
+    fn check_rows<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<()> {
+        if x.ncols() != self.n_features() {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features(),
+                got: x.ncols(),
+            });
+        }
+        check_finite_matrix("x", x.view())
+    }
+
+    /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.
+    /// One-vs-rest probabilities are the sub-models' normalized.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let p = model.predict_proba(&x)?;
+    /// assert_eq!(p.dim(), (6, 2));
+    /// assert!(p.rows().into_iter().all(|row| (row.sum() - 1.0).abs() < 1e-12));
+    /// // Column 1 is σ(logit).
+    /// let eta = model.decision_function(&x)?;
+    /// assert!((p[(0, 1)] - 1.0 / (1.0 + (-eta[(0, 0)]).exp())).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
+        Ok(self.proba_from_scores(self.decision_function(x)?))
+    }
+
+    /// Probabilities from the scores of `decision_function`.
+    pub(crate) fn proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
+        match self.strategy {
+            Strategy::Binary => binary_columns(&eta, |e| sigmoid(-e), sigmoid),
+            Strategy::Multinomial => {
+                let mut p = eta;
+                p.rows_mut().into_iter().for_each(softmax_inplace);
+                p
+            }
+            // Normalized in log space: when every σ(η) underflows to 0 (all
+            // η below −745) the plain ratio would be 0/0.
+            Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)).mapv(F::exp),
+        }
+    }
+
+    /// Log-probabilities, n × k, computed from the linear predictors
+    /// (log-sigmoid or log-softmax), never as ln(p): finite where p underflows.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 0, 1, 1])?;
+    /// let far = array![[-1e4]];
+    /// assert_eq!(model.predict_proba(&far)?[(0, 1)], 0.0); // underflows
+    /// let log_p = model.predict_log_proba(&far)?;
+    /// assert!(log_p[(0, 1)].is_finite() && log_p[(0, 1)] < -1000.0);
+    /// assert!(log_p[(0, 0)].abs() < 1e-12); // ln 1
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict_log_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
+        Ok(self.log_proba_from_scores(self.decision_function(x)?))
+    }
+
+    /// Log-probabilities from the scores of `decision_function`.
+    pub(crate) fn log_proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
+        match self.strategy {
+            Strategy::Binary => binary_columns(&eta, |e| log_sigmoid(-e), log_sigmoid),
+            Strategy::Multinomial => log_normalize(eta),
+            Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)),
+        }
+    }
+
+    /// The most probable class for each row.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array!["no", "no", "yes", "no", "yes", "yes"];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.predict(&array![[-3.0], [8.0]])?, array!["no", "yes"]);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<L>> {
+        self.check_rows(x)?;
+        let (x, coef, intercept) = (x.view(), self.coef.view(), self.intercept.view());
+        let strategy = self.strategy;
+        // Scores chunk by chunk: with many classes all n × k of them at once
+        // could take gigabytes, for one index per row.
+        let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
+            let first = rows.start;
+            let eta = checked_scores(x.slice(s![rows, ..]), coef, intercept, first)?;
+            Ok(class_indices(strategy, &eta))
+        });
+        let mut labels = Vec::with_capacity(x.nrows());
+        for chunk in best {
+            labels.extend(chunk?.into_iter().map(|i| self.classes[i].clone()));
+        }
+        Ok(Array1::from(labels))
+    }
+
+    /// Mean accuracy of `predict(x)` against `y`. As in scikit-learn, a label
+    /// the model was not fitted on is never predicted, so it counts as wrong.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// // A threshold between 2 and 3 gets x = 2 and x = 3 wrong: 4 of 6.
+    /// assert_eq!(model.predict(&x)?, array![0, 0, 0, 1, 1, 1]);
+    /// assert!((model.score(&x, &y)? - 4.0 / 6.0).abs() < 1e-15);
+    /// let err = model.score(&x, &array![0, 1]).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { what: "y", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and
+    /// [`Error::LengthMismatch`] when `y` does not have one label per row.
+    pub fn score<S, T>(&self, x: &ArrayBase<S, Ix2>, y: &ArrayBase<T, Ix1>) -> Result<F>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        if y.len() != x.nrows() {
+            return Err(Error::LengthMismatch {
+                what: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        let predicted = self.predict(x)?;
+        let correct = Zip::from(&predicted)
+            .and(y)
+            .fold(0usize, |n, p, t| n + usize::from(p == t));
+        let to_f = |v: usize| F::from_usize(v).unwrap_or_else(F::max_value);
+        Ok(to_f(correct) / to_f(y.len().max(1)))
+    }
+}
+
+/// [f(η), g(η)] as two columns from a binary model's n × 1 predictors.
+fn binary_columns<F: Float>(
+    eta: &Array2<F>,
+    first: impl Fn(F) -> F,
+    second: impl Fn(F) -> F,
+) -> Array2<F> {
+    let mut out = Array2::zeros((eta.nrows(), 2));
+    for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
+        row[0] = first(e);
+        row[1] = second(e);
+    }
+    out
+}
+
+/// Row-wise v − logsumexp(v).
+fn log_normalize<F: Float>(mut scores: Array2<F>) -> Array2<F> {
+    scores.rows_mut().into_iter().for_each(log_softmax_inplace);
+    scores
+}
+
+/// Scores x·wᵀ + b of rows `first..` of the data. Finite x and w can give
+/// +∞ and −∞ terms in one product, whose sum is NaN: that is an error, not a
+/// silent NaN probability. (With fused multiply-adds, as the GEMM kernels on
+/// this crate's test machine use, a product never reaches −∞ after +∞, so
+/// this is a guard for other kernels rather than a path the tests can reach.)
+fn checked_scores<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+    first: usize,
+) -> Result<Array2<F>> {
+    no_nan_scores(scores(x, coef, intercept), first)
+}
+
+/// The scores, or the error for the first row holding a NaN (+∞ and −∞ terms).
+pub(crate) fn no_nan_scores<F: Float>(eta: Array2<F>, first: usize) -> Result<Array2<F>> {
+    match eta
+        .rows()
+        .into_iter()
+        .position(|row| row.iter().any(|v| v.is_nan()))
+    {
+        Some(row) => Err(Error::ScoreOverflow { row: first + row }),
+        None => Ok(eta),
+    }
+}
+
+/// The predicted class index of each row of scores.
+pub(crate) fn class_indices<F: Float>(strategy: Strategy, eta: &Array2<F>) -> Vec<usize> {
+    eta.rows()
+        .into_iter()
+        .map(|row| match strategy {
+            Strategy::Binary => usize::from(row[0] > F::zero()),
+            _ => argmax(row),
+        })
+        .collect()
+}
+
+/// Index of the largest entry (the first on ties).
+fn argmax<F: Float>(row: ArrayView1<'_, F>) -> usize {
+    row.iter()
+        .enumerate()
+        .fold((0, F::neg_infinity()), |(bi, bv), (i, &v)| {
+            if v > bv { (i, v) } else { (bi, bv) }
+        })
+        .0
+}
