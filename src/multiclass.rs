@@ -5,7 +5,7 @@ use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::solver::Termination;
-use crate::solver::{FitReport, NoObserver, Observer, Solver, StopRule};
+use crate::solver::{FitReport, NoObserver, Observer, Solution, Solver, StopRule};
 use crate::sparse::CsrView;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
@@ -393,17 +393,10 @@ fn fit_one<F: Float>(
         stop,
         observer.unwrap_or(&mut NoObserver),
     )?;
-    let mut report = solution.report;
-    let diagnostics = diagnose(
-        problem,
-        runs,
-        index,
-        &*objective,
-        &solution.params,
-        &mut report,
-    );
+    let Solution { params, mut report } = solution;
+    let diagnostics = diagnose(problem, runs, index, &*objective, &params, &mut report);
     Ok(Solved {
-        params: solution.params,
+        params,
         report,
         diagnostics,
     })

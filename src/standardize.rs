@@ -82,20 +82,14 @@ impl<F: Float> Scaling<F> {
     /// [`Error::InvalidParameter`] (`standardize`) when a coefficient does
     /// not fit in a float on the original scale (columns of tiny values).
     pub fn to_original(&self, coef: &mut Array2<F>, intercept: &mut Array1<F>) -> Result<()> {
-        for (mut row, b) in coef.rows_mut().into_iter().zip(intercept.iter_mut()) {
-            Zip::from(&mut row)
-                .and(&self.unit)
-                .and(&self.mean)
-                .and(&self.scale)
-                .for_each(|w, &u, &m, &s| {
-                    if s > F::zero() {
-                        *b -= *w * m / s;
-                        *w = *w / s / u;
-                    } else {
-                        *w = F::zero();
-                    }
-                });
-        }
+        self.each_coefficient(coef, intercept, |w, b, u, m, s| {
+            if s > F::zero() {
+                *b -= *w * m / s;
+                *w = *w / s / u;
+            } else {
+                *w = F::zero();
+            }
+        });
         if coef.iter().chain(intercept.iter()).all(|v| v.is_finite()) {
             Ok(())
         } else {
@@ -111,16 +105,27 @@ impl<F: Float> Scaling<F> {
     /// The inverse of [`to_original`](Self::to_original), for warm starts:
     /// w′ = w·mσ′, b′ = b + Σⱼ (wⱼmⱼ)μ′ⱼ.
     pub fn to_standardized(&self, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
+        self.each_coefficient(coef, intercept, |w, b, u, m, s| {
+            let in_units = *w * u;
+            *b += in_units * m;
+            *w = in_units * s;
+        });
+    }
+
+    /// Calls `update(w, b, unit, mean, scale)` for every coefficient w of
+    /// every row, with that row's intercept b and the column's moments.
+    fn each_coefficient(
+        &self,
+        coef: &mut Array2<F>,
+        intercept: &mut Array1<F>,
+        mut update: impl FnMut(&mut F, &mut F, F, F, F),
+    ) {
         for (mut row, b) in coef.rows_mut().into_iter().zip(intercept.iter_mut()) {
             Zip::from(&mut row)
                 .and(&self.unit)
                 .and(&self.mean)
                 .and(&self.scale)
-                .for_each(|w, &u, &m, &s| {
-                    let in_units = *w * u;
-                    *b += in_units * m;
-                    *w = in_units * s;
-                });
+                .for_each(|w, &u, &m, &s| update(w, b, u, m, s));
         }
     }
 }

@@ -3,9 +3,10 @@
 //! saved forms rejected with the message of a `logreg::Error`.
 #![cfg(feature = "serde")]
 
-use logreg::solver::Newton;
+use logreg::solver::{Adam, Newton, Sgd, Solver};
 use logreg::{
-    Error, FittedLogisticRegression, LogisticRegression, Multiclass, Penalty, Termination,
+    ClassWeight, Error, FittedLogisticRegression, LogisticRegression, Multiclass, Penalty,
+    Termination,
 };
 use ndarray::{Array1, Array2, array};
 use proptest::prelude::*;
@@ -202,7 +203,7 @@ fn the_saved_form_is_plain_and_versioned() {
         .fit(&x, &y)
         .unwrap();
     let value = serde_json::to_value(&model).unwrap();
-    assert_eq!(value["format_version"], json!(1));
+    assert_eq!(value["format_version"], json!(2));
     assert_eq!(value["strategy"], json!("one_vs_rest"));
     assert_eq!(
         value["classes"],
@@ -212,8 +213,12 @@ fn the_saved_form_is_plain_and_versioned() {
     assert_eq!(value["report"]["termination"], json!("converged"));
     assert_eq!(value["reports"].as_array().unwrap().len(), 3);
     assert_eq!(value["coef"]["dim"], json!([3, 3]));
-    // The solver and streaming state are not saved.
-    assert!(value.get("settings").is_none() && value.get("stream_states").is_none());
+    // The record of what the fit used is saved; a full-batch solver is not
+    // (only `partial_fit` needs a solver again), nor is any settings object.
+    assert_eq!(value["class_weight"], json!({"kind": "none"}));
+    assert_eq!(value["penalty"], json!({"kind": "l2"}));
+    assert_eq!(value["strength"], json!({"c": 1.0}));
+    assert!(value.get("settings").is_none() && value.get("solver").is_none());
 }
 
 #[test]
@@ -252,16 +257,16 @@ fn saved_binary() -> Value {
 #[test]
 fn a_future_format_version_is_rejected() {
     let mut value = saved_binary();
-    value["format_version"] = json!(2);
+    value["format_version"] = json!(3);
     let message = load_error::<i32>(value.clone());
     assert!(
-        message.contains("invalid setting format_version = 2"),
+        message.contains("invalid setting format_version = 3"),
         "{message}"
     );
     // A newer format that also renamed fields still says it is newer.
     value.as_object_mut().unwrap().remove("coef");
     let message = load_error::<i32>(value);
-    assert!(message.contains("format_version = 2"), "{message}");
+    assert!(message.contains("format_version = 3"), "{message}");
 }
 
 #[test]
@@ -416,4 +421,172 @@ fn l1_and_standardized_fits_keep_their_penalty_through_a_round_trip() {
         model.summary(&x, &y).unwrap(),
     );
     assert_eq!(a.std_errors(), b.std_errors());
+}
+
+/// Rows with a minority class (4 of 16) and two features.
+fn imbalanced() -> (Array2<f64>, Array1<i32>) {
+    let x = Array2::from_shape_fn((16, 2), |(i, j)| {
+        let t = i as f64;
+        if j == 0 {
+            t * 0.37 - 2.0
+        } else {
+            (t * 1.7).sin()
+        }
+    });
+    let y = Array1::from_shape_fn(16, |i| i32::from(i % 4 == 3));
+    (x, y)
+}
+
+/// Every promise of a loaded model against the saved one's: predictions,
+/// score, summary (or its error), warm start, and a `partial_fit`
+/// continuation (or its error), with bits compared.
+fn assert_loaded_behaves_the_same(model: &Model<i32>, x: &Array2<f64>, y: &Array1<i32>) {
+    let mut loaded = round_trip(model, x);
+    assert_eq!(loaded.score(x, y).unwrap(), model.score(x, y).unwrap());
+    match (model.summary(x, y), loaded.summary(x, y)) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(bits(a.std_errors()), bits(b.std_errors()));
+            assert_eq!(a.log_likelihood().to_bits(), b.log_likelihood().to_bits());
+            assert_eq!(a.to_string(), b.to_string());
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("summary before {a:?}, after {b:?}"),
+    }
+    let refit = LogisticRegression::new().tol(1e-10);
+    let (warm, warm_loaded) = (
+        refit.fit_from(x, y, model).unwrap(),
+        refit.fit_from(x, y, &loaded).unwrap(),
+    );
+    assert_eq!(bits(warm.coef()), bits(warm_loaded.coef()));
+    let mut original = model.clone();
+    let chunk = (x.slice(ndarray::s![..8, ..]), y.slice(ndarray::s![..8]));
+    match (
+        original.partial_fit(&chunk.0, &chunk.1),
+        loaded.partial_fit(&chunk.0, &chunk.1),
+    ) {
+        (Ok(()), Ok(())) => {
+            assert_eq!(bits(original.coef()), bits(loaded.coef()));
+            assert_eq!(bits(original.intercept()), bits(loaded.intercept()));
+            assert_eq!(original.report(), loaded.report());
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("partial_fit before {a:?}, after {b:?}"),
+    }
+}
+
+#[test]
+fn a_class_weighted_standardized_l1_model_behaves_the_same_after_loading() {
+    let (x, y) = imbalanced();
+    let model = LogisticRegression::new()
+        .penalty(Penalty::L1)
+        .c(2.0)
+        .class_weight(ClassWeight::Balanced)
+        .standardize(true)
+        .fit(&x, &y)
+        .unwrap();
+    assert!(model.coef().iter().any(|&w| w != 0.0));
+    assert_loaded_behaves_the_same(&model, &x, &y);
+}
+
+#[test]
+fn a_class_weighted_l2_model_behaves_the_same_after_loading() {
+    let (x, y) = imbalanced();
+    // Full batch: the summary depends on the class weights.
+    let newton = LogisticRegression::new()
+        .class_weight(ClassWeight::Manual(vec![1.0, 3.0]))
+        .solver(Newton::new())
+        .fit(&x, &y)
+        .unwrap();
+    assert_loaded_behaves_the_same(&newton, &x, &y);
+    // Minibatch: partial_fit continues with the saved solver and its state.
+    for solver in [
+        Box::new(Sgd::new().average(true)) as Box<dyn Solver<f64>>,
+        Box::new(Adam::new().batch_size(4)),
+    ] {
+        let streamed = LogisticRegression::new()
+            .class_weight(ClassWeight::Balanced)
+            .alpha(1e-2)
+            .solver(solver)
+            .fit(&x, &y)
+            .unwrap();
+        assert_loaded_behaves_the_same(&streamed, &x, &y);
+    }
+    // One-vs-rest keeps one optimizer state per class.
+    let three = Array1::from_shape_fn(x.nrows(), |i| (i % 3) as i32);
+    let ovr = LogisticRegression::new()
+        .multiclass(Multiclass::OneVsRest)
+        .solver(Sgd::new())
+        .partial_fit(&x, &three, &[0, 1, 2])
+        .unwrap();
+    assert_loaded_behaves_the_same(&ovr, &x, &three);
+}
+
+#[test]
+fn an_unpenalized_balanced_summary_is_the_same_after_loading() {
+    // The case: before the fit record, a loaded model forgot its
+    // class weights, so its summary changed (standard errors and
+    // log-likelihood) although its coefficients did not.
+    let (x, y) = imbalanced();
+    let model = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .class_weight(ClassWeight::Balanced)
+        .fit(&x, &y)
+        .unwrap();
+    let loaded: Model<i32> = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+    let (a, b) = (
+        model.summary(&x, &y).unwrap(),
+        loaded.summary(&x, &y).unwrap(),
+    );
+    assert_eq!(bits(a.std_errors()), bits(b.std_errors()));
+    assert_eq!(a.log_likelihood().to_bits(), b.log_likelihood().to_bits());
+}
+
+#[test]
+fn a_version_1_file_still_loads() {
+    // tests/data/model_v1.json was written by logreg at commit 222da8b
+    // (format version 1) with serde_json::to_string_pretty: this fit on
+    // these rows, class weights Balanced, standardize(true), tol 1e-10.
+    let x = array![
+        [0.0, 1.2],
+        [1.0, 0.3],
+        [2.0, 2.0],
+        [3.0, 0.1],
+        [4.0, 1.4],
+        [5.0, 0.2],
+        [6.0, 1.1],
+        [7.0, 0.9],
+        [1.5, 0.4],
+        [2.5, 1.9],
+        [3.5, 0.8],
+        [4.5, 1.7]
+    ];
+    let y = array![0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1];
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/model_v1.json"
+    ))
+    .unwrap();
+    let saved: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(saved["format_version"], json!(1));
+    let loaded: Model<i32> = serde_json::from_str(&text).unwrap();
+    let today = LogisticRegression::new()
+        .class_weight(ClassWeight::Balanced)
+        .standardize(true)
+        .tol(1e-10)
+        .fit(&x, &y)
+        .unwrap();
+    // The same fit today gives the same bits: the saved model is that fit.
+    assert_eq!(bits(loaded.coef()), bits(today.coef()));
+    assert_eq!(bits(loaded.intercept()), bits(today.intercept()));
+    assert_eq!(loaded.predict(&x).unwrap(), today.predict(&x).unwrap());
+    assert_eq!(loaded.report(), today.report());
+    // Version 1 kept no class weights: the loaded model has none, so its
+    // score and predictions agree but it is re-saved as version 2 without them.
+    let again: Value = serde_json::to_value(&loaded).unwrap();
+    assert_eq!(again["format_version"], json!(2));
+    assert_eq!(again["class_weight"], json!({"kind": "none"}));
+    assert_eq!(
+        again["strength"],
+        json!({"alpha": saved["alpha"].as_f64().unwrap()})
+    );
 }

@@ -1,7 +1,7 @@
 //! The model on sparse CSR input: `fit_csr` and the `*_csr` predictions.
 
 use super::{FittedLogisticRegression, LogisticRegression, class_indices, no_nan_scores};
-use crate::multiclass::{self, Design, Run};
+use crate::multiclass::Design;
 use crate::sparse::{CsrMatrix, CsrView};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, Data, Ix1};
@@ -59,22 +59,7 @@ impl<F: Float> LogisticRegression<F> {
             return Err(Error::NoFeatures { rows: view.nrows() });
         }
         let labelled = self.labelled_rows(view.nrows(), y.view(), None)?;
-        let (alpha, l1) = self.strengths_for(labelled.weight.sum());
-        let strategy = self.multiclass.strategy(labelled.classes.len());
-        let problem = labelled.problem(Design::Sparse(view), alpha, l1, self.fit_intercept);
-        let start = self.warm_start_for(strategy, problem.n_classes, view.ncols())?;
-        let run = Run {
-            start,
-            observer: None,
-        };
-        let fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
-        let record = self.record(alpha, l1);
-        Ok(FittedLogisticRegression::new(
-            labelled.classes,
-            strategy,
-            fit,
-            record,
-        ))
+        self.fit_labelled(labelled, Design::Sparse(view), None, &stop, None)
     }
 }
 

@@ -2,9 +2,10 @@
 //! and standardization around the solver runs of [`crate::multiclass`].
 
 use super::FittedLogisticRegression;
+use super::labels::encode_labels;
 use super::settings::LogisticRegression;
 use crate::multiclass::{self, Design, Problem, Run, Strategy};
-use crate::solver::Observer;
+use crate::solver::{Observer, StopRule};
 use crate::standardize::Scaling;
 use crate::validate::{check_features, check_finite};
 use crate::weights::{check_every_class_weighs, effective_weights};
@@ -175,18 +176,35 @@ impl<F: Float> LogisticRegression<F> {
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
         let labelled = self.labelled(x, y, sample_weight)?;
+        let scaled = self.scaled(x, &labelled.weight);
+        let (scaling, x_fit) = match &scaled {
+            Some((scaling, x)) => (Some(scaling), x.view()),
+            None => (None, x),
+        };
+        self.fit_labelled(labelled, Design::Dense(x_fit), scaling, &stop, observer)
+    }
+
+    /// Fits checked, labelled rows: their strengths, strategy and warm
+    /// start, the solver runs, and the fitted model, on the original scale
+    /// when `x` was standardized with `scaling`.
+    pub(super) fn fit_labelled<L>(
+        &self,
+        labelled: Labelled<F, L>,
+        x: Design<'_, F>,
+        scaling: Option<&Scaling<F>>,
+        stop: &StopRule<F>,
+        observer: Option<&mut dyn Observer<F>>,
+    ) -> Result<FittedLogisticRegression<F, L>> {
         let (alpha, l1) = self.strengths_for(labelled.weight.sum());
         let strategy = self.multiclass.strategy(labelled.classes.len());
-        let scaled = self.scaled(x, &labelled.weight);
-        let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
-        let problem = labelled.problem(Design::Dense(x_fit), alpha, l1, self.fit_intercept);
+        let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
         let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
-        if let (Some((scaling, _)), Some((coef, intercept))) = (&scaled, &mut start) {
+        if let (Some(scaling), Some((coef, intercept))) = (scaling, &mut start) {
             scaling.to_standardized(coef, intercept);
         }
         let run = Run { start, observer };
-        let mut fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), &stop, run)?;
-        if let Some((scaling, _)) = &scaled {
+        let mut fit = multiclass::fit(&problem, strategy, self.solver.as_ref(), stop, run)?;
+        if let Some(scaling) = scaling {
             scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
         }
         let record = self.record(alpha, l1);
@@ -303,28 +321,4 @@ impl<F: Float> LogisticRegression<F> {
         check_finite("warm-start coefficients", coef.iter().chain(intercept))?;
         Ok(Some((coef.clone(), intercept.clone())))
     }
-}
-
-/// Sorted distinct labels, and each row's index into them.
-pub(crate) fn encode_labels<L: Clone + Ord>(y: ArrayView1<'_, L>) -> (Vec<L>, Vec<usize>) {
-    let mut classes: Vec<L> = y.iter().cloned().collect();
-    classes.sort();
-    classes.dedup();
-    let class = y
-        .iter()
-        .map(|label| classes.binary_search(label).unwrap_or_default())
-        .collect();
-    (classes, class)
-}
-
-/// Each label's index in the sorted `classes`; an unknown label is an error.
-pub(super) fn encode_known<L: Ord>(classes: &[L], y: ArrayView1<'_, L>) -> Result<Vec<usize>> {
-    y.iter()
-        .enumerate()
-        .map(|(index, label)| {
-            classes
-                .binary_search(label)
-                .map_err(|_| Error::UnknownLabel { index })
-        })
-        .collect()
 }

@@ -1,17 +1,15 @@
-//! [`FittedLogisticRegression`]: the fitted parameters, the record of what
-//! the fit used, and the accessors.
+//! [`FittedLogisticRegression`]: the fitted parameters, its one
+//! constructor, and the accessors.
 
-use super::fit::encode_known;
-use super::settings::Strength;
+use super::labels::encode_known;
+use super::record::FitRecord;
 use crate::diagnostics::Diagnostic;
 use crate::multiclass::{Fit, Runs, Strategy};
-use crate::objective::Penalty;
-use crate::solver::{FitReport, Solver, StreamState, Termination};
+use crate::solver::{FitReport, StreamState, Termination};
 use crate::validate::check_features;
-use crate::weights::{ClassWeight, effective_weights};
+use crate::weights::effective_weights;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
-use std::sync::Arc;
 
 /// A fitted logistic regression model.
 ///
@@ -44,39 +42,6 @@ pub struct FittedLogisticRegression<F: Float, L> {
     pub(crate) record: FitRecord<F>,
     /// Optimizer state per solver run, for `partial_fit`.
     pub(crate) stream_states: Vec<StreamState<F>>,
-}
-
-/// What a fit used, kept with the model so that every later method —
-/// summaries, scores, `partial_fit`, warm starts, saving and loading — sees
-/// the same settings and strengths as the fit did.
-#[derive(Debug, Clone)]
-pub(crate) struct FitRecord<F> {
-    pub fit_intercept: bool,
-    /// Applied again to the data of summaries, scores and `partial_fit`.
-    pub class_weight: ClassWeight<F>,
-    /// The penalty and its strength as set, for `partial_fit`'s chunks.
-    pub penalty: Penalty,
-    pub strength: Strength<F>,
-    /// The L2 and L1 strengths the fit used: inference rebuilds the same
-    /// objective from them.
-    pub alpha: F,
-    pub l1: F,
-    /// Whether the penalty applied to standardized features.
-    pub standardized: bool,
-    /// The solver, kept only when it is a minibatch one (`partial_fit`).
-    pub solver: Option<Arc<dyn Solver<F>>>,
-}
-
-impl<F: Float> FitRecord<F> {
-    /// The strengths (L2, L1) for data whose weights sum to `weight_sum`.
-    pub fn strengths_for(&self, weight_sum: F) -> (F, F) {
-        self.strength.split(self.penalty, weight_sum)
-    }
-
-    /// The solver runs of a model of this record.
-    pub fn runs(&self, strategy: Strategy, n_classes: usize, n_features: usize) -> Runs {
-        Runs::new(strategy, n_classes, n_features, self.fit_intercept)
-    }
 }
 
 impl<F: Float, L> FittedLogisticRegression<F, L> {

@@ -4,21 +4,27 @@
 //! - `settings`: the unchecked parameter set, its setters and its check;
 //! - `fit`: data checks, label encoding, weights, warm starts and
 //!   standardization around the solver runs;
-//! - `fitted`: the fitted model, the record of what its fit used, and the
-//!   one constructor every fitted model is built with;
+//! - `fitted`: the fitted model and the one constructor every fitted model
+//!   is built with;
+//! - `record`: what a fit used (intercept, class weights, penalty and
+//!   strengths, standardization, a minibatch solver), kept with the model;
+//! - `labels`: label encoding;
 //! - `predict`: scores, probabilities, labels;
 //! - `csr`: the same on sparse CSR input.
 
 mod csr;
 mod fit;
 mod fitted;
+mod labels;
 mod predict;
+mod record;
 mod settings;
 
 pub(crate) use fit::Labelled;
-pub(crate) use fitted::FitRecord;
 pub use fitted::FittedLogisticRegression;
 pub(crate) use predict::{class_indices, no_nan_scores};
-pub use settings::LogisticRegression;
 #[cfg(feature = "serde")]
-pub(crate) use settings::Strength;
+pub(crate) use record::FitRecord;
+#[cfg(feature = "serde")]
+pub(crate) use record::Strength;
+pub use settings::LogisticRegression;

@@ -1,49 +1,15 @@
 //! [`LogisticRegression`]: the unchecked settings, their setters and their
 //! one check.
 
-use super::{FitRecord, FittedLogisticRegression};
+use super::FittedLogisticRegression;
+use super::record::{FitRecord, Strength};
 use crate::multiclass::Multiclass;
 use crate::objective::Penalty;
 use crate::solver::{Auto, Solver, StopRule};
-use crate::validate::{check_alpha, check_positive};
 use crate::weights::ClassWeight;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
 use std::sync::Arc;
-
-/// How strong the penalty is.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Strength<F> {
-    /// scikit-learn's inverse strength C: α = 1 / (C · S).
-    C(F),
-    /// α directly.
-    Alpha(F),
-}
-
-impl<F: Float> Strength<F> {
-    /// The strength α of `penalty` for data whose weights sum to `weight_sum`.
-    pub fn alpha(self, penalty: Penalty, weight_sum: F) -> F {
-        match (penalty, self) {
-            (Penalty::None, _) => F::zero(),
-            (_, Strength::Alpha(alpha)) => alpha,
-            (_, Strength::C(c)) => (c * weight_sum).recip(),
-        }
-    }
-
-    /// The strengths (L2, L1) of `penalty`'s two terms for data whose
-    /// weights sum to `weight_sum`.
-    pub fn split(self, penalty: Penalty, weight_sum: F) -> (F, F) {
-        penalty.split(self.alpha(penalty, weight_sum))
-    }
-
-    /// C must be finite and > 0, α finite and ≥ 0.
-    pub fn check(self) -> Result<()> {
-        match self {
-            Strength::C(c) => check_positive("C", c),
-            Strength::Alpha(alpha) => check_alpha(alpha),
-        }
-    }
-}
 
 /// Logistic regression settings: an unchecked parameter set with consuming,
 /// infallible setters. [`fit`](Self::fit) checks everything and returns a

@@ -52,14 +52,6 @@ pub(crate) use penalty::l1_value;
 ///     fn hessian(&self, _: ArrayView1<'_, f64>) -> Array2<f64> {
 ///         Array2::eye(self.0.len())
 ///     }
-///     fn hess_vec(
-///         &self,
-///         _: ArrayView1<'_, f64>,
-///         v: ArrayView1<'_, f64>,
-///         mut out: ArrayViewMut1<'_, f64>,
-///     ) {
-///         out.assign(&v);
-///     }
 ///     fn value_grad_rows(
 ///         &self,
 ///         p: ArrayView1<'_, f64>,
@@ -165,8 +157,11 @@ pub trait Objective<F: Float>: Send + Sync {
     /// ```
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F>;
 
-    /// The Hessian-vector product H(params)·v, written into `out`, without
-    /// forming H.
+    /// The Hessian-vector product H(params)·v, written into `out`. No solver
+    /// of this crate needs it; it is here for Newton-CG and truncated-Newton
+    /// solvers written outside. The default forms the dense
+    /// [`hessian`](Self::hessian) and multiplies; the crate's objectives
+    /// override it to work without forming H.
     ///
     /// ```
     /// # #![allow(unused_imports)]
@@ -183,7 +178,14 @@ pub trait Objective<F: Float>: Send + Sync {
     /// assert!((&hv - &dense).iter().all(|d| d.abs() < 1e-14));
     /// # Ok::<(), logreg::Error>(())
     /// ```
-    fn hess_vec(&self, params: ArrayView1<'_, F>, v: ArrayView1<'_, F>, out: ArrayViewMut1<'_, F>);
+    fn hess_vec(
+        &self,
+        params: ArrayView1<'_, F>,
+        v: ArrayView1<'_, F>,
+        mut out: ArrayViewMut1<'_, F>,
+    ) {
+        out.assign(&self.hessian(params).dot(&v));
+    }
 
     /// Value and gradient of the same objective restricted to the given rows
     /// (a minibatch): the data term is normalized by the rows' own weight sum,
