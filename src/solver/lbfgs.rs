@@ -1,10 +1,7 @@
 //! Limited-memory BFGS.
 
 use super::wolfe::StrongWolfe;
-use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    check_smooth_start, max_abs,
-};
+use super::{Armijo, Observer, Point, Solution, Solver, StopRule, Termination, check_smooth_start};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Zip};
@@ -300,26 +297,10 @@ impl<F: Float> Solver<F> for Lbfgs {
         let mut point = Point::evaluate(objective, start);
         let mut iterations = 0;
         let termination = loop {
-            if !point.is_finite() {
-                break Termination::NumericalFailure;
-            }
-            let grad_max = max_abs(&point.grad);
-            // Observed before the tests, as Newton does, so the observer also
-            // sees the iteration the fit ends on.
-            let progress = Progress {
-                iteration: iterations,
-                objective: point.value,
-                grad_max,
+            let grad_max = match stop.checkpoint(&point, iterations, observer) {
+                Ok(grad_max) => grad_max,
+                Err(termination) => break termination,
             };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
-            if grad_max <= stop.tol() {
-                break Termination::Converged;
-            }
-            if iterations == stop.max_iter() {
-                break Termination::MaxIterations;
-            }
             let Some(next) = step(objective, &wolfe, &mut memory, &point, grad_max) else {
                 break Termination::LineSearchFailed;
             };

@@ -6,6 +6,7 @@
 
 mod adam;
 mod cd;
+mod checkpoint;
 mod fista;
 mod gd;
 mod lbfgs;
@@ -470,7 +471,6 @@ impl<F> Observer<F> for NoObserver {
     }
 }
 
-/// max |v|, the convergence measure of every solver.
 /// The start checks of the solvers for smooth objectives: no L1 term, and a
 /// finite start point of the objective's length.
 pub(crate) fn check_smooth_start<F: Float>(
@@ -484,6 +484,7 @@ pub(crate) fn check_smooth_start<F: Float>(
     check_params(objective.n_params(), start.view())
 }
 
+/// max |v|, the convergence measure of every solver.
 pub(crate) fn max_abs<F: Float>(v: &Array1<F>) -> F {
     v.fold(F::zero(), |m, &x| m.max(x.abs()))
 }

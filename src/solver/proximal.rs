@@ -1,7 +1,7 @@
 //! The non-smooth L1 term λ₁·‖p[..m]‖₁ that [`CoordinateDescent`](super::CoordinateDescent)
 //! and [`Fista`](super::Fista) add to an objective's smooth part.
 
-use super::{Control, FitReport, Observer, Point, Progress, StopRule, Termination};
+use super::{FitReport, Observer, Point, StopRule, Termination};
 use crate::Float;
 use crate::objective::Objective;
 use ndarray::Array1;
@@ -96,20 +96,8 @@ impl<F: Float> L1Term<F> {
             return Err(Termination::NumericalFailure);
         }
         let optimality = self.optimality(point);
-        let progress = Progress {
-            iteration: iterations,
-            objective: total,
-            grad_max: optimality,
-        };
-        if observer.observe(&progress) == Control::Stop {
-            return Err(Termination::StoppedByObserver);
-        }
-        if optimality <= stop.tol() {
-            return Err(Termination::Converged);
-        }
-        if iterations >= stop.max_iter() {
-            return Err(Termination::MaxIterations);
-        }
+        super::checkpoint::observe(observer, iterations, total, optimality)?;
+        stop.test(optimality <= stop.tol(), iterations)?;
         Ok(optimality)
     }
 

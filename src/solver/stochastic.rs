@@ -1,10 +1,7 @@
 //! What SGD and Adam share: minibatch passes, seeded shuffling, the epoch
 //! stopping rule, and the state that lets a fit continue chunk by chunk.
 
-use super::{
-    Control, FitReport, Observer, Point, Progress, Solution, StopRule, Termination,
-    check_smooth_start, max_abs,
-};
+use super::{Observer, Point, Solution, StopRule, Termination, check_smooth_start};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
@@ -157,36 +154,24 @@ pub(crate) fn run_epochs<F: Float>(
     let mut stale_epochs = 0;
     let mut epochs = 0;
     let termination = loop {
-        if !point.is_finite() {
-            break Termination::NumericalFailure;
-        }
-        let grad_max = max_abs(&point.grad);
-        // Observed before the tests, as Newton does, so the observer also
-        // sees the epoch the fit ends on.
-        let progress = Progress {
-            iteration: epochs,
-            objective: point.value,
-            grad_max,
+        let grad_max = match stop.observe_point(&point, epochs, observer) {
+            Ok(grad_max) => grad_max,
+            Err(termination) => break termination,
         };
-        if observer.observe(&progress) == Control::Stop {
-            break Termination::StoppedByObserver;
-        }
-        if grad_max <= stop.tol() {
-            break Termination::Converged;
-        }
-        if epochs > 0 {
-            if point.value > best - stop.tol() {
-                stale_epochs += 1;
-            } else {
-                stale_epochs = 0;
+        // The stale-epoch count is only kept while the gradient test fails.
+        let converged = grad_max <= stop.tol() || {
+            if epochs > 0 {
+                if point.value > best - stop.tol() {
+                    stale_epochs += 1;
+                } else {
+                    stale_epochs = 0;
+                }
+                best = best.min(point.value);
             }
-            best = best.min(point.value);
-            if stale_epochs >= settings.n_iter_no_change {
-                break Termination::Converged;
-            }
-        }
-        if epochs == stop.max_iter() {
-            break Termination::MaxIterations;
+            epochs > 0 && stale_epochs >= settings.n_iter_no_change
+        };
+        if let Err(termination) = stop.test(converged, epochs) {
+            break termination;
         }
         if settings.shuffle {
             shuffle(&mut order, &mut rng);
@@ -201,16 +186,7 @@ pub(crate) fn run_epochs<F: Float>(
         }
         point = next;
     };
-    let report = FitReport {
-        iterations: epochs,
-        objective: point.value,
-        grad_max: max_abs(&point.grad),
-        termination,
-    };
-    Ok(Solution {
-        params: point.params,
-        report,
-    })
+    Ok(Solution::at(point, epochs, termination))
 }
 
 /// Fisher–Yates.
