@@ -11,6 +11,7 @@ mod fista;
 mod gd;
 mod lbfgs;
 mod line_search;
+mod minibatch;
 mod newton;
 mod proximal;
 mod select;
