@@ -1,7 +1,8 @@
 //! Adam: adaptive moment estimation.
 
-use super::minibatch::{Minibatch, MinibatchStep, minibatch_solver};
-use super::stochastic::StreamState;
+use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
+use super::stochastic::{StreamState, Streaming, run_epochs};
+use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Zip};
@@ -189,11 +190,29 @@ impl<F: Float> Adam<F> {
     }
 }
 
-minibatch_solver!(Adam);
+minibatch_setters!(Adam);
+
+impl<F: Float> Solver<F> for Adam<F> {
+    fn name(&self) -> &'static str {
+        "adam"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        run_epochs(self, objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        Some(self)
+    }
+}
 
 impl<F: Float> MinibatchStep<F> for Adam<F> {
-    const NAME: &'static str = "adam";
-
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
     }

@@ -1,6 +1,8 @@
 //! Full-batch gradient descent.
 
-use super::{Armijo, Observer, Point, Solution, Solver, StopRule, Termination, check_smooth_start};
+use super::{
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
+};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
@@ -153,7 +155,8 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
                 }
                 None => {
                     direction.zip_mut_with(&point.grad, |d, &g| *d = -g);
-                    match armijo.search(objective, &point, &direction, step) {
+                    let ray = Ray::new(objective, &point, &direction);
+                    match ray.and_then(|ray| armijo.search(ray, step)) {
                         Some((next, accepted)) => {
                             step = accepted * F::from_f64_lossy(2.0);
                             point = next;

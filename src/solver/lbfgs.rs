@@ -1,7 +1,9 @@
 //! Limited-memory BFGS.
 
 use super::wolfe::StrongWolfe;
-use super::{Armijo, Observer, Point, Solution, Solver, StopRule, Termination, check_smooth_start};
+use super::{
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
+};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Zip};
@@ -359,11 +361,10 @@ fn step<F: Float>(
 ) -> Option<Point<F>> {
     if !memory.pairs.is_empty() {
         memory.quasi_newton(&point.grad);
-        // A NaN slope fails this test too.
-        if memory.direction.dot(&point.grad) < F::zero() {
-            if let Some(next) = wolfe.search(objective, point, &memory.direction, F::one()) {
-                return Some(next);
-            }
+        // Not a descent direction (or a NaN slope): no ray.
+        let ray = Ray::new(objective, point, &memory.direction);
+        if let Some(next) = ray.and_then(|ray| wolfe.search(ray, F::one())) {
+            return Some(next);
         }
     }
     memory.steepest_descent(&point.grad);
@@ -372,8 +373,8 @@ fn step<F: Float>(
     let step = memory
         .step_scale
         .unwrap_or_else(|| grad_max.recip().min(F::one()));
-    let direction = &memory.direction;
-    wolfe.search(objective, point, direction, step).or_else(|| {
+    let ray = Ray::new(objective, point, &memory.direction)?;
+    wolfe.search(ray, step).or_else(|| {
         // Near the optimum of a badly scaled problem the Wolfe tests can drown
         // in rounding; Armijo's rounding-aware test (value within rounding,
         // gradient smaller) still makes progress.
@@ -381,8 +382,6 @@ fn step<F: Float>(
             max_halvings: 60,
             ..Armijo::default()
         };
-        patient
-            .search(objective, point, direction, step)
-            .map(|(next, _)| next)
+        patient.search(ray, step).map(|(next, _)| next)
     })
 }

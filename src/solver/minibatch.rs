@@ -1,10 +1,9 @@
-//! What SGD and Adam share: the minibatch settings and their setters, the
-//! pass over a chunk of rows in minibatches, and the [`Solver`](super::Solver)
-//! plumbing. Each solver only says how one minibatch gradient updates the
-//! parameters ([`MinibatchStep`]).
+//! What SGD and Adam share: the minibatch settings and their setters, and
+//! the pass over a chunk of rows in minibatches. Each solver only says how
+//! one minibatch gradient updates the parameters ([`MinibatchStep`]).
 
-use super::check_smooth_start;
 use super::stochastic::{StreamState, Streaming};
+use super::{Solver, check_smooth_start};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
@@ -63,11 +62,8 @@ impl Minibatch {
 
 /// A minibatch solver: its settings and its update from one minibatch
 /// gradient. The pass over rows ([`Streaming`]) and the epochs of a full fit
-/// are shared.
-pub(crate) trait MinibatchStep<F: Float>: Send + Sync {
-    /// The solver's name, in errors and as [`Solver::name`](super::Solver::name).
-    const NAME: &'static str;
-
+/// (`run_epochs`, its [`Solver::minimize`]) are shared.
+pub(crate) trait MinibatchStep<F: Float>: Solver<F> {
     /// The shared minibatch settings.
     fn minibatch(&self) -> &Minibatch;
 
@@ -100,7 +96,7 @@ impl<F: Float, S: MinibatchStep<F>> Streaming<F> for S {
         rows: &[usize],
     ) -> Result<()> {
         self.check_settings(objective)?;
-        check_smooth_start(S::NAME, objective, params)?;
+        check_smooth_start(self.name(), objective, params)?;
         let alpha = objective.l2_penalty();
         let mut grad = Array1::zeros(params.len());
         for batch in rows.chunks(self.minibatch().batch_size.max(1)) {
@@ -117,10 +113,10 @@ impl<F: Float, S: MinibatchStep<F>> Streaming<F> for S {
     }
 }
 
-/// The minibatch setters (with their docs) and the [`Solver`](super::Solver)
-/// implementation of a [`MinibatchStep`] solver `$solver<F>` with a
-/// `minibatch: Minibatch` field.
-macro_rules! minibatch_solver {
+/// The minibatch setters, with their docs, of a solver `$solver<F>` with a
+/// `minibatch: Minibatch` field: inherent methods, so that users call them
+/// without importing a trait.
+macro_rules! minibatch_setters {
     ($solver:ident) => {
         impl<F: $crate::Float> $solver<F> {
             /// Rows per minibatch (≥ 1).
@@ -225,34 +221,6 @@ macro_rules! minibatch_solver {
             }
         }
 
-        const _: () = {
-            use $crate::objective::Objective;
-            use $crate::solver::minibatch::MinibatchStep;
-            use $crate::solver::stochastic::run_epochs;
-            use $crate::solver::{Observer, Solution, Solver, StopRule, Streaming};
-            use $crate::{Float, Result};
-            use ndarray::Array1;
-
-            impl<F: Float> Solver<F> for $solver<F> {
-                fn name(&self) -> &'static str {
-                    <Self as MinibatchStep<F>>::NAME
-                }
-
-                fn minimize(
-                    &self,
-                    objective: &dyn Objective<F>,
-                    start: Array1<F>,
-                    stop: &StopRule<F>,
-                    observer: &mut dyn Observer<F>,
-                ) -> Result<Solution<F>> {
-                    run_epochs(self, objective, start, stop, observer)
-                }
-
-                fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
-                    Some(self)
-                }
-            }
-        };
     };
 }
-pub(crate) use minibatch_solver;
+pub(crate) use minibatch_setters;

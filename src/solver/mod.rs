@@ -29,7 +29,7 @@ pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
 pub use stochastic::{StreamState, Streaming};
 
-pub(crate) use line_search::{Armijo, Point};
+pub(crate) use line_search::{Armijo, Point, Ray};
 
 use crate::objective::{Objective, check_params};
 use crate::{Error, Float, Result};

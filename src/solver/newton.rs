@@ -1,6 +1,8 @@
 //! Newton's method (IRLS) with a Cholesky solve and Armijo backtracking.
 
-use super::{Armijo, Observer, Point, Solution, Solver, StopRule, Termination, check_smooth_start};
+use super::{
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
+};
 use crate::objective::Objective;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
@@ -98,7 +100,8 @@ impl<F: Float> Solver<F> for Newton {
             if let Err(termination) = stop.test(converged, iterations) {
                 break termination;
             }
-            match armijo.search(objective, &point, &direction, F::one()) {
+            let ray = Ray::new(objective, &point, &direction);
+            match ray.and_then(|ray| armijo.search(ray, F::one())) {
                 Some((next, _)) => point = next,
                 // No representable progress is left: the gradient test decides.
                 None if grad_max <= stop.tol() => break Termination::Converged,

@@ -2,8 +2,8 @@
 //! and [`Fista`](super::Fista) add to an objective's smooth part.
 
 use super::{FitReport, Observer, Point, StopRule, Termination};
-use crate::Float;
-use crate::objective::Objective;
+use crate::objective::{Objective, check_params};
+use crate::{Float, Result};
 use ndarray::Array1;
 
 /// λ₁ and the number m of leading parameters it applies to.
@@ -20,6 +20,13 @@ impl<F: Float> L1Term<F> {
             // A user objective could claim more than it has.
             n_penalized: objective.n_penalized().min(objective.n_params()),
         }
+    }
+
+    /// The start of a composite fit: checks `start` (the objective's length,
+    /// finite), reads the objective's L1 term and evaluates the start point.
+    pub fn start(objective: &dyn Objective<F>, start: Array1<F>) -> Result<(Self, Point<F>)> {
+        check_params(objective.n_params(), start.view())?;
+        Ok((Self::of(objective), Point::evaluate(objective, start)))
     }
 
     /// Whether parameter `j` carries the L1 term.

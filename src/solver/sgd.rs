@@ -1,7 +1,8 @@
 //! Minibatch stochastic gradient descent.
 
-use super::minibatch::{Minibatch, MinibatchStep, minibatch_solver};
-use super::stochastic::StreamState;
+use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
+use super::stochastic::{StreamState, Streaming, run_epochs};
+use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
@@ -214,11 +215,29 @@ impl<F: Float> Sgd<F> {
     }
 }
 
-minibatch_solver!(Sgd);
+minibatch_setters!(Sgd);
+
+impl<F: Float> Solver<F> for Sgd<F> {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        run_epochs(self, objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        Some(self)
+    }
+}
 
 impl<F: Float> MinibatchStep<F> for Sgd<F> {
-    const NAME: &'static str = "sgd";
-
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
     }

@@ -105,7 +105,7 @@ pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
     observer: &mut dyn Observer<F>,
 ) -> Result<Solution<F>> {
     solver.check_settings(objective)?;
-    check_smooth_start(S::NAME, objective, &start)?;
+    check_smooth_start(solver.name(), objective, &start)?;
     let settings = solver.minibatch();
     let mut rng = StdRng::seed_from_u64(settings.seed);
     let mut order: Vec<usize> = (0..objective.n_samples()).collect();
