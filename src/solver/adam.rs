@@ -192,26 +192,6 @@ impl<F: Float> Adam<F> {
 
 minibatch_setters!(Adam);
 
-impl<F: Float> Solver<F> for Adam<F> {
-    fn name(&self) -> &'static str {
-        "adam"
-    }
-
-    fn minimize(
-        &self,
-        objective: &dyn Objective<F>,
-        start: Array1<F>,
-        stop: &StopRule<F>,
-        observer: &mut dyn Observer<F>,
-    ) -> Result<Solution<F>> {
-        run_epochs(self, objective, start, stop, observer)
-    }
-
-    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
-        Some(self)
-    }
-}
-
 impl<F: Float> MinibatchStep<F> for Adam<F> {
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
@@ -265,5 +245,25 @@ impl<F: Float> MinibatchStep<F> for Adam<F> {
                 let v_hat = *v / correction2;
                 *p -= self.learning_rate * m_hat / (v_hat.sqrt() + self.epsilon);
             });
+    }
+}
+
+impl<F: Float> Solver<F> for Adam<F> {
+    fn name(&self) -> &'static str {
+        "adam"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        run_epochs(self, objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        Some(self)
     }
 }

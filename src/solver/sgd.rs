@@ -217,26 +217,6 @@ impl<F: Float> Sgd<F> {
 
 minibatch_setters!(Sgd);
 
-impl<F: Float> Solver<F> for Sgd<F> {
-    fn name(&self) -> &'static str {
-        "sgd"
-    }
-
-    fn minimize(
-        &self,
-        objective: &dyn Objective<F>,
-        start: Array1<F>,
-        stop: &StopRule<F>,
-        observer: &mut dyn Observer<F>,
-    ) -> Result<Solution<F>> {
-        run_epochs(self, objective, start, stop, observer)
-    }
-
-    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
-        Some(self)
-    }
-}
-
 impl<F: Float> MinibatchStep<F> for Sgd<F> {
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
@@ -286,5 +266,25 @@ impl<F: Float> MinibatchStep<F> for Sgd<F> {
             (Some(average), true) => average.clone(),
             _ => params.clone(),
         }
+    }
+}
+
+impl<F: Float> Solver<F> for Sgd<F> {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        start: Array1<F>,
+        stop: &StopRule<F>,
+        observer: &mut dyn Observer<F>,
+    ) -> Result<Solution<F>> {
+        run_epochs(self, objective, start, stop, observer)
+    }
+
+    fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
+        Some(self)
     }
 }
