@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 /// Rows per chunk for the Gram products XᵀDX: about 2 MB of f64 rows, tall
-/// enough that each GEMM runs near full speed (a 128 KiB chunk of 100
-/// features is only 162 rows).
+/// enough that each rank-k update (or GEMM) runs near full speed (a 128 KiB
+/// chunk of 100 features is only 162 rows).
 pub(crate) fn gram_chunk_rows(width: usize) -> usize {
     ((1 << 18) / width.max(1)).clamp(64, 16_384)
 }

@@ -76,8 +76,9 @@ fn row_dots_portable<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> V
 }
 
 /// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
-/// chunk with one symmetric rank-k update per chunk on √h·X̃ (the lower
-/// triangle, then mirrored). Needs h ≥ 0.
+/// chunk with one symmetric rank-k update per chunk on √h·X̃ (a GEMM under
+/// the `lapack` feature; the lower triangle is read, then mirrored). Needs
+/// h ≥ 0.
 pub(crate) fn weighted_gram<F: Float>(
     x: ArrayView2<'_, F>,
     h: ArrayView1<'_, F>,

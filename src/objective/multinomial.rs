@@ -208,7 +208,7 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
     /// H = Σ sᵢ diag(pᵢ) ⊗ x̃ᵢx̃ᵢᵀ − Σ sᵢ (pᵢ ⊗ x̃ᵢ)(pᵢ ⊗ x̃ᵢ)ᵀ. Built chunk by
     /// chunk of rows without copying X: k weighted Gram matrices (the binary
     /// Hessian's `weighted_gram`, weights sᵢpᵢₐ) for the diagonal part and
-    /// one GEMM of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
+    /// a GEMM per chunk of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
         let (n, k, d) = (self.x.nrows(), self.n_classes, self.x.ncols());
         let p = d + usize::from(self.fit_intercept);

@@ -85,8 +85,9 @@ pub struct StreamState<F> {
     pub(crate) moments: Option<(Array1<F>, Array1<F>)>,
     /// Averaged SGD's running mean of the iterates.
     pub(crate) average: Option<Array1<F>>,
-    /// The raw iterate, which differs from the reported parameters when they
-    /// are an average: a streamed fit continues from it.
+    /// The raw iterate after the last pass (set by [`Streaming::pass`]),
+    /// which differs from the reported parameters when they are an average:
+    /// a streamed fit continues from it.
     pub(crate) iterate: Option<Array1<F>>,
 }
 
