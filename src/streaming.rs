@@ -168,7 +168,6 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             let reported = runs.params(&self.coef, &self.intercept, run);
             let mut params = resume(state, reported);
             streamer.pass(&*objective, &mut params, state, &rows)?;
-            state.iterate = Some(params.clone());
             let current = streamer.current(&params, state);
             runs.store(current.view(), &mut self.coef, &mut self.intercept, run);
             reports.push(chunk_report(&*objective, &current));

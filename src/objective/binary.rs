@@ -1,7 +1,9 @@
 //! The binary logistic objective.
 
 use super::Objective;
-use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
+use super::penalty::{
+    add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
+};
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
 use crate::validate::{check_alpha, check_features, check_finite, check_l1, sample_weights};
 use crate::{Error, Float, Result};
@@ -80,34 +82,6 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         Ok(Self::new_unchecked(x, y, weight, alpha, fit_intercept))
     }
 
-    /// Adds an L1 term λ₁·‖w‖₁ on the coefficients (see
-    /// [`Objective::l1_penalty`]); λ₁ must be finite and ≥ 0. With the L2
-    /// strength α of [`new`](Self::new) this is the elastic net.
-    ///
-    /// ```
-    /// use logreg::Error;
-    /// use logreg::objective::{BinaryLogistic, Objective};
-    /// use ndarray::array;
-    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let lasso = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)?
-    ///     .with_l1(0.1)?;
-    /// assert_eq!(lasso.l1_penalty(), 0.1);
-    /// let err = lasso.with_l1(f64::NAN).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidParameter { name: "l1", .. }));
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn with_l1(mut self, l1: F) -> Result<Self> {
-        check_l1(l1)?;
-        self.l1 = l1;
-        Ok(self)
-    }
-
-    /// Sets λ₁ for callers that have validated it.
-    pub(crate) fn with_l1_unchecked(mut self, l1: F) -> Self {
-        self.l1 = l1;
-        self
-    }
-
     /// For callers that have validated everything already.
     pub(crate) fn new_unchecked(
         x: ArrayView2<'a, F>,
@@ -128,12 +102,13 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         }
     }
 
-    fn n_features(&self) -> usize {
+    /// Coefficients: one per feature.
+    fn n_coef(&self) -> usize {
         self.x.ncols()
     }
 
     fn split<'p>(&self, params: ArrayView1<'p, F>) -> (ArrayView1<'p, F>, F) {
-        let d = self.n_features();
+        let d = self.n_coef();
         let intercept = if self.fit_intercept {
             params[d]
         } else {
@@ -150,51 +125,38 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         }
     }
 
-    /// Value and gradient over `data`, whose weights sum to `weight_sum`.
+    /// Value and gradient over `data`, whose weights sum to 1/`scale`.
     fn value_grad_on(
         &self,
         data: BinaryData<'_, F>,
-        weight_sum: F,
+        scale: F,
         params: ArrayView1<'_, F>,
         mut grad: ArrayViewMut1<'_, F>,
     ) -> F {
-        let d = self.n_features();
+        let d = self.n_coef();
         let (coef, intercept) = self.split(params);
         let (loss, grad_b) = binary_loss_grad(data, coef, intercept, grad.slice_mut(s![..d]));
         if self.fit_intercept {
             grad[d] = grad_b;
         }
-        let scale = weight_sum.recip();
-        grad.mapv_inplace(|g| g * scale);
-        let mut value = loss * scale;
-        add_l2(self.alpha, d, params, Some(grad), &mut value);
-        value
+        scaled_with_l2(loss, scale, self.alpha, d, params, grad)
     }
 }
 
+l1_setters!(
+    BinaryLogistic,
+    "BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)"
+);
+
 impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
     fn n_params(&self) -> usize {
-        self.n_features() + usize::from(self.fit_intercept)
+        self.n_coef() + usize::from(self.fit_intercept)
     }
 
-    fn n_samples(&self) -> usize {
-        self.x.nrows()
-    }
-
-    fn l2_penalty(&self) -> F {
-        self.alpha
-    }
-
-    fn l1_penalty(&self) -> F {
-        self.l1
-    }
-
-    fn n_penalized(&self) -> usize {
-        self.n_features()
-    }
+    penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
-        self.value_grad_on(self.data(), self.weight_sum, params, grad)
+        self.value_grad_on(self.data(), self.weight_sum.recip(), params, grad)
     }
 
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
@@ -203,7 +165,7 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
         let mut hess = weighted_gram(self.x, h.view(), self.fit_intercept);
         let scale = self.weight_sum.recip();
         hess.mapv_inplace(|v| v * scale);
-        add_l2_hessian(self.alpha, self.n_features(), hess.view_mut());
+        add_l2_hessian(self.alpha, self.n_coef(), hess.view_mut());
         hess
     }
 
@@ -213,7 +175,7 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
         v: ArrayView1<'_, F>,
         mut out: ArrayViewMut1<'_, F>,
     ) {
-        let d = self.n_features();
+        let d = self.n_coef();
         let (coef, intercept) = self.split(params);
         let (v_coef, v_intercept) = self.split(v);
         let mut r = binary_hessian_weights(self.data(), coef, intercept);
@@ -239,18 +201,12 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
         let x = self.x.select(Axis(0), rows);
         let y = self.y.select(Axis(0), rows);
         let weight = self.weight.select(Axis(0), rows);
-        let weight_sum = weight.sum();
+        let scale = batch_scale(weight.sum());
         let data = BinaryData {
             x: x.view(),
             y: y.view(),
             weight: weight.view(),
         };
-        // A batch whose rows all weigh zero carries no information: only the penalty.
-        let weight_sum = if weight_sum > F::zero() {
-            weight_sum
-        } else {
-            F::one()
-        };
-        self.value_grad_on(data, weight_sum, params, grad)
+        self.value_grad_on(data, scale, params, grad)
     }
 }

@@ -1,7 +1,9 @@
 //! The multinomial (softmax) objective.
 
 use super::Objective;
-use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
+use super::penalty::{
+    add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
+};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
@@ -96,33 +98,6 @@ impl<'a, F: Float> Multinomial<'a, F> {
         ))
     }
 
-    /// Adds an L1 term λ₁·‖w‖₁ on the coefficients (see
-    /// [`Objective::l1_penalty`]); λ₁ must be finite and ≥ 0. With the L2
-    /// strength α of [`new`](Self::new) this is the elastic net.
-    ///
-    /// ```
-    /// use logreg::Error;
-    /// use logreg::objective::{Multinomial, Objective};
-    /// use ndarray::array;
-    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// let lasso = Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, None, 0.0, true)?.with_l1(0.1)?;
-    /// assert_eq!(lasso.l1_penalty(), 0.1);
-    /// let err = lasso.with_l1(f64::NAN).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidParameter { name: "l1", .. }));
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn with_l1(mut self, l1: F) -> Result<Self> {
-        check_l1(l1)?;
-        self.l1 = l1;
-        Ok(self)
-    }
-
-    /// Sets λ₁ for callers that have validated it.
-    pub(crate) fn with_l1_unchecked(mut self, l1: F) -> Self {
-        self.l1 = l1;
-        self
-    }
-
     /// For callers that have validated everything already.
     pub(crate) fn new_unchecked(
         x: ArrayView2<'a, F>,
@@ -169,7 +144,7 @@ impl<'a, F: Float> Multinomial<'a, F> {
     fn value_grad_on(
         &self,
         data: MultinomialData<'_, F>,
-        weight_sum: F,
+        scale: F,
         params: ArrayView1<'_, F>,
         mut grad: ArrayViewMut1<'_, F>,
     ) -> F {
@@ -190,11 +165,7 @@ impl<'a, F: Float> Multinomial<'a, F> {
         if self.fit_intercept {
             grad_rest.assign(&grad_intercept);
         }
-        let scale = weight_sum.recip();
-        grad.mapv_inplace(|g| g * scale);
-        let mut value = loss * scale;
-        add_l2(self.alpha, self.n_coef(), params, Some(grad), &mut value);
-        value
+        scaled_with_l2(loss, scale, self.alpha, self.n_coef(), params, grad)
     }
 
     /// Flat index of class `a`'s parameter `j` (j = d is its intercept).
@@ -208,6 +179,11 @@ impl<'a, F: Float> Multinomial<'a, F> {
     }
 }
 
+l1_setters!(
+    Multinomial,
+    "Multinomial::new(x.view(), vec![0, 1, 2, 1], 3, None, 0.0, true)"
+);
+
 impl<F: Float> Objective<F> for Multinomial<'_, F> {
     fn n_params(&self) -> usize {
         self.n_coef()
@@ -218,21 +194,7 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
             }
     }
 
-    fn n_samples(&self) -> usize {
-        self.x.nrows()
-    }
-
-    fn l2_penalty(&self) -> F {
-        self.alpha
-    }
-
-    fn l1_penalty(&self) -> F {
-        self.l1
-    }
-
-    fn n_penalized(&self) -> usize {
-        self.n_coef()
-    }
+    penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
         let data = MultinomialData {
@@ -240,14 +202,14 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
             class: &self.class,
             weight: self.weight.view(),
         };
-        self.value_grad_on(data, self.weight_sum, params, grad)
+        self.value_grad_on(data, self.weight_sum.recip(), params, grad)
     }
 
     /// Block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ with x̃ = [x, 1], i.e.
     /// H = Σ sᵢ diag(pᵢ) ⊗ x̃ᵢx̃ᵢᵀ − Σ sᵢ (pᵢ ⊗ x̃ᵢ)(pᵢ ⊗ x̃ᵢ)ᵀ. Built chunk by
     /// chunk of rows without copying X: k weighted Gram matrices (the binary
     /// Hessian's `weighted_gram`, weights sᵢpᵢₐ) for the diagonal part and
-    /// one GEMM of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
+    /// a GEMM per chunk of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
         let (n, k, d) = (self.x.nrows(), self.n_classes, self.x.ncols());
         let p = d + usize::from(self.fit_intercept);
@@ -349,32 +311,43 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         let x = self.x.select(Axis(0), rows);
         let class: Vec<usize> = rows.iter().map(|&i| self.class[i]).collect();
         let weight = self.weight.select(Axis(0), rows);
-        let weight_sum = weight.sum();
-        let weight_sum = if weight_sum > F::zero() {
-            weight_sum
-        } else {
-            F::one()
-        };
+        let scale = batch_scale(weight.sum());
         let data = MultinomialData {
             x: x.view(),
             class: &class,
             weight: weight.view(),
         };
-        self.value_grad_on(data, weight_sum, params, grad)
+        self.value_grad_on(data, scale, params, grad)
     }
 
     /// The last class's intercept (with a penalty), or all its parameters
     /// (without one): shifting every class by the same amount changes nothing.
     fn redundant_params(&self) -> Vec<usize> {
-        let (k, d) = (self.n_classes, self.x.ncols());
-        let last = k - 1;
-        let mut redundant = Vec::new();
-        if self.alpha == F::zero() && self.l1 == F::zero() {
-            redundant.extend((0..d).map(|j| last * d + j));
-        }
-        if self.fit_intercept {
-            redundant.push(k * d + last);
-        }
-        redundant
+        let penalized = self.alpha != F::zero() || self.l1 != F::zero();
+        softmax_redundant_params(
+            self.n_classes,
+            self.x.ncols(),
+            penalized,
+            self.fit_intercept,
+        )
     }
+}
+
+/// The parameters a softmax fit holds fixed, in the layout `[W (k×d), b (k)]`:
+/// the last class's intercept, and without a penalty all its coefficients.
+pub(super) fn softmax_redundant_params(
+    k: usize,
+    d: usize,
+    penalized: bool,
+    fit_intercept: bool,
+) -> Vec<usize> {
+    let last = k - 1;
+    let mut redundant = Vec::new();
+    if !penalized {
+        redundant.extend((0..d).map(|j| last * d + j));
+    }
+    if fit_intercept {
+        redundant.push(k * d + last);
+    }
+    redundant
 }

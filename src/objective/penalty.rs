@@ -152,3 +152,90 @@ pub(crate) fn add_l2_hess_vec<F: Float>(
     out.slice_mut(ndarray::s![..n_coef])
         .scaled_add(alpha, &v.slice(ndarray::s![..n_coef]));
 }
+
+/// The mean-scaled objective from a pass's weighted sums: returns
+/// loss·scale + (α/2)‖w‖² and turns the summed gradient `grad` into
+/// grad·scale + α·w, with `scale` = 1/S and w the first `n_coef` parameters.
+pub(crate) fn scaled_with_l2<F: Float>(
+    loss: F,
+    scale: F,
+    alpha: F,
+    n_coef: usize,
+    params: ArrayView1<'_, F>,
+    mut grad: ArrayViewMut1<'_, F>,
+) -> F {
+    grad.mapv_inplace(|g| g * scale);
+    let mut value = loss * scale;
+    add_l2(alpha, n_coef, params, Some(grad), &mut value);
+    value
+}
+
+/// The scale 1/S of a minibatch whose weights sum to S. A batch whose rows
+/// all weigh zero carries no information: only the penalty (scale 1).
+pub(crate) fn batch_scale<F: Float>(weight_sum: F) -> F {
+    if weight_sum > F::zero() {
+        weight_sum.recip()
+    } else {
+        F::one()
+    }
+}
+
+/// The [`Objective`](super::Objective) methods that only read what every
+/// logistic objective holds (`x` with one row per sample, `alpha`, `l1`,
+/// and `n_coef()`, the number of coefficients the penalties cover).
+macro_rules! penalty_accessors {
+    () => {
+        fn n_samples(&self) -> usize {
+            self.x.nrows()
+        }
+
+        fn l2_penalty(&self) -> F {
+            self.alpha
+        }
+
+        fn l1_penalty(&self) -> F {
+            self.l1
+        }
+
+        fn n_penalized(&self) -> usize {
+            self.n_coef()
+        }
+    };
+}
+pub(crate) use penalty_accessors;
+
+/// The L1 setters of a logistic objective `$objective<'a, F>` with an `l1`
+/// field; `$new` builds one over `x`, a 4 × 2 array, in the doc example.
+/// `check_l1` is the caller's (the input checks live with the callers).
+macro_rules! l1_setters {
+    ($objective:ident, $new:literal) => {
+        impl<F: $crate::Float> $objective<'_, F> {
+            /// Adds an L1 term λ₁·‖w‖₁ on the coefficients (see
+            /// [`Objective::l1_penalty`]); λ₁ must be finite and ≥ 0. With the L2
+            /// strength α of [`new`](Self::new) this is the elastic net.
+            ///
+            /// ```
+            /// use logreg::Error;
+            #[doc = concat!("use logreg::objective::{", stringify!($objective), ", Objective};")]
+            /// use ndarray::array;
+            /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+            #[doc = concat!("let lasso = ", $new, "?.with_l1(0.1)?;")]
+            /// assert_eq!(lasso.l1_penalty(), 0.1);
+            /// let err = lasso.with_l1(f64::NAN).unwrap_err();
+            /// assert!(matches!(err, Error::InvalidParameter { name: "l1", .. }));
+            /// # Ok::<(), logreg::Error>(())
+            /// ```
+            pub fn with_l1(self, l1: F) -> $crate::Result<Self> {
+                check_l1(l1)?;
+                Ok(self.with_l1_unchecked(l1))
+            }
+
+            /// Sets λ₁ for callers that have validated it.
+            pub(crate) fn with_l1_unchecked(mut self, l1: F) -> Self {
+                self.l1 = l1;
+                self
+            }
+        }
+    };
+}
+pub(crate) use l1_setters;

@@ -4,7 +4,10 @@
 //! non-zeros, so a pass costs O(nnz·k) and X is never densified.
 
 use super::Objective;
-use super::penalty::{add_l2, add_l2_hess_vec, add_l2_hessian};
+use super::multinomial::softmax_redundant_params;
+use super::penalty::{
+    add_l2_hess_vec, add_l2_hessian, batch_scale, penalty_accessors, scaled_with_l2,
+};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::sparse::CsrView;
@@ -157,6 +160,19 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
         total
     }
 
+    /// The mean-scaled objective and gradient over `rows`, with `scale` = 1/S.
+    fn value_grad_over(
+        &self,
+        params: ArrayView1<'_, F>,
+        rows: &[usize],
+        scale: F,
+        mut grad: ArrayViewMut1<'_, F>,
+    ) -> F {
+        let (loss, g) = self.loss_grad_over(params, rows);
+        grad.assign(&g);
+        scaled_with_l2(loss, scale, self.alpha, self.n_coef(), params, grad)
+    }
+
     fn all_rows(&self) -> Vec<usize> {
         (0..self.x.nrows()).collect()
     }
@@ -195,17 +211,11 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
             }
     }
 
-    fn n_samples(&self) -> usize {
-        self.x.nrows()
-    }
+    penalty_accessors!();
 
-    fn value_grad(&self, params: ArrayView1<'_, F>, mut grad: ArrayViewMut1<'_, F>) -> F {
-        let (loss, g) = self.loss_grad_over(params, &self.all_rows());
+    fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
         let scale = self.weight_sum.recip();
-        grad.assign(&(g * scale));
-        let mut value = loss * scale;
-        add_l2(self.alpha, self.n_coef(), params, Some(grad), &mut value);
-        value
+        self.value_grad_over(params, &self.all_rows(), scale, grad)
     }
 
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
@@ -292,32 +302,10 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
         &self,
         params: ArrayView1<'_, F>,
         rows: &[usize],
-        mut grad: ArrayViewMut1<'_, F>,
+        grad: ArrayViewMut1<'_, F>,
     ) -> F {
-        let (loss, g) = self.loss_grad_over(params, rows);
         let weight_sum = rows.iter().fold(F::zero(), |s, &i| s + self.weight[i]);
-        // A batch whose rows all weigh zero carries no information: only the penalty.
-        let scale = if weight_sum > F::zero() {
-            weight_sum.recip()
-        } else {
-            F::one()
-        };
-        grad.assign(&(g * scale));
-        let mut value = loss * scale;
-        add_l2(self.alpha, self.n_coef(), params, Some(grad), &mut value);
-        value
-    }
-
-    fn l2_penalty(&self) -> F {
-        self.alpha
-    }
-
-    fn l1_penalty(&self) -> F {
-        self.l1
-    }
-
-    fn n_penalized(&self) -> usize {
-        self.n_coef()
+        self.value_grad_over(params, rows, batch_scale(weight_sum), grad)
     }
 
     /// As [`Multinomial`](super::Multinomial): the last class's intercept
@@ -326,15 +314,8 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
         let Target::Classes { k, .. } = self.target else {
             return Vec::new();
         };
-        let (d, last) = (self.x.ncols(), k - 1);
-        let mut redundant = Vec::new();
-        if self.alpha == F::zero() && self.l1 == F::zero() {
-            redundant.extend((0..d).map(|j| last * d + j));
-        }
-        if self.fit_intercept {
-            redundant.push(k * d + last);
-        }
-        redundant
+        let penalized = self.alpha != F::zero() || self.l1 != F::zero();
+        softmax_redundant_params(k, self.x.ncols(), penalized, self.fit_intercept)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Adam: adaptive moment estimation.
 
-use super::stochastic::{Minibatch, StreamState, Streaming, for_each_batch, run_epochs};
+use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
+use super::stochastic::{StreamState, Streaming, run_epochs};
 use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -59,12 +60,7 @@ impl<F: Float> Default for Adam<F> {
             beta1: F::from_f64_lossy(0.9),
             beta2: F::from_f64_lossy(0.999),
             epsilon: F::from_f64_lossy(1e-8),
-            minibatch: Minibatch {
-                batch_size: 64,
-                seed: 0,
-                shuffle: true,
-                n_iter_no_change: 5,
-            },
+            minibatch: Minibatch::default(),
         }
     }
 }
@@ -192,112 +188,16 @@ impl<F: Float> Adam<F> {
         self.epsilon = epsilon;
         self
     }
+}
 
-    /// Rows per minibatch (≥ 1).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
-    /// let one_epoch = StopRule::new(1e-12, 1)?;
-    /// let run = |adam: Adam<f64>| {
-    ///     adam.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)
-    /// };
-    /// // All 4 rows fit in one batch of the default 64: an epoch is one step, and
-    /// // Adam's first step moves each parameter by η against its gradient's sign.
-    /// let full = run(Adam::new().learning_rate(0.1))?;
-    /// assert!((&full.params - &array![0.1, 0.1, 0.0]).iter().all(|d| d.abs() < 1e-6));
-    /// // Batches of one row take four steps per epoch, each on one row's gradient.
-    /// let single = run(Adam::new().learning_rate(0.1).batch_size(1))?;
-    /// assert_ne!(single.params, full.params);
-    /// assert!(run(Adam::new().batch_size(0)).is_err());
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.minibatch.batch_size = batch_size;
-        self
+minibatch_setters!(Adam);
+
+impl<F: Float> MinibatchStep<F> for Adam<F> {
+    fn minibatch(&self) -> &Minibatch {
+        &self.minibatch
     }
 
-    /// Seed of the shuffling.
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
-    /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |seed: u64| {
-    ///     let adam = Adam::new().batch_size(1).seed(seed);
-    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
-    /// };
-    /// assert_eq!(run(7)?, run(7)?); // reproducible
-    /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.minibatch.seed = seed;
-        self
-    }
-
-    /// Whether to shuffle the rows every epoch (default true).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
-    /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |adam: Adam<f64>| {
-    ///     let adam = adam.batch_size(1);
-    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
-    /// };
-    /// // Rows in their given order every epoch: the seed no longer matters.
-    /// let in_order = Adam::new().shuffle(false);
-    /// assert_eq!(run(in_order.seed(7))?, run(in_order.seed(8))?);
-    /// assert_ne!(run(Adam::new().seed(7))?.params, run(Adam::new().seed(8))?.params);
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn shuffle(mut self, shuffle: bool) -> Self {
-        self.minibatch.shuffle = shuffle;
-        self
-    }
-
-    /// Epochs without improvement before stopping (≥ 1).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
-    /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
-    /// let stop = StopRule::new(1e-3, 1000)?;
-    /// let run = |patience: usize| {
-    ///     let adam = Adam::new().n_iter_no_change(patience);
-    ///     adam.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
-    /// };
-    /// let impatient = run(1)?;
-    /// let patient = run(20)?;
-    /// assert!(impatient.report.converged());
-    /// assert!(impatient.report.iterations < patient.report.iterations);
-    /// assert!(run(0).is_err());
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
-        self.minibatch.n_iter_no_change = epochs;
-        self
-    }
-
-    fn check(&self) -> Result<()> {
-        self.minibatch.check()?;
+    fn check(&self, _: &dyn Objective<F>) -> Result<()> {
         let positive = |v: F| v.is_finite() && v > F::zero();
         let unit = |v: F| v >= F::zero() && v < F::one();
         if !positive(self.learning_rate) {
@@ -322,50 +222,29 @@ impl<F: Float> Adam<F> {
         }
         Ok(())
     }
-}
 
-impl<F: Float> Streaming<F> for Adam<F> {
-    fn pass(
-        &self,
-        objective: &dyn Objective<F>,
-        params: &mut Array1<F>,
-        state: &mut StreamState<F>,
-        rows: &[usize],
-    ) -> Result<()> {
-        self.check()?;
+    fn step(&self, _: F, params: &mut Array1<F>, grad: &Array1<F>, state: &mut StreamState<F>) {
         let n = params.len();
-        let (mut m, mut v) = state
-            .moments
-            .take()
-            .filter(|(m, _)| m.len() == n)
-            .unwrap_or_else(|| (Array1::zeros(n), Array1::zeros(n)));
+        let fresh = || (Array1::zeros(n), Array1::zeros(n));
+        let (m, v) = state.moments.get_or_insert_with(fresh);
+        if m.len() != n {
+            (*m, *v) = fresh();
+        }
         let one = F::one();
-        let result = for_each_batch(
-            "adam",
-            objective,
-            params,
-            rows,
-            self.minibatch.batch_size,
-            |params, grad| {
-                state.steps += 1;
-                let t = i32::try_from(state.steps).unwrap_or(i32::MAX);
-                let correction1 = one - self.beta1.powi(t);
-                let correction2 = one - self.beta2.powi(t);
-                Zip::from(params)
-                    .and(&mut m)
-                    .and(&mut v)
-                    .and(grad)
-                    .for_each(|p, m, v, &g| {
-                        *m = self.beta1 * *m + (one - self.beta1) * g;
-                        *v = self.beta2 * *v + (one - self.beta2) * g * g;
-                        let m_hat = *m / correction1;
-                        let v_hat = *v / correction2;
-                        *p -= self.learning_rate * m_hat / (v_hat.sqrt() + self.epsilon);
-                    });
-            },
-        );
-        state.moments = Some((m, v));
-        result
+        let t = i32::try_from(state.steps).unwrap_or(i32::MAX);
+        let correction1 = one - self.beta1.powi(t);
+        let correction2 = one - self.beta2.powi(t);
+        Zip::from(params)
+            .and(m)
+            .and(v)
+            .and(grad)
+            .for_each(|p, m, v, &g| {
+                *m = self.beta1 * *m + (one - self.beta1) * g;
+                *v = self.beta2 * *v + (one - self.beta2) * g * g;
+                let m_hat = *m / correction1;
+                let v_hat = *v / correction2;
+                *p -= self.learning_rate * m_hat / (v_hat.sqrt() + self.epsilon);
+            });
     }
 }
 
@@ -381,16 +260,7 @@ impl<F: Float> Solver<F> for Adam<F> {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        self.check()?;
-        run_epochs(
-            "adam",
-            self,
-            &self.minibatch,
-            objective,
-            start,
-            stop,
-            observer,
-        )
+        run_epochs(self, objective, start, stop, observer)
     }
 
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {

@@ -3,7 +3,6 @@
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::Objective;
-use crate::validate::check_params;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2};
 
@@ -123,12 +122,10 @@ impl<F: Float> Solver<F> for CoordinateDescent {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        check_params(objective.n_params(), start.view())?;
-        let l1 = L1Term::of(objective);
+        let (l1, mut point) = L1Term::start(objective, start)?;
         let sigma = F::from_f64_lossy(SUFFICIENT_DECREASE);
         let rounding = F::epsilon() * F::from_f64_lossy(16.0);
         let coords = free_coordinates(objective);
-        let mut point = Point::evaluate(objective, start);
         let mut total = l1.total(&point);
         let mut iterations = 0;
         let termination = loop {

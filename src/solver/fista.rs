@@ -3,7 +3,6 @@
 use super::proximal::L1Term;
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::Objective;
-use crate::validate::check_params;
 use crate::{Float, Result};
 use ndarray::Array1;
 
@@ -84,10 +83,8 @@ impl<F: Float> Solver<F> for Fista {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        check_params(objective.n_params(), start.view())?;
-        let l1 = L1Term::of(objective);
+        let (l1, mut x) = L1Term::start(objective, start)?;
         let half = F::from_f64_lossy(0.5);
-        let mut x = Point::evaluate(objective, start);
         let mut y = x.clone();
         let mut lipschitz = F::one();
         let mut momentum = F::one();

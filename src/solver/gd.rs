@@ -1,8 +1,7 @@
 //! Full-batch gradient descent.
 
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    check_smooth_start, max_abs,
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
 };
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -141,25 +140,8 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
         let mut trial = point.clone();
         let mut iterations = 0;
         let termination = loop {
-            if !point.is_finite() {
-                break Termination::NumericalFailure;
-            }
-            let grad_max = max_abs(&point.grad);
-            // Observed before the tests, as Newton does, so the observer also
-            // sees the iteration the fit ends on.
-            let progress = Progress {
-                iteration: iterations,
-                objective: point.value,
-                grad_max,
-            };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
-            if grad_max <= stop.tol() {
-                break Termination::Converged;
-            }
-            if iterations == stop.max_iter() {
-                break Termination::MaxIterations;
+            if let Err(termination) = stop.checkpoint(&point, iterations, observer) {
+                break termination;
             }
             match self.learning_rate {
                 Some(rate) => {
@@ -173,7 +155,8 @@ impl<F: Float> Solver<F> for GradientDescent<F> {
                 }
                 None => {
                     direction.zip_mut_with(&point.grad, |d, &g| *d = -g);
-                    match armijo.search(objective, &point, &direction, step) {
+                    let ray = Ray::new(objective, &point, &direction);
+                    match ray.and_then(|ray| armijo.search(ray, step)) {
                         Some((next, accepted)) => {
                             step = accepted * F::from_f64_lossy(2.0);
                             point = next;

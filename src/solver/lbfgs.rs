@@ -2,8 +2,7 @@
 
 use super::wolfe::StrongWolfe;
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    check_smooth_start, max_abs,
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
 };
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -300,26 +299,10 @@ impl<F: Float> Solver<F> for Lbfgs {
         let mut point = Point::evaluate(objective, start);
         let mut iterations = 0;
         let termination = loop {
-            if !point.is_finite() {
-                break Termination::NumericalFailure;
-            }
-            let grad_max = max_abs(&point.grad);
-            // Observed before the tests, as Newton does, so the observer also
-            // sees the iteration the fit ends on.
-            let progress = Progress {
-                iteration: iterations,
-                objective: point.value,
-                grad_max,
+            let grad_max = match stop.checkpoint(&point, iterations, observer) {
+                Ok(grad_max) => grad_max,
+                Err(termination) => break termination,
             };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
-            if grad_max <= stop.tol() {
-                break Termination::Converged;
-            }
-            if iterations == stop.max_iter() {
-                break Termination::MaxIterations;
-            }
             let Some(next) = step(objective, &wolfe, &mut memory, &point, grad_max) else {
                 break Termination::LineSearchFailed;
             };
@@ -378,11 +361,10 @@ fn step<F: Float>(
 ) -> Option<Point<F>> {
     if !memory.pairs.is_empty() {
         memory.quasi_newton(&point.grad);
-        // A NaN slope fails this test too.
-        if memory.direction.dot(&point.grad) < F::zero() {
-            if let Some(next) = wolfe.search(objective, point, &memory.direction, F::one()) {
-                return Some(next);
-            }
+        // Not a descent direction (or a NaN slope): no ray.
+        let ray = Ray::new(objective, point, &memory.direction);
+        if let Some(next) = ray.and_then(|ray| wolfe.search(ray, F::one())) {
+            return Some(next);
         }
     }
     memory.steepest_descent(&point.grad);
@@ -391,8 +373,8 @@ fn step<F: Float>(
     let step = memory
         .step_scale
         .unwrap_or_else(|| grad_max.recip().min(F::one()));
-    let direction = &memory.direction;
-    wolfe.search(objective, point, direction, step).or_else(|| {
+    let ray = Ray::new(objective, point, &memory.direction)?;
+    wolfe.search(ray, step).or_else(|| {
         // Near the optimum of a badly scaled problem the Wolfe tests can drown
         // in rounding; Armijo's rounding-aware test (value within rounding,
         // gradient smaller) still makes progress.
@@ -400,8 +382,6 @@ fn step<F: Float>(
             max_halvings: 60,
             ..Armijo::default()
         };
-        patient
-            .search(objective, point, direction, step)
-            .map(|(next, _)| next)
+        patient.search(ray, step).map(|(next, _)| next)
     })
 }

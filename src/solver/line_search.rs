@@ -1,4 +1,5 @@
-//! Backtracking (Armijo) line search, shared by the solvers that need one.
+//! The points and rays the line searches share, and the backtracking
+//! (Armijo) line search of the solvers that need one.
 
 use crate::Float;
 use crate::objective::Objective;
@@ -66,6 +67,48 @@ impl<F: Float> Point<F> {
     }
 }
 
+/// A search line: `start` and a descent `direction` from it, with what both
+/// line searches need to know about the start.
+#[derive(Clone, Copy)]
+pub(crate) struct Ray<'a, F> {
+    objective: &'a dyn Objective<F>,
+    pub start: &'a Point<F>,
+    pub direction: &'a Array1<F>,
+    /// The directional derivative ∇fᵀp at the start (< 0).
+    pub slope: F,
+    /// How far f may rise by rounding alone near the start: 16ε·|f|.
+    pub rounding: F,
+}
+
+impl<'a, F: Float> Ray<'a, F> {
+    /// The ray from `start` along `direction`; `None` when `direction` is
+    /// not a descent direction there (a NaN slope included).
+    pub fn new(
+        objective: &'a dyn Objective<F>,
+        start: &'a Point<F>,
+        direction: &'a Array1<F>,
+    ) -> Option<Self> {
+        let slope = start.grad.dot(direction);
+        if slope.is_nan() || slope >= F::zero() {
+            return None;
+        }
+        Some(Self {
+            objective,
+            start,
+            direction,
+            slope,
+            rounding: F::from_f64_lossy(16.0) * F::epsilon() * start.value.abs(),
+        })
+    }
+
+    /// The point start + step·direction, evaluated.
+    pub fn at(&self, step: F) -> Point<F> {
+        let mut params = self.start.params.clone();
+        params.scaled_add(step, self.direction);
+        Point::evaluate(self.objective, params)
+    }
+}
+
 /// Armijo backtracking: accept step t when f(x + t·p) ≤ f(x) + σ·t·∇fᵀp,
 /// halving t otherwise (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
 /// Algorithm 3.1).
@@ -91,9 +134,9 @@ impl<F: Float> Default for Armijo<F> {
 }
 
 impl<F: Float> Armijo<F> {
-    /// Searches along `direction` (a descent direction) from `start` with
-    /// first trial step `step`. Returns the accepted point and its step, or
-    /// `None` when no tried step was acceptable.
+    /// Searches along `ray` with first trial step `step`. Returns the
+    /// accepted point and its step, or `None` when no tried step was
+    /// acceptable.
     ///
     /// ```
     /// // Crate-internal; seen from outside in gradient descent and Newton, whose
@@ -116,31 +159,19 @@ impl<F: Float> Armijo<F> {
     /// assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-15));
     /// # Ok::<(), logreg::Error>(())
     /// ```
-    pub fn search(
-        &self,
-        objective: &dyn Objective<F>,
-        start: &Point<F>,
-        direction: &Array1<F>,
-        step: F,
-    ) -> Option<(Point<F>, F)> {
-        let slope = start.grad.dot(direction);
-        if slope.is_nan() || slope >= F::zero() {
-            return None;
-        }
-        let rounding = F::from_f64_lossy(16.0) * F::epsilon() * start.value.abs();
+    pub fn search(&self, ray: Ray<'_, F>, step: F) -> Option<(Point<F>, F)> {
+        let start = ray.start;
         let grad_l1 = start.grad.fold(F::zero(), |s, g| s + g.abs());
         let mut step = step;
         for _ in 0..=self.max_halvings {
-            let mut params = start.params.clone();
-            params.scaled_add(step, direction);
-            let trial = Point::evaluate(objective, params);
+            let trial = ray.at(step);
             if trial.is_finite() {
                 let decrease = trial.value - start.value;
-                if decrease <= self.sigma * step * slope {
+                if decrease <= self.sigma * step * ray.slope {
                     return Some((trial, step));
                 }
                 let trial_l1 = trial.grad.fold(F::zero(), |s, g| s + g.abs());
-                if decrease <= rounding && trial_l1 < grad_l1 {
+                if decrease <= ray.rounding && trial_l1 < grad_l1 {
                     return Some((trial, step));
                 }
             }

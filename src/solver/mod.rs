@@ -6,10 +6,12 @@
 
 mod adam;
 mod cd;
+mod checkpoint;
 mod fista;
 mod gd;
 mod lbfgs;
 mod line_search;
+mod minibatch;
 mod newton;
 mod proximal;
 mod select;
@@ -27,7 +29,7 @@ pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
 pub use stochastic::{StreamState, Streaming};
 
-pub(crate) use line_search::{Armijo, Point};
+pub(crate) use line_search::{Armijo, Point, Ray};
 
 use crate::objective::Objective;
 use crate::validate::check_params;
@@ -471,7 +473,6 @@ impl<F> Observer<F> for NoObserver {
     }
 }
 
-/// max |v|, the convergence measure of every solver.
 /// The start checks of the solvers for smooth objectives: no L1 term, and a
 /// finite start point of the objective's length.
 pub(crate) fn check_smooth_start<F: Float>(
@@ -485,6 +486,7 @@ pub(crate) fn check_smooth_start<F: Float>(
     check_params(objective.n_params(), start.view())
 }
 
+/// max |v|, the convergence measure of every solver.
 pub(crate) fn max_abs<F: Float>(v: &Array1<F>) -> F {
     v.fold(F::zero(), |m, &x| m.max(x.abs()))
 }

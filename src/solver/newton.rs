@@ -1,8 +1,7 @@
 //! Newton's method (IRLS) with a Cholesky solve and Armijo backtracking.
 
 use super::{
-    Armijo, Control, Observer, Point, Progress, Solution, Solver, StopRule, Termination,
-    check_smooth_start, max_abs,
+    Armijo, Observer, Point, Ray, Solution, Solver, StopRule, Termination, check_smooth_start,
 };
 use crate::objective::Objective;
 use crate::{Float, Result};
@@ -11,7 +10,8 @@ use ndarray::{Array1, Array2};
 /// Newton's method, which for logistic regression is iteratively reweighted
 /// least squares (IRLS): solve H·p = −∇f by Cholesky, then backtrack along p.
 ///
-/// Each iteration builds the dense Hessian XᵀRX/S + αI with one GEMM, so the
+/// Each iteration builds the dense Hessian XᵀRX/S + αI (a symmetric rank-k
+/// update per chunk of rows, or a GEMM under the `lapack` feature), so the
 /// cost is O(n·p²) per iteration plus O(p³) for the factorization: the right
 /// choice for up to a few hundred parameters, where it converges in a handful
 /// of iterations to full precision.
@@ -88,27 +88,20 @@ impl<F: Float> Solver<F> for Newton {
         let mut point = Point::evaluate(objective, start);
         let mut iterations = 0;
         let termination = loop {
-            if !point.is_finite() {
-                break Termination::NumericalFailure;
-            }
-            let grad_max = max_abs(&point.grad);
-            let progress = Progress {
-                iteration: iterations,
-                objective: point.value,
-                grad_max,
+            let grad_max = match stop.observe_point(&point, iterations, observer) {
+                Ok(grad_max) => grad_max,
+                Err(termination) => break termination,
             };
-            if observer.observe(&progress) == Control::Stop {
-                break Termination::StoppedByObserver;
-            }
+            // The decrement needs the direction: computed between the observer
+            // and the stop tests.
             let direction = newton_direction(objective, &point, &redundant);
             let half_decrement = -point.grad.dot(&direction) * F::from_f64_lossy(0.5);
-            if grad_max <= stop.tol() && half_decrement <= stop.tol() {
-                break Termination::Converged;
+            let converged = grad_max <= stop.tol() && half_decrement <= stop.tol();
+            if let Err(termination) = stop.test(converged, iterations) {
+                break termination;
             }
-            if iterations == stop.max_iter() {
-                break Termination::MaxIterations;
-            }
-            match armijo.search(objective, &point, &direction, F::one()) {
+            let ray = Ray::new(objective, &point, &direction);
+            match ray.and_then(|ray| armijo.search(ray, F::one())) {
                 Some((next, _)) => point = next,
                 // No representable progress is left: the gradient test decides.
                 None if grad_max <= stop.tol() => break Termination::Converged,

@@ -1,9 +1,10 @@
 //! The non-smooth L1 term λ₁·‖p[..m]‖₁ that [`CoordinateDescent`](super::CoordinateDescent)
 //! and [`Fista`](super::Fista) add to an objective's smooth part.
 
-use super::{Control, FitReport, Observer, Point, Progress, StopRule, Termination};
-use crate::Float;
+use super::{FitReport, Observer, Point, StopRule, Termination};
 use crate::objective::Objective;
+use crate::validate::check_params;
+use crate::{Float, Result};
 use ndarray::Array1;
 
 /// λ₁ and the number m of leading parameters it applies to.
@@ -20,6 +21,13 @@ impl<F: Float> L1Term<F> {
             // A user objective could claim more than it has.
             n_penalized: objective.n_penalized().min(objective.n_params()),
         }
+    }
+
+    /// The start of a composite fit: checks `start` (the objective's length,
+    /// finite), reads the objective's L1 term and evaluates the start point.
+    pub fn start(objective: &dyn Objective<F>, start: Array1<F>) -> Result<(Self, Point<F>)> {
+        check_params(objective.n_params(), start.view())?;
+        Ok((Self::of(objective), Point::evaluate(objective, start)))
     }
 
     /// Whether parameter `j` carries the L1 term.
@@ -96,20 +104,8 @@ impl<F: Float> L1Term<F> {
             return Err(Termination::NumericalFailure);
         }
         let optimality = self.optimality(point);
-        let progress = Progress {
-            iteration: iterations,
-            objective: total,
-            grad_max: optimality,
-        };
-        if observer.observe(&progress) == Control::Stop {
-            return Err(Termination::StoppedByObserver);
-        }
-        if optimality <= stop.tol() {
-            return Err(Termination::Converged);
-        }
-        if iterations >= stop.max_iter() {
-            return Err(Termination::MaxIterations);
-        }
+        super::checkpoint::observe(observer, iterations, total, optimality)?;
+        stop.test(optimality <= stop.tol(), iterations)?;
         Ok(optimality)
     }
 

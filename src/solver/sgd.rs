@@ -1,6 +1,7 @@
 //! Minibatch stochastic gradient descent.
 
-use super::stochastic::{Minibatch, StreamState, Streaming, for_each_batch, run_epochs};
+use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
+use super::stochastic::{StreamState, Streaming, run_epochs};
 use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -124,12 +125,7 @@ impl<F: Float> Default for Sgd<F> {
                 power_t: F::from_f64_lossy(0.5),
             },
             average: false,
-            minibatch: Minibatch {
-                batch_size: 64,
-                seed: 0,
-                shuffle: true,
-                n_iter_no_change: 5,
-            },
+            minibatch: Minibatch::default(),
         }
     }
 }
@@ -205,108 +201,29 @@ impl<F: Float> Sgd<F> {
         self
     }
 
-    /// Rows per minibatch (≥ 1).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{LearningRate, NoObserver, Sgd, Solver, StopRule};
-    /// let one_epoch = StopRule::new(1e-12, 1)?;
-    /// let sgd = Sgd::new().learning_rate(LearningRate::Constant(0.2));
-    /// // 4 rows: one update per epoch with the default 64, four with batches of 1.
-    /// let full = sgd.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)?;
-    /// let single_rows = sgd.batch_size(1);
-    /// let single = single_rows.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)?;
-    /// assert!(single.report.objective < full.report.objective);
-    /// let empty = sgd.batch_size(0);
-    /// assert!(empty.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver).is_err());
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.minibatch.batch_size = batch_size;
-        self
+    fn step_size(&self, t: usize, alpha: F) -> F {
+        let t = F::from_usize(t).unwrap_or_else(F::max_value);
+        match self.learning_rate {
+            LearningRate::Constant(eta) => eta,
+            LearningRate::InverseScaling { eta0, power_t } => eta0 / t.powf(power_t),
+            LearningRate::Optimal => {
+                let typical = alpha.sqrt().recip().sqrt();
+                let t0 = (typical * alpha).recip();
+                (alpha * (t0 + t - F::one())).recip()
+            }
+        }
+    }
+}
+
+minibatch_setters!(Sgd);
+
+impl<F: Float> MinibatchStep<F> for Sgd<F> {
+    fn minibatch(&self) -> &Minibatch {
+        &self.minibatch
     }
 
-    /// Seed of the shuffling.
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
-    /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |seed: u64| {
-    ///     let sgd = Sgd::new().batch_size(1).seed(seed);
-    ///     sgd.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
-    /// };
-    /// assert_eq!(run(7)?, run(7)?); // reproducible
-    /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.minibatch.seed = seed;
-        self
-    }
-
-    /// Whether to shuffle the rows every epoch (default true).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
-    /// let epochs = StopRule::new(1e-12, 3)?;
-    /// let run = |sgd: Sgd<f64>| {
-    ///     let sgd = sgd.batch_size(1);
-    ///     sgd.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
-    /// };
-    /// // Rows in their given order every epoch: the seed no longer matters.
-    /// let in_order = Sgd::new().shuffle(false);
-    /// assert_eq!(run(in_order.seed(7))?, run(in_order.seed(8))?);
-    /// assert_ne!(run(Sgd::new().seed(7))?.params, run(Sgd::new().seed(8))?.params);
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn shuffle(mut self, shuffle: bool) -> Self {
-        self.minibatch.shuffle = shuffle;
-        self
-    }
-
-    /// Epochs without improvement before stopping (≥ 1).
-    ///
-    /// ```
-    /// # use logreg::objective::BinaryLogistic;
-    /// # use ndarray::{array, Array1};
-    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
-    /// # let y = array![0.0, 0.0, 1.0, 1.0];
-    /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
-    /// use logreg::solver::{NoObserver, Sgd, Solver, StopRule};
-    /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
-    /// let stop = StopRule::new(1e-3, 1000)?;
-    /// let run = |patience: usize| {
-    ///     let sgd = Sgd::new().n_iter_no_change(patience);
-    ///     sgd.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
-    /// };
-    /// let impatient = run(1)?;
-    /// let patient = run(20)?;
-    /// assert!(impatient.report.converged());
-    /// assert!(impatient.report.iterations < patient.report.iterations);
-    /// assert!(run(0).is_err());
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
-        self.minibatch.n_iter_no_change = epochs;
-        self
-    }
-
-    fn check(&self, alpha: F) -> Result<()> {
-        self.minibatch.check()?;
+    fn check(&self, objective: &dyn Objective<F>) -> Result<()> {
+        let alpha = objective.l2_penalty();
         let positive = |v: F| v.is_finite() && v > F::zero();
         match self.learning_rate {
             LearningRate::Constant(eta) if !positive(eta) => Err(Error::invalid(
@@ -331,53 +248,20 @@ impl<F: Float> Sgd<F> {
         }
     }
 
-    fn step_size(&self, t: usize, alpha: F) -> F {
-        let t = F::from_usize(t).unwrap_or_else(F::max_value);
-        match self.learning_rate {
-            LearningRate::Constant(eta) => eta,
-            LearningRate::InverseScaling { eta0, power_t } => eta0 / t.powf(power_t),
-            LearningRate::Optimal => {
-                let typical = alpha.sqrt().recip().sqrt();
-                let t0 = (typical * alpha).recip();
-                (alpha * (t0 + t - F::one())).recip()
-            }
+    fn step(&self, alpha: F, params: &mut Array1<F>, grad: &Array1<F>, state: &mut StreamState<F>) {
+        params.scaled_add(-self.step_size(state.steps, alpha), grad);
+        if self.average {
+            let average = state
+                .average
+                .get_or_insert_with(|| Array1::zeros(params.len()));
+            let weight = F::from_usize(state.steps)
+                .unwrap_or_else(F::max_value)
+                .recip();
+            average.zip_mut_with(params, |a, &p| *a += (p - *a) * weight);
         }
     }
-}
 
-impl<F: Float> Streaming<F> for Sgd<F> {
-    fn pass(
-        &self,
-        objective: &dyn Objective<F>,
-        params: &mut Array1<F>,
-        state: &mut StreamState<F>,
-        rows: &[usize],
-    ) -> Result<()> {
-        let alpha = objective.l2_penalty();
-        self.check(alpha)?;
-        for_each_batch(
-            "sgd",
-            objective,
-            params,
-            rows,
-            self.minibatch.batch_size,
-            |params, grad| {
-                state.steps += 1;
-                params.scaled_add(-self.step_size(state.steps, alpha), grad);
-                if self.average {
-                    let average = state
-                        .average
-                        .get_or_insert_with(|| Array1::zeros(params.len()));
-                    let weight = F::from_usize(state.steps)
-                        .unwrap_or_else(F::max_value)
-                        .recip();
-                    average.zip_mut_with(params, |a, &p| *a += (p - *a) * weight);
-                }
-            },
-        )
-    }
-
-    fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
+    fn reported(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
         match (&state.average, self.average) {
             (Some(average), true) => average.clone(),
             _ => params.clone(),
@@ -397,16 +281,7 @@ impl<F: Float> Solver<F> for Sgd<F> {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        self.check(objective.l2_penalty())?;
-        run_epochs(
-            "sgd",
-            self,
-            &self.minibatch,
-            objective,
-            start,
-            stop,
-            observer,
-        )
+        run_epochs(self, objective, start, stop, observer)
     }
 
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {

@@ -1,12 +1,11 @@
-//! What SGD and Adam share: minibatch passes, seeded shuffling, the epoch
-//! stopping rule, and the state that lets a fit continue chunk by chunk.
+//! Fits that continue chunk by chunk: the [`Streaming`] interface, its
+//! state, and the epochs (seeded shuffling, the epoch stopping rule) that a
+//! full fit with SGD or Adam runs.
 
-use super::{
-    Control, FitReport, Observer, Point, Progress, Solution, StopRule, Termination,
-    check_smooth_start, max_abs,
-};
+use super::minibatch::MinibatchStep;
+use super::{Observer, Point, Solution, StopRule, Termination, check_smooth_start};
 use crate::objective::Objective;
-use crate::{Error, Float, Result};
+use crate::{Float, Result};
 use ndarray::Array1;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -34,7 +33,8 @@ use rand::{RngExt, SeedableRng};
 /// ```
 pub trait Streaming<F: Float>: Send + Sync {
     /// One pass over `rows` in the given order, in minibatches, updating
-    /// `params` and the optimizer `state` (step count, moments, average).
+    /// `params` and the optimizer `state` (step count, moments, average, and
+    /// the raw iterate `params` after the pass, where a later pass resumes).
     ///
     /// # Errors
     /// Invalid settings, or a parameter vector of the wrong length.
@@ -85,49 +85,10 @@ pub struct StreamState<F> {
     pub(crate) moments: Option<(Array1<F>, Array1<F>)>,
     /// Averaged SGD's running mean of the iterates.
     pub(crate) average: Option<Array1<F>>,
-    /// The raw iterate, which differs from the reported parameters when they
-    /// are an average: a streamed fit continues from it.
+    /// The raw iterate after the last pass (set by [`Streaming::pass`]),
+    /// which differs from the reported parameters when they are an average:
+    /// a streamed fit continues from it.
     pub(crate) iterate: Option<Array1<F>>,
-}
-
-/// Settings shared by the minibatch solvers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Minibatch {
-    pub batch_size: usize,
-    pub seed: u64,
-    pub shuffle: bool,
-    pub n_iter_no_change: usize,
-}
-
-impl Minibatch {
-    /// Checks the shared settings: `batch_size` and `n_iter_no_change` ≥ 1.
-    ///
-    /// ```
-    /// // Crate-internal; seen from outside when SGD or Adam starts.
-    /// use logreg::Error;
-    /// use logreg::objective::BinaryLogistic;
-    /// use logreg::solver::{Adam, NoObserver, Sgd, Solver, StopRule};
-    /// use ndarray::{array, Array1};
-    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
-    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 0.0, 1.0], None, 0.1, true)?;
-    /// let stop = StopRule::new(1e-6, 10)?;
-    /// let sgd = Sgd::new().batch_size(0);
-    /// let err = sgd.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidParameter { name: "batch_size", .. }));
-    /// let adam = Adam::new().n_iter_no_change(0);
-    /// let err = adam.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidParameter { name: "n_iter_no_change", .. }));
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn check(&self) -> Result<()> {
-        if self.batch_size == 0 {
-            return Err(Error::invalid("batch_size", 0, "must be ≥ 1"));
-        }
-        if self.n_iter_no_change == 0 {
-            return Err(Error::invalid("n_iter_no_change", 0, "must be ≥ 1"));
-        }
-        Ok(())
-    }
 }
 
 /// Runs epochs of `solver.pass` over shuffled rows (seeded: the same seed
@@ -137,17 +98,16 @@ impl Minibatch {
 /// or after `max_iter` epochs. The observer sees the start (epoch 0) and the
 /// end of every epoch, with the full objective and max |∇f| from the one
 /// `value_grad` pass each epoch costs.
-pub(crate) fn run_epochs<F: Float>(
-    name: &'static str,
-    solver: &dyn Streaming<F>,
-    settings: &Minibatch,
+pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
+    solver: &S,
     objective: &dyn Objective<F>,
     start: Array1<F>,
     stop: &StopRule<F>,
     observer: &mut dyn Observer<F>,
 ) -> Result<Solution<F>> {
-    settings.check()?;
-    check_smooth_start(name, objective, &start)?;
+    solver.check_settings(objective)?;
+    check_smooth_start(solver.name(), objective, &start)?;
+    let settings = solver.minibatch();
     let mut rng = StdRng::seed_from_u64(settings.seed);
     let mut order: Vec<usize> = (0..objective.n_samples()).collect();
     let mut params = start;
@@ -157,36 +117,24 @@ pub(crate) fn run_epochs<F: Float>(
     let mut stale_epochs = 0;
     let mut epochs = 0;
     let termination = loop {
-        if !point.is_finite() {
-            break Termination::NumericalFailure;
-        }
-        let grad_max = max_abs(&point.grad);
-        // Observed before the tests, as Newton does, so the observer also
-        // sees the epoch the fit ends on.
-        let progress = Progress {
-            iteration: epochs,
-            objective: point.value,
-            grad_max,
+        let grad_max = match stop.observe_point(&point, epochs, observer) {
+            Ok(grad_max) => grad_max,
+            Err(termination) => break termination,
         };
-        if observer.observe(&progress) == Control::Stop {
-            break Termination::StoppedByObserver;
-        }
-        if grad_max <= stop.tol() {
-            break Termination::Converged;
-        }
-        if epochs > 0 {
-            if point.value > best - stop.tol() {
-                stale_epochs += 1;
-            } else {
-                stale_epochs = 0;
+        // The stale-epoch count is only kept while the gradient test fails.
+        let converged = grad_max <= stop.tol() || {
+            if epochs > 0 {
+                if point.value > best - stop.tol() {
+                    stale_epochs += 1;
+                } else {
+                    stale_epochs = 0;
+                }
+                best = best.min(point.value);
             }
-            best = best.min(point.value);
-            if stale_epochs >= settings.n_iter_no_change {
-                break Termination::Converged;
-            }
-        }
-        if epochs == stop.max_iter() {
-            break Termination::MaxIterations;
+            epochs > 0 && stale_epochs >= settings.n_iter_no_change
+        };
+        if let Err(termination) = stop.test(converged, epochs) {
+            break termination;
         }
         if settings.shuffle {
             shuffle(&mut order, &mut rng);
@@ -201,16 +149,7 @@ pub(crate) fn run_epochs<F: Float>(
         }
         point = next;
     };
-    let report = FitReport {
-        iterations: epochs,
-        objective: point.value,
-        grad_max: max_abs(&point.grad),
-        termination,
-    };
-    Ok(Solution {
-        params: point.params,
-        report,
-    })
+    Ok(Solution::at(point, epochs, termination))
 }
 
 /// Fisher–Yates.
@@ -219,22 +158,4 @@ fn shuffle(order: &mut [usize], rng: &mut StdRng) {
         let j = rng.random_range(0..=i);
         order.swap(i, j);
     }
-}
-
-/// Calls `step(batch_gradient)` for each minibatch of `rows`, in order.
-pub(crate) fn for_each_batch<F: Float>(
-    name: &'static str,
-    objective: &dyn Objective<F>,
-    params: &mut Array1<F>,
-    rows: &[usize],
-    batch_size: usize,
-    mut step: impl FnMut(&mut Array1<F>, &Array1<F>),
-) -> Result<()> {
-    check_smooth_start(name, objective, params)?;
-    let mut grad = Array1::zeros(params.len());
-    for batch in rows.chunks(batch_size.max(1)) {
-        objective.value_grad_rows(params.view(), batch, grad.view_mut());
-        step(params, &grad);
-    }
-    Ok(())
 }

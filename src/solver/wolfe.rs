@@ -1,9 +1,7 @@
 //! A line search that satisfies the strong Wolfe conditions, for L-BFGS.
 
-use super::Point;
+use super::{Point, Ray};
 use crate::Float;
-use crate::objective::Objective;
-use ndarray::Array1;
 
 /// Bracketing and zoom with safeguarded cubic interpolation: Nocedal &
 /// Wright, *Numerical Optimization*, 2nd ed., Algorithms 3.5 and 3.6, with
@@ -39,8 +37,8 @@ struct Trial<F> {
 }
 
 impl<F: Float> StrongWolfe<F> {
-    /// Searches along the descent direction `direction` from `start`, first
-    /// trying `step`. `None` when no acceptable step was found.
+    /// Searches along `ray`, first trying `step`. `None` when no acceptable
+    /// step was found.
     ///
     /// ```
     /// // Crate-internal; seen from outside in L-BFGS, whose objective never rises
@@ -62,25 +60,13 @@ impl<F: Float> StrongWolfe<F> {
     /// assert!(values.windows(2).all(|w| w[1] <= w[0] + 1e-15));
     /// # Ok::<(), logreg::Error>(())
     /// ```
-    pub fn search(
-        &self,
-        objective: &dyn Objective<F>,
-        start: &Point<F>,
-        direction: &Array1<F>,
-        step: F,
-    ) -> Option<Point<F>> {
-        let slope0 = start.grad.dot(direction);
-        if slope0.is_nan() || slope0 >= F::zero() {
-            return None;
-        }
+    pub fn search(&self, ray: Ray<'_, F>, step: F) -> Option<Point<F>> {
+        let (start, slope0, rounding) = (ray.start, ray.slope, ray.rounding);
         let evaluate = |step: F| -> Trial<F> {
-            let mut params = start.params.clone();
-            params.scaled_add(step, direction);
-            let point = Point::evaluate(objective, params);
-            let slope = point.grad.dot(direction);
+            let point = ray.at(step);
+            let slope = point.grad.dot(ray.direction);
             Trial { step, point, slope }
         };
-        let rounding = F::from_f64_lossy(16.0) * F::epsilon() * start.value.abs();
         let curvature_ok = |t: &Trial<F>| t.slope.abs() <= -self.c2 * slope0;
         let decrease_ok = |t: &Trial<F>| {
             t.point.is_finite()

@@ -1,0 +1,78 @@
+//! How the passes split the rows: chunk sizes that depend only on the width
+//! (so the summation order never depends on the thread count), the chunk
+//! maps, and the run-time AVX2 dispatch.
+
+use rayon::prelude::*;
+
+/// Rows per chunk for the Gram products XᵀDX: about 2 MB of f64 rows, tall
+/// enough that each rank-k update (or GEMM) runs near full speed (a 128 KiB
+/// chunk of 100 features is only 162 rows).
+pub(crate) fn gram_chunk_rows(width: usize) -> usize {
+    ((1 << 18) / width.max(1)).clamp(64, 16_384)
+}
+
+/// Rows per chunk: about 128 KiB of X, so a chunk stays in L2 between the
+/// forward (η = Xw) and backward (Xᵀr) halves of a pass. Depends only on d, so
+/// the summation order never depends on the thread count.
+pub(crate) fn chunk_rows(n_features: usize) -> usize {
+    (16_384 / n_features.max(1)).clamp(64, 16_384)
+}
+
+/// Maps `f` over the row chunks of X (in parallel when the work is large
+/// enough to pay for it) and returns the results in chunk order.
+pub(crate) fn map_row_chunks<T, M>(n_rows: usize, n_features: usize, f: M) -> Vec<T>
+where
+    T: Send,
+    M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
+{
+    let parallel = n_rows * n_features.max(1) >= 1 << 16;
+    map_chunks(n_rows, chunk_rows(n_features), parallel, f)
+}
+
+/// Maps `f` over the ranges `step` rows long that cover `0..n_rows`, in
+/// parallel if asked (and there is more than one), and returns the results
+/// in range order.
+pub(crate) fn map_chunks<T, M>(n_rows: usize, step: usize, parallel: bool, f: M) -> Vec<T>
+where
+    T: Send,
+    M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
+{
+    let step = step.max(1);
+    let ranges: Vec<_> = (0..n_rows)
+        .step_by(step)
+        .map(|start| start..(start + step).min(n_rows))
+        .collect();
+    if ranges.len() > 1 && parallel {
+        ranges.into_par_iter().map(f).collect()
+    } else {
+        ranges.into_iter().map(f).collect()
+    }
+}
+
+/// Defines `$name`, which runs `$portable` compiled for AVX2 when the CPU
+/// has it, and as the target allows otherwise (baseline x86-64 is SSE2, half
+/// the vector width). `$portable` must be `#[inline(always)]`, so that its
+/// body is compiled into the AVX2 copy. The copies run the same operations in
+/// the same order (no FMA contraction), so results do not depend on the CPU.
+macro_rules! with_avx2 {
+    (
+        $(#[$doc:meta])*
+        fn $name:ident<F: Float>($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = $portable:ident;
+    ) => {
+        $(#[$doc])*
+        #[doc = "Compiled for AVX2 when the CPU has it."]
+        fn $name<F: Float>($($arg: $ty),*) -> $ret {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2<F: Float>($($arg: $ty),*) -> $ret {
+                    $portable($($arg),*)
+                }
+                // SAFETY: the CPU supports AVX2, the only feature `avx2` enables.
+                return unsafe { avx2($($arg),*) };
+            }
+            $portable($($arg),*)
+        }
+    };
+}
+pub(crate) use with_avx2;

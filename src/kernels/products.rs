@@ -1,0 +1,148 @@
+//! Products over row chunks: dot products, η = Xw + b, the scores X Wᵀ + b
+//! and the weighted Gram matrices of the Hessians.
+
+use super::chunks::{gram_chunk_rows, map_chunks, map_row_chunks, with_avx2};
+use crate::Float;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip, s};
+
+/// a·b with sixteen independent partial sums, which the compiler keeps in
+/// SIMD registers (one running sum is a dependency chain it may not reorder):
+/// four AVX2 registers of f64, two of f32. Written as sixteen explicit
+/// statements because LLVM vectorizes an inner loop over the lanes, or an
+/// iterator over chunks, with shuffles across iterations instead.
+#[inline(always)]
+pub(super) fn dot<F: Float>(a: &[F], b: &[F]) -> F {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let body = n - n % 16;
+    let mut acc = [F::zero(); 16];
+    let mut i = 0;
+    while i < body {
+        let (u, v) = (&a[i..i + 16], &b[i..i + 16]);
+        acc[0] += u[0] * v[0];
+        acc[1] += u[1] * v[1];
+        acc[2] += u[2] * v[2];
+        acc[3] += u[3] * v[3];
+        acc[4] += u[4] * v[4];
+        acc[5] += u[5] * v[5];
+        acc[6] += u[6] * v[6];
+        acc[7] += u[7] * v[7];
+        acc[8] += u[8] * v[8];
+        acc[9] += u[9] * v[9];
+        acc[10] += u[10] * v[10];
+        acc[11] += u[11] * v[11];
+        acc[12] += u[12] * v[12];
+        acc[13] += u[13] * v[13];
+        acc[14] += u[14] * v[14];
+        acc[15] += u[15] * v[15];
+        i += 16;
+    }
+    let mut tail = F::zero();
+    for (&u, &v) in a[body..].iter().zip(&b[body..]) {
+        tail += u * v;
+    }
+    acc.iter().fold(F::zero(), |s, &v| s + v) + tail
+}
+
+/// η = Xw + b, in parallel row chunks, with the pass's row dot products
+/// (ndarray's matrix–vector product is SSE2 only and single-threaded).
+pub(crate) fn linear_predictor<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+) -> Array1<F> {
+    let (n, d) = x.dim();
+    let parts = map_row_chunks(n, d, |rows| {
+        let x = x.slice(s![rows, ..]);
+        match (x.as_slice(), coef.as_slice()) {
+            (Some(x), Some(coef)) if d > 0 => row_dots(x, d, coef, intercept),
+            _ => (x.dot(&coef) + intercept).to_vec(),
+        }
+    });
+    parts.into_iter().flatten().collect()
+}
+
+with_avx2! {
+    /// xᵢ·w + b for contiguous rows.
+    fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F>
+        = row_dots_portable;
+}
+
+#[inline(always)]
+fn row_dots_portable<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
+    x.chunks_exact(d)
+        .map(|row| dot(row, coef) + intercept)
+        .collect()
+}
+
+/// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
+/// chunk with one symmetric rank-k update per chunk on √h·X̃ (a GEMM under
+/// the `lapack` feature; the lower triangle is read, then mirrored). Needs
+/// h ≥ 0.
+pub(crate) fn weighted_gram<F: Float>(
+    x: ArrayView2<'_, F>,
+    h: ArrayView1<'_, F>,
+    fit_intercept: bool,
+) -> Array2<F> {
+    let (n, d) = x.dim();
+    let p = d + usize::from(fit_intercept);
+    // Chunks run in parallel, each with a sequential update into its own
+    // Gram, summed in chunk order: faer parallelizing one skinny update
+    // (p × p output, thousands of rows) spent its time in barriers.
+    let parts = map_chunks(n, gram_chunk_rows(p), n * p * p >= 1 << 20, |rows| {
+        let mut scaled = Array2::zeros((rows.len(), p));
+        let x = x.slice(s![rows.clone(), ..]);
+        let h = h.slice(s![rows]);
+        match (scaled.as_slice_mut(), x.as_slice(), h.as_slice()) {
+            (Some(out), Some(x), Some(h)) if d > 0 => {
+                for ((out, xi), &hi) in out.chunks_exact_mut(p).zip(x.chunks_exact(d)).zip(h) {
+                    let r = hi.sqrt();
+                    for (o, &v) in out.iter_mut().zip(xi) {
+                        *o = r * v;
+                    }
+                    if fit_intercept {
+                        out[d] = r;
+                    }
+                }
+            }
+            _ => Zip::from(scaled.rows_mut())
+                .and(x.rows())
+                .and(h)
+                .for_each(|mut out, xi, &hi| {
+                    let r = hi.sqrt();
+                    out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
+                    if fit_intercept {
+                        out[d] = r;
+                    }
+                }),
+        }
+        let mut gram = Array2::zeros((p, p));
+        F::gram_lower_add(gram.view_mut(), scaled.view());
+        gram
+    });
+    let mut gram = Array2::zeros((p, p));
+    for part in parts {
+        gram += &part;
+    }
+    // Only the lower triangle was accumulated: mirror it.
+    for i in 0..p {
+        for j in 0..i {
+            gram[(j, i)] = gram[(i, j)];
+        }
+    }
+    gram
+}
+
+/// Scores η = X Wᵀ + b for a block of rows.
+pub(crate) fn scores<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> Array2<F> {
+    // faer's GEMM: in the softmax pass, matrixmultiply (ndarray's `dot`)
+    // repacked each chunk of X.
+    let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
+    F::gemm_tn_add(eta.view_mut(), x.t(), coef.t());
+    eta += &intercept;
+    eta
+}

@@ -1,0 +1,226 @@
+//! What SGD and Adam share: the minibatch settings and their setters, and
+//! the pass over a chunk of rows in minibatches. Each solver only says how
+//! one minibatch gradient updates the parameters ([`MinibatchStep`]).
+
+use super::stochastic::{StreamState, Streaming};
+use super::{Solver, check_smooth_start};
+use crate::objective::Objective;
+use crate::{Error, Float, Result};
+use ndarray::Array1;
+
+/// Settings shared by the minibatch solvers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Minibatch {
+    pub batch_size: usize,
+    pub seed: u64,
+    pub shuffle: bool,
+    pub n_iter_no_change: usize,
+}
+
+impl Default for Minibatch {
+    /// Batches of 64 rows, seed 0, shuffled, 5 epochs without improvement.
+    fn default() -> Self {
+        Self {
+            batch_size: 64,
+            seed: 0,
+            shuffle: true,
+            n_iter_no_change: 5,
+        }
+    }
+}
+
+impl Minibatch {
+    /// Checks the shared settings: `batch_size` and `n_iter_no_change` ≥ 1.
+    ///
+    /// ```
+    /// // Crate-internal; seen from outside when SGD or Adam starts.
+    /// use logreg::Error;
+    /// use logreg::objective::BinaryLogistic;
+    /// use logreg::solver::{Adam, NoObserver, Sgd, Solver, StopRule};
+    /// use ndarray::{array, Array1};
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 1.0, 0.0, 1.0], None, 0.1, true)?;
+    /// let stop = StopRule::new(1e-6, 10)?;
+    /// let sgd = Sgd::new().batch_size(0);
+    /// let err = sgd.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "batch_size", .. }));
+    /// let adam = Adam::new().n_iter_no_change(0);
+    /// let err = adam.minimize(&objective, Array1::zeros(2), &stop, &mut NoObserver).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "n_iter_no_change", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if self.batch_size == 0 {
+            return Err(Error::invalid("batch_size", 0, "must be ≥ 1"));
+        }
+        if self.n_iter_no_change == 0 {
+            return Err(Error::invalid("n_iter_no_change", 0, "must be ≥ 1"));
+        }
+        Ok(())
+    }
+}
+
+/// A minibatch solver: its settings and its update from one minibatch
+/// gradient. The pass over rows ([`Streaming`]) and the epochs of a full fit
+/// (`run_epochs`, its [`Solver::minimize`]) are shared.
+pub(crate) trait MinibatchStep<F: Float>: Solver<F> {
+    /// The shared minibatch settings.
+    fn minibatch(&self) -> &Minibatch;
+
+    /// Checks the solver's own settings (the shared ones are checked first).
+    fn check(&self, objective: &dyn Objective<F>) -> Result<()>;
+
+    /// Updates `params` from the minibatch gradient `grad` of an objective
+    /// with L2 penalty `alpha`; `state.steps` already counts this update.
+    fn step(&self, alpha: F, params: &mut Array1<F>, grad: &Array1<F>, state: &mut StreamState<F>);
+
+    /// The parameters to report: see [`Streaming::current`].
+    fn reported(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
+        let _ = state;
+        params.clone()
+    }
+
+    /// The shared settings' check, then the solver's own.
+    fn check_settings(&self, objective: &dyn Objective<F>) -> Result<()> {
+        self.minibatch().check()?;
+        self.check(objective)
+    }
+}
+
+impl<F: Float, S: MinibatchStep<F>> Streaming<F> for S {
+    fn pass(
+        &self,
+        objective: &dyn Objective<F>,
+        params: &mut Array1<F>,
+        state: &mut StreamState<F>,
+        rows: &[usize],
+    ) -> Result<()> {
+        self.check_settings(objective)?;
+        check_smooth_start(self.name(), objective, params)?;
+        let alpha = objective.l2_penalty();
+        let mut grad = Array1::zeros(params.len());
+        for batch in rows.chunks(self.minibatch().batch_size.max(1)) {
+            objective.value_grad_rows(params.view(), batch, grad.view_mut());
+            state.steps += 1;
+            self.step(alpha, params, &grad, state);
+        }
+        state.iterate = Some(params.clone());
+        Ok(())
+    }
+
+    fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
+        self.reported(params, state)
+    }
+}
+
+/// The minibatch setters, with their docs, of a solver `$solver<F>` with a
+/// `minibatch: Minibatch` field: inherent methods, so that users call them
+/// without importing a trait.
+macro_rules! minibatch_setters {
+    ($solver:ident) => {
+        impl<F: $crate::Float> $solver<F> {
+            /// Rows per minibatch (≥ 1).
+            ///
+            /// ```
+            /// # use logreg::objective::BinaryLogistic;
+            /// # use ndarray::{array, Array1};
+            /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+            /// # let y = array![0.0, 0.0, 1.0, 1.0];
+            /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+            #[doc = concat!("use logreg::solver::{", stringify!($solver), ", NoObserver, Solver, StopRule};")]
+            /// let one_epoch = StopRule::new(1e-12, 1)?;
+            /// let run = |solver: &dyn Solver<f64>| {
+            ///     solver.minimize(&objective, Array1::zeros(3), &one_epoch, &mut NoObserver)
+            /// };
+            #[doc = concat!("let solver = ", stringify!($solver), "::<f64>::new();")]
+            /// // 4 rows: one update per epoch in the default batches of 64, four in batches of 1.
+            /// let full = run(&solver)?;
+            /// let single = run(&solver.batch_size(1))?;
+            /// assert_ne!(single.params, full.params);
+            /// assert!(run(&solver.batch_size(0)).is_err());
+            /// # Ok::<(), logreg::Error>(())
+            /// ```
+            pub fn batch_size(mut self, batch_size: usize) -> Self {
+                self.minibatch.batch_size = batch_size;
+                self
+            }
+
+            /// Seed of the shuffling.
+            ///
+            /// ```
+            /// # use logreg::objective::BinaryLogistic;
+            /// # use ndarray::{array, Array1};
+            /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+            /// # let y = array![0.0, 0.0, 1.0, 1.0];
+            /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+            #[doc = concat!("use logreg::solver::{", stringify!($solver), ", NoObserver, Solver, StopRule};")]
+            /// let epochs = StopRule::new(1e-12, 3)?;
+            /// let run = |seed: u64| {
+            #[doc = concat!("    let solver = ", stringify!($solver), "::new().batch_size(1).seed(seed);")]
+            ///     solver.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+            /// };
+            /// assert_eq!(run(7)?, run(7)?); // reproducible
+            /// assert_ne!(run(7)?.params, run(8)?.params); // another order of the rows
+            /// # Ok::<(), logreg::Error>(())
+            /// ```
+            pub fn seed(mut self, seed: u64) -> Self {
+                self.minibatch.seed = seed;
+                self
+            }
+
+            /// Whether to shuffle the rows every epoch (default true).
+            ///
+            /// ```
+            /// # use logreg::objective::BinaryLogistic;
+            /// # use ndarray::{array, Array1};
+            /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+            /// # let y = array![0.0, 0.0, 1.0, 1.0];
+            /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+            #[doc = concat!("use logreg::solver::{", stringify!($solver), ", NoObserver, Solver, StopRule};")]
+            /// let epochs = StopRule::new(1e-12, 3)?;
+            /// let run = |solver: &dyn Solver<f64>| {
+            ///     solver.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+            /// };
+            #[doc = concat!("let single_rows = ", stringify!($solver), "::<f64>::new().batch_size(1);")]
+            /// // Rows in their given order every epoch: the seed no longer matters.
+            /// let in_order = single_rows.shuffle(false);
+            /// assert_eq!(run(&in_order.seed(7))?, run(&in_order.seed(8))?);
+            /// assert_ne!(run(&single_rows.seed(7))?.params, run(&single_rows.seed(8))?.params);
+            /// # Ok::<(), logreg::Error>(())
+            /// ```
+            pub fn shuffle(mut self, shuffle: bool) -> Self {
+                self.minibatch.shuffle = shuffle;
+                self
+            }
+
+            /// Epochs without improvement before stopping (≥ 1).
+            ///
+            /// ```
+            /// # use logreg::objective::BinaryLogistic;
+            /// # use ndarray::{array, Array1};
+            /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+            /// # let y = array![0.0, 0.0, 1.0, 1.0];
+            /// # let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+            #[doc = concat!("use logreg::solver::{", stringify!($solver), ", NoObserver, Solver, StopRule};")]
+            /// // Stop once the epoch's objective has not improved by 1e-3 for that many epochs.
+            /// let stop = StopRule::new(1e-3, 1000)?;
+            /// let run = |patience: usize| {
+            #[doc = concat!("    let solver = ", stringify!($solver), "::new().n_iter_no_change(patience);")]
+            ///     solver.minimize(&objective, Array1::zeros(3), &stop, &mut NoObserver)
+            /// };
+            /// let impatient = run(1)?;
+            /// let patient = run(20)?;
+            /// assert!(impatient.report.converged());
+            /// assert!(impatient.report.iterations < patient.report.iterations);
+            /// assert!(run(0).is_err());
+            /// # Ok::<(), logreg::Error>(())
+            /// ```
+            pub fn n_iter_no_change(mut self, epochs: usize) -> Self {
+                self.minibatch.n_iter_no_change = epochs;
+                self
+            }
+        }
+
+    };
+}
+pub(crate) use minibatch_setters;
