@@ -3,6 +3,7 @@
 
 use crate::model::{FittedLogisticRegression, LogisticRegression};
 use crate::path::Alphas;
+use crate::validate::check_length;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix1, Ix2};
 use rand::SeedableRng;
@@ -259,13 +260,7 @@ impl<F: Float> CrossValidation<F> {
                 Ok(fold_of_row)
             }
             Folds::Given(fold_of_row) => {
-                if fold_of_row.len() != class.len() {
-                    return Err(Error::LengthMismatch {
-                        what: "fold_ids",
-                        expected: class.len(),
-                        got: fold_of_row.len(),
-                    });
-                }
+                check_length("fold_ids", class.len(), fold_of_row.len())?;
                 let k = fold_of_row.iter().max().map_or(0, |m| m + 1);
                 if k < 2 {
                     return Err(Error::invalid("folds", k, "fold_ids must name ≥ 2 folds"));

@@ -11,7 +11,7 @@
 //! Ground floor: depends only on [`Float`].
 
 use crate::Float;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
+use ndarray::{Array1, ArrayView1, ArrayView2, s};
 
 /// The shape of one flat parameter vector.
 ///
@@ -87,11 +87,6 @@ impl Layout {
             Array1::zeros(self.rows)
         }
     }
-
-    /// Coefficients (rows × d) and intercepts of a flat vector.
-    pub fn unflatten<F: Float>(&self, params: ArrayView1<'_, F>) -> (Array2<F>, Array1<F>) {
-        (self.coef(params).to_owned(), self.intercept(params))
-    }
 }
 
 #[cfg(test)]
@@ -100,7 +95,7 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn flatten_and_unflatten_are_inverse() {
+    fn flatten_and_split_are_inverse() {
         let coef = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
         let intercept = array![7.0, 8.0];
         let with = Layout::new(2, 3, true);
@@ -108,11 +103,13 @@ mod tests {
         assert_eq!(flat, array![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         assert_eq!(flat[with.coef_index(1, 2)], 6.0);
         assert_eq!(with.intercept_index(1).map(|i| flat[i]), Some(8.0));
-        assert_eq!(with.unflatten(flat.view()), (coef.clone(), intercept));
+        assert_eq!(with.coef(flat.view()), coef);
+        assert_eq!(with.intercept(flat.view()), intercept);
         let without = Layout::new(2, 3, false);
         let flat = without.flatten(coef.view(), array![9.0, 9.0].view());
         assert_eq!((flat.len(), without.n_params()), (6, 6));
         assert_eq!(without.intercept_index(0), None);
-        assert_eq!(without.unflatten(flat.view()), (coef, Array1::zeros(2)));
+        assert_eq!(without.coef(flat.view()), coef);
+        assert_eq!(without.intercept(flat.view()), Array1::<f64>::zeros(2));
     }
 }

@@ -393,11 +393,11 @@ fn fit_one<F: Float>(
         stop,
         observer.unwrap_or(&mut NoObserver),
     )?;
-    let Solution { params, mut report } = solution;
-    let diagnostics = diagnose(problem, runs, index, &*objective, &params, &mut report);
+    let mut solution = solution;
+    let diagnostics = diagnose(problem, runs, index, &*objective, &mut solution);
     Ok(Solved {
-        params,
-        report,
+        params: solution.params,
+        report: solution.report,
         diagnostics,
     })
 }
@@ -409,8 +409,7 @@ fn diagnose<F: Float>(
     runs: &Runs,
     index: usize,
     objective: &dyn Objective<F>,
-    params: &Array1<F>,
-    report: &mut FitReport<F>,
+    solution: &mut Solution<F>,
 ) -> Vec<Diagnostic> {
     let Some(x) = problem.x.dense() else {
         return Vec::new();
@@ -455,9 +454,9 @@ fn diagnose<F: Float>(
             }
         }
     };
-    let found = check_separation(objective, params, x, coef_of, margins);
+    let found = check_separation(objective, &solution.params, x, coef_of, margins);
     if found.is_some() {
-        report.termination = Termination::Separation;
+        solution.report.termination = Termination::Separation;
     }
     found.into_iter().collect()
 }

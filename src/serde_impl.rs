@@ -5,8 +5,9 @@
 //! (`"binary"`, `"one_vs_rest"` or `"multinomial"`), the fit reports, the
 //! diagnostics, and the record of what the fit used: `alpha`, `l1`,
 //! `standardized`, `fit_intercept`, `class_weight`, `penalty`, `strength`
-//! and, for a minibatch fit, the solver's settings and per-run optimizer
-//! state (`stream_states`). A loaded model therefore predicts, summarizes,
+//! and, for a minibatch fit, the solver (`solver`: this crate's `Sgd` or
+//! `Adam` with their settings) and per-run optimizer state
+//! (`stream_states`). A loaded model therefore predicts, summarizes,
 //! scores, warm-starts and continues `partial_fit` exactly as the saved one.
 //!
 //! Version 2 added the class weights, penalty, strength, solver and stream
@@ -25,8 +26,8 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{FitRecord, FittedLogisticRegression, Strength};
 use crate::multiclass::{Fit, Strategy};
 use crate::objective::Penalty;
-use crate::solver::{FitReport, StreamState, Termination};
-use crate::validate::{check_alpha, check_finite, check_l1, check_non_negative};
+use crate::solver::{FitReport, MinibatchSolver, StreamState, Termination};
+use crate::validate::{check_alpha, check_finite, check_l1, check_length, check_non_negative};
 use crate::weights::ClassWeight;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
@@ -54,6 +55,8 @@ struct SavedRef<'a, F, L> {
     class_weight: SavedClassWeight<F>,
     penalty: SavedPenalty,
     strength: SavedStrength<F>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    solver: Option<MinibatchSolver<F>>,
     stream_states: Vec<SavedStreamState<F>>,
 }
 
@@ -83,6 +86,8 @@ struct Saved<F, L> {
     penalty: Option<SavedPenalty>,
     #[serde(default = "Option::default")]
     strength: Option<SavedStrength<F>>,
+    #[serde(default = "Option::default")]
+    solver: Option<MinibatchSolver<F>>,
     #[serde(default = "Vec::new")]
     stream_states: Vec<SavedStreamState<F>>,
 }
@@ -113,13 +118,7 @@ impl<F: Float> SavedClassWeight<F> {
             Self::None => ClassWeight::None,
             Self::Balanced => ClassWeight::Balanced,
             Self::Manual { weights } => {
-                if weights.len() != n_classes {
-                    return Err(Error::LengthMismatch {
-                        what: "class weights (one per class)",
-                        expected: n_classes,
-                        got: weights.len(),
-                    });
-                }
+                check_length("class weights (one per class)", n_classes, weights.len())?;
                 for &w in &weights {
                     check_non_negative("class weights", w)?;
                 }
@@ -216,13 +215,11 @@ impl<F: Float> SavedStreamState<F> {
             .chain(&self.average)
             .chain(&self.iterate);
         for vector in vectors {
-            if vector.len() != n_params {
-                return Err(Error::LengthMismatch {
-                    what: "stream state (one value per parameter)",
-                    expected: n_params,
-                    got: vector.len(),
-                });
-            }
+            check_length(
+                "stream state (one value per parameter)",
+                n_params,
+                vector.len(),
+            )?;
             check_finite("stream state", vector.iter())?;
         }
         Ok(StreamState {
@@ -373,6 +370,13 @@ where
             class_weight: SavedClassWeight::from_class_weight(&record.class_weight),
             penalty: SavedPenalty::from_penalty(record.penalty),
             strength: SavedStrength::from_strength(record.strength),
+            // Only a minibatch solver is kept, and only the crate's own can
+            // be saved by value.
+            solver: record
+                .solver
+                .as_deref()
+                .and_then(|solver| solver.as_streaming())
+                .and_then(|streamer| streamer.to_minibatch_solver()),
             stream_states: self
                 .stream_states
                 .iter()
@@ -448,13 +452,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
         if coef.ncols() == 0 {
             return Err(Error::NoFeatures { rows });
         }
-        if intercept.len() != rows {
-            return Err(Error::LengthMismatch {
-                what: "intercept",
-                expected: rows,
-                got: intercept.len(),
-            });
-        }
+        check_length("intercept", rows, intercept.len())?;
         check_finite("coef", coef.iter())?;
         check_finite("intercept", intercept.iter())?;
         if !fit_intercept && intercept.iter().any(|&b| b != F::zero()) {
@@ -490,7 +488,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
             alpha,
             l1,
             standardized: self.standardized,
-            solver: None,
+            solver: self.solver.map(MinibatchSolver::into_solver),
         };
         let n_runs = reports.len();
         let fit = Fit {
@@ -507,13 +505,11 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
         model.report = report;
         if !self.stream_states.is_empty() {
             let n_params = model.runs().layout.n_params();
-            if self.stream_states.len() != n_runs {
-                return Err(Error::LengthMismatch {
-                    what: "stream_states (one per report)",
-                    expected: n_runs,
-                    got: self.stream_states.len(),
-                });
-            }
+            check_length(
+                "stream_states (one per report)",
+                n_runs,
+                self.stream_states.len(),
+            )?;
             model.stream_states = self
                 .stream_states
                 .into_iter()

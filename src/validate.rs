@@ -20,6 +20,42 @@ pub(crate) fn check_features<F: Float>(x: ArrayView2<'_, F>) -> Result<()> {
     check_finite_matrix("x", x)
 }
 
+/// Checks that there is one `what` per row: `got` == `expected`.
+pub(crate) fn check_length(what: &'static str, expected: usize, got: usize) -> Result<()> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            what,
+            expected,
+            got,
+        })
+    }
+}
+
+/// Checks features x (non-empty, finite) and that `n_targets` targets
+/// label its rows.
+pub(crate) fn check_features_and_targets<F: Float>(
+    x: ArrayView2<'_, F>,
+    n_targets: usize,
+) -> Result<()> {
+    check_features(x)?;
+    check_length("y", x.nrows(), n_targets)
+}
+
+/// The checked sample weights of `n` rows (unit weights when none are
+/// given) after checking the L2 strength α, as an objective's constructor
+/// needs them.
+pub(crate) fn objective_weights<F: Float>(
+    n: usize,
+    sample_weight: Option<&Array1<F>>,
+    alpha: F,
+) -> Result<Array1<F>> {
+    let weight = sample_weights(n, sample_weight.map(|w| w.view()))?;
+    check_alpha(alpha)?;
+    Ok(weight)
+}
+
 /// Checks that every entry of a matrix is finite. Standard-layout matrices
 /// (the usual case, and the one that is large) are scanned as one slice;
 /// the reported index is the row-major position either way.
@@ -77,13 +113,7 @@ pub(crate) fn sample_weights<F: Float>(
     let Some(weight) = weight else {
         return Ok(Array1::ones(n));
     };
-    if weight.len() != n {
-        return Err(Error::LengthMismatch {
-            what: "sample_weight",
-            expected: n,
-            got: weight.len(),
-        });
-    }
+    check_length("sample_weight", n, weight.len())?;
     check_finite("sample_weight", weight.iter())?;
     if let Some(index) = weight.iter().position(|&v| v < F::zero()) {
         return Err(Error::NegativeWeight {

@@ -1,6 +1,6 @@
 //! Sample and class weights → the per-row weights the objectives use.
 
-use crate::validate::{check_finite, sample_weights};
+use crate::validate::{check_finite, check_length, sample_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, ArrayView1};
 
@@ -61,13 +61,7 @@ pub(crate) fn effective_weights<F: Float>(
                 .collect()
         }
         ClassWeight::Manual(w) => {
-            if w.len() != n_classes {
-                return Err(Error::LengthMismatch {
-                    what: "class weights (one per class)",
-                    expected: n_classes,
-                    got: w.len(),
-                });
-            }
+            check_length("class weights (one per class)", n_classes, w.len())?;
             check_finite("class weights", w.iter())?;
             if let Some(index) = w.iter().position(|&v| v < F::zero()) {
                 return Err(Error::NegativeWeight {

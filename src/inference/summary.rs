@@ -1,6 +1,7 @@
 //! The [`Summary`] of a fit: estimates, standard errors, tests, likelihood
 //! statistics, and its table in the style of statsmodels.
 
+use crate::validate::check_length;
 use crate::{Error, Float, Result};
 use ndarray::Array2;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
@@ -71,13 +72,7 @@ impl<F: Float> Summary<F> {
         N: Into<String>,
     {
         let names: Vec<String> = names.into_iter().map(Into::into).collect();
-        if names.len() != self.feature_names.len() {
-            return Err(Error::LengthMismatch {
-                what: "feature names",
-                expected: self.feature_names.len(),
-                got: names.len(),
-            });
-        }
+        check_length("feature names", self.feature_names.len(), names.len())?;
         self.feature_names = names;
         Ok(self)
     }

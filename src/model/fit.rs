@@ -7,7 +7,7 @@ use super::settings::LogisticRegression;
 use crate::multiclass::{self, Design, Problem, Run, Strategy};
 use crate::solver::{Observer, StopRule};
 use crate::standardize::Scaling;
-use crate::validate::{check_features, check_finite};
+use crate::validate::{check_features, check_finite, check_length};
 use crate::weights::{check_every_class_weighs, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2};
@@ -248,13 +248,7 @@ impl<F: Float> LogisticRegression<F> {
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<Labelled<F, L>> {
-        if y.len() != n_rows {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: n_rows,
-                got: y.len(),
-            });
-        }
+        check_length("y", n_rows, y.len())?;
         let (classes, class) = encode_labels(y.view());
         if classes.len() < 2 {
             return Err(Error::TooFewClasses {

@@ -6,7 +6,7 @@ use super::record::FitRecord;
 use crate::diagnostics::Diagnostic;
 use crate::multiclass::{Fit, Runs, Strategy};
 use crate::solver::{FitReport, StreamState, Termination};
-use crate::validate::check_features;
+use crate::validate::{check_features, check_length};
 use crate::weights::effective_weights;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -116,13 +116,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 got: x.ncols(),
             });
         }
-        if y.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: y.len(),
-            });
-        }
+        check_length("y", x.nrows(), y.len())?;
         let class = encode_known(&self.classes, y)?;
         let weight = effective_weights(
             &class,

@@ -5,7 +5,7 @@ use crate::kernels::{
     log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
 };
 use crate::multiclass::Strategy;
-use crate::validate::check_finite_matrix;
+use crate::validate::{check_finite_matrix, check_length};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
 
@@ -172,13 +172,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         S: Data<Elem = F>,
         T: Data<Elem = L>,
     {
-        if y.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: y.len(),
-            });
-        }
+        check_length("y", x.nrows(), y.len())?;
         let predicted = self.predict(x)?;
         let correct = Zip::from(&predicted)
             .and(y)

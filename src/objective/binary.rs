@@ -5,7 +5,7 @@ use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
-use crate::validate::{check_alpha, check_features, check_finite, check_l1, sample_weights};
+use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
 
@@ -61,14 +61,7 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         alpha: F,
         fit_intercept: bool,
     ) -> Result<Self> {
-        check_features(x)?;
-        if y.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: y.len(),
-            });
-        }
+        check_features_and_targets(x, y.len())?;
         check_finite("y", y.iter())?;
         if let Some(index) = y.iter().position(|&v| v < F::zero() || v > F::one()) {
             return Err(Error::invalid(
@@ -77,8 +70,7 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
                 "binary targets must lie in [0, 1]",
             ));
         }
-        let weight = sample_weights(x.nrows(), sample_weight.as_ref().map(|w| w.view()))?;
-        check_alpha(alpha)?;
+        let weight = objective_weights(x.nrows(), sample_weight.as_ref(), alpha)?;
         Ok(Self::new_unchecked(x, y, weight, alpha, fit_intercept))
     }
 

@@ -8,7 +8,8 @@ use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
 };
-use crate::validate::{check_alpha, check_features, check_l1, sample_weights};
+use crate::layout::Layout;
+use crate::validate::{check_features_and_targets, check_l1, objective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
 
@@ -68,14 +69,7 @@ impl<'a, F: Float> Multinomial<'a, F> {
         alpha: F,
         fit_intercept: bool,
     ) -> Result<Self> {
-        check_features(x)?;
-        if class.len() != x.nrows() {
-            return Err(Error::LengthMismatch {
-                what: "y",
-                expected: x.nrows(),
-                got: class.len(),
-            });
-        }
+        check_features_and_targets(x, class.len())?;
         if n_classes < 2 {
             return Err(Error::TooFewClasses { found: n_classes });
         }
@@ -86,8 +80,7 @@ impl<'a, F: Float> Multinomial<'a, F> {
                 "class indices must be < n_classes",
             ));
         }
-        let weight = sample_weights(x.nrows(), sample_weight.as_ref().map(|w| w.view()))?;
-        check_alpha(alpha)?;
+        let weight = objective_weights(x.nrows(), sample_weight.as_ref(), alpha)?;
         Ok(Self::new_unchecked(
             x,
             class,
@@ -120,25 +113,19 @@ impl<'a, F: Float> Multinomial<'a, F> {
         }
     }
 
+    /// Where W (k × d, class-major) and b sit in the flat parameters.
+    fn layout(&self) -> Layout {
+        Layout::new(self.n_classes, self.x.ncols(), self.fit_intercept)
+    }
+
     fn n_coef(&self) -> usize {
-        self.n_classes * self.x.ncols()
+        self.layout().n_coef()
     }
 
     /// Splits the flat parameters into W (k×d) and b (k; zeros without intercepts).
     fn split<'p>(&self, params: ArrayView1<'p, F>) -> (ArrayView2<'p, F>, Array1<F>) {
-        let (k, d) = (self.n_classes, self.x.ncols());
-        let (coef, rest) = params.split_at(Axis(0), k * d);
-        // The length is fixed by construction, so the reshape cannot fail for
-        // parameters of the right length.
-        let coef = coef
-            .into_shape_with_order((k, d))
-            .unwrap_or_else(|_| unreachable!("params hold k·d coefficients"));
-        let intercept = if self.fit_intercept {
-            rest.to_owned()
-        } else {
-            Array1::zeros(k)
-        };
-        (coef, intercept)
+        let layout = self.layout();
+        (layout.coef(params), layout.intercept(params))
     }
 
     fn value_grad_on(
@@ -170,11 +157,10 @@ impl<'a, F: Float> Multinomial<'a, F> {
 
     /// Flat index of class `a`'s parameter `j` (j = d is its intercept).
     fn flat_index(&self, a: usize, j: usize) -> usize {
-        let d = self.x.ncols();
-        if j < d {
-            a * d + j
-        } else {
-            self.n_classes * d + a
+        let layout = self.layout();
+        match layout.intercept_index(a) {
+            Some(intercept) if j == layout.n_features => intercept,
+            _ => layout.coef_index(a, j),
         }
     }
 }
@@ -186,12 +172,7 @@ l1_setters!(
 
 impl<F: Float> Objective<F> for Multinomial<'_, F> {
     fn n_params(&self) -> usize {
-        self.n_coef()
-            + if self.fit_intercept {
-                self.n_classes
-            } else {
-                0
-            }
+        self.layout().n_params()
     }
 
     penalty_accessors!();

@@ -10,6 +10,7 @@ use super::penalty::{
 };
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
+use crate::layout::Layout;
 use crate::sparse::CsrView;
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
 use rayon::prelude::*;
@@ -79,27 +80,30 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
         }
     }
 
+    /// Where the coefficients (outputs × d, row-major) and intercepts sit
+    /// in the flat parameters.
+    fn layout(&self) -> Layout {
+        Layout::new(self.outputs(), self.x.ncols(), self.fit_intercept)
+    }
+
     fn n_coef(&self) -> usize {
-        self.outputs() * self.x.ncols()
+        self.layout().n_coef()
     }
 
     /// Row i's scores into `eta`, from contiguous parameters.
     #[inline]
     fn row_scores(&self, params: &[F], i: usize, eta: &mut [F]) {
-        let d = self.x.ncols();
-        let n_coef = self.n_coef();
+        let layout = self.layout();
         let (indices, values) = self.x.row(i);
         for (c, e) in eta.iter_mut().enumerate() {
-            let w = &params[c * d..(c + 1) * d];
+            let w = &params[layout.coef_index(c, 0)..layout.coef_index(c + 1, 0)];
             let dot = indices
                 .iter()
                 .zip(values)
                 .fold(F::zero(), |sum, (&j, &v)| sum + v * w[j]);
-            let b = if self.fit_intercept {
-                params[n_coef + c]
-            } else {
-                F::zero()
-            };
+            let b = layout
+                .intercept_index(c)
+                .map_or_else(F::zero, |index| params[index]);
             *e = dot + b;
         }
     }
@@ -127,7 +131,7 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
 
     /// Σ sᵢℓᵢ over `rows` and its gradient (unscaled, no penalty).
     fn loss_grad_over(&self, params: ArrayView1<'_, F>, rows: &[usize]) -> (F, Array1<F>) {
-        let (k, d) = (self.outputs(), self.x.ncols());
+        let k = self.outputs();
         let n_params = params.len();
         let params = contiguous(params);
         let params = &params[..];
@@ -138,15 +142,7 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
             for &i in rows {
                 self.row_scores(params, i, &mut eta);
                 loss += self.row_loss_residual(i, &mut eta);
-                let (indices, values) = self.x.row(i);
-                for (c, &r) in eta.iter().enumerate() {
-                    for (&j, &v) in indices.iter().zip(values) {
-                        grad[c * d + j] += r * v;
-                    }
-                    if self.fit_intercept {
-                        grad[k * d + c] += r;
-                    }
-                }
+                self.add_row(i, &eta, |index, value| grad[index] += value);
             }
             (loss, Array1::from(grad))
         };
@@ -194,21 +190,36 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
         p
     }
 
+    /// Adds tᶜ·x̃ᵢ for every output c (the row's features, then 1 for the
+    /// intercept) into a flat parameter-shaped vector through `add(index,
+    /// value)`: the scatter of a gradient or a Hessian-vector product.
+    #[inline]
+    fn add_row(&self, i: usize, t: &[F], mut add: impl FnMut(usize, F)) {
+        let layout = self.layout();
+        let (indices, values) = self.x.row(i);
+        for (c, &tc) in t.iter().enumerate() {
+            for (&j, &x) in indices.iter().zip(values) {
+                add(layout.coef_index(c, j), tc * x);
+            }
+            if let Some(intercept) = layout.intercept_index(c) {
+                add(intercept, tc);
+            }
+        }
+    }
+
     /// Index of (output c, column j) in the parameters; j = d is the intercept.
     fn index(&self, c: usize, j: usize) -> usize {
-        let d = self.x.ncols();
-        if j == d { self.n_coef() + c } else { c * d + j }
+        let layout = self.layout();
+        match layout.intercept_index(c) {
+            Some(intercept) if j == layout.n_features => intercept,
+            _ => layout.coef_index(c, j),
+        }
     }
 }
 
 impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
     fn n_params(&self) -> usize {
-        self.n_coef()
-            + if self.fit_intercept {
-                self.outputs()
-            } else {
-                0
-            }
+        self.layout().n_params()
     }
 
     penalty_accessors!();
@@ -268,7 +279,7 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
         v: ArrayView1<'_, F>,
         mut out: ArrayViewMut1<'_, F>,
     ) {
-        let (k, d) = (self.outputs(), self.x.ncols());
+        let k = self.outputs();
         let p = self.probabilities(params);
         let v_flat = contiguous(v);
         out.fill(F::zero());
@@ -284,15 +295,7 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
                     (0..k).map(|c| s * p[(i, c)] * (u[c] - pu)).collect()
                 }
             };
-            let (indices, values) = self.x.row(i);
-            for (c, &tc) in t.iter().enumerate() {
-                for (&j, &x) in indices.iter().zip(values) {
-                    out[c * d + j] += tc * x;
-                }
-                if self.fit_intercept {
-                    out[k * d + c] += tc;
-                }
-            }
+            self.add_row(i, &t, |index, value| out[index] += value);
         }
         out.mapv_inplace(|o| o / self.weight_sum);
         add_l2_hess_vec(self.alpha, self.n_coef(), v, out);

@@ -1,7 +1,7 @@
 //! Adam: adaptive moment estimation.
 
 use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
-use super::stochastic::{StreamState, Streaming, run_epochs};
+use super::stochastic::{MinibatchSolver, StreamState, Streaming, run_epochs};
 use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -45,6 +45,7 @@ use ndarray::{Array1, Zip};
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Adam<F> {
     learning_rate: F,
     beta1: F,
@@ -195,6 +196,10 @@ minibatch_setters!(Adam);
 impl<F: Float> MinibatchStep<F> for Adam<F> {
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
+    }
+
+    fn by_value(&self) -> MinibatchSolver<F> {
+        MinibatchSolver::Adam(*self)
     }
 
     fn check(&self, _: &dyn Objective<F>) -> Result<()> {

@@ -2,7 +2,7 @@
 //! the pass over a chunk of rows in minibatches. Each solver only says how
 //! one minibatch gradient updates the parameters ([`MinibatchStep`]).
 
-use super::stochastic::{StreamState, Streaming};
+use super::stochastic::{MinibatchSolver, StreamState, Streaming};
 use super::{Solver, check_smooth_start};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -10,6 +10,7 @@ use ndarray::Array1;
 
 /// Settings shared by the minibatch solvers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Minibatch {
     pub batch_size: usize,
     pub seed: u64,
@@ -67,6 +68,9 @@ pub(crate) trait MinibatchStep<F: Float>: Solver<F> {
     /// The shared minibatch settings.
     fn minibatch(&self) -> &Minibatch;
 
+    /// This solver by value.
+    fn by_value(&self) -> MinibatchSolver<F>;
+
     /// Checks the solver's own settings (the shared ones are checked first).
     fn check(&self, objective: &dyn Objective<F>) -> Result<()>;
 
@@ -110,6 +114,10 @@ impl<F: Float, S: MinibatchStep<F>> Streaming<F> for S {
 
     fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
         self.reported(params, state)
+    }
+
+    fn to_minibatch_solver(&self) -> Option<MinibatchSolver<F>> {
+        Some(self.by_value())
     }
 }
 

@@ -27,7 +27,7 @@ pub use lbfgs::Lbfgs;
 pub use newton::Newton;
 pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
-pub use stochastic::{StreamState, Streaming};
+pub use stochastic::{MinibatchSolver, StreamState, Streaming};
 
 pub(crate) use line_search::{Armijo, Point, Ray};
 

@@ -1,7 +1,7 @@
 //! Minibatch stochastic gradient descent.
 
 use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
-use super::stochastic::{StreamState, Streaming, run_epochs};
+use super::stochastic::{MinibatchSolver, StreamState, Streaming, run_epochs};
 use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
@@ -37,6 +37,8 @@ use ndarray::Array1;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum LearningRate<F> {
     /// η = eta.
     Constant(F),
@@ -111,6 +113,7 @@ pub enum LearningRate<F> {
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Sgd<F> {
     learning_rate: LearningRate<F>,
     average: bool,
@@ -220,6 +223,10 @@ minibatch_setters!(Sgd);
 impl<F: Float> MinibatchStep<F> for Sgd<F> {
     fn minibatch(&self) -> &Minibatch {
         &self.minibatch
+    }
+
+    fn by_value(&self) -> MinibatchSolver<F> {
+        MinibatchSolver::Sgd(*self)
     }
 
     fn check(&self, objective: &dyn Objective<F>) -> Result<()> {

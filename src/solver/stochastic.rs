@@ -3,12 +3,15 @@
 //! full fit with SGD or Adam runs.
 
 use super::minibatch::MinibatchStep;
-use super::{Observer, Point, Solution, StopRule, Termination, check_smooth_start};
+use super::{
+    Adam, Observer, Point, Sgd, Solution, Solver, StopRule, Termination, check_smooth_start,
+};
 use crate::objective::Objective;
 use crate::{Float, Result};
 use ndarray::Array1;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use std::sync::Arc;
 
 /// A first-order solver that updates parameters from minibatches and can
 /// therefore continue a fit over data that arrive in chunks
@@ -51,6 +54,56 @@ pub trait Streaming<F: Float>: Send + Sync {
     fn current(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
         let _ = state;
         params.clone()
+    }
+
+    /// This solver by value, when it is one of the crate's own ([`Sgd`],
+    /// [`Adam`]): a fitted model saved with the `serde` feature keeps it, so
+    /// that `partial_fit` continues after loading exactly as before. `None`
+    /// (the default) for solvers written elsewhere: a loaded model of theirs
+    /// has no solver to continue with.
+    ///
+    /// ```
+    /// use logreg::solver::{MinibatchSolver, Sgd, Solver};
+    /// let sgd = Sgd::<f64>::new().batch_size(8);
+    /// let streamer = sgd.as_streaming().expect("SGD streams");
+    /// assert_eq!(streamer.to_minibatch_solver(), Some(MinibatchSolver::Sgd(sgd)));
+    /// ```
+    fn to_minibatch_solver(&self) -> Option<MinibatchSolver<F>> {
+        None
+    }
+}
+
+/// One of this crate's minibatch solvers, by value: what a fitted model
+/// keeps (and saves, with the `serde` feature) to continue `partial_fit`.
+///
+/// ```
+/// use logreg::solver::{Adam, MinibatchSolver, Solver};
+/// let kept = MinibatchSolver::Adam(Adam::<f64>::new().learning_rate(0.05));
+/// let solver = kept.into_solver();
+/// assert_eq!(solver.name(), "adam");
+/// assert!(solver.as_streaming().is_some());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum MinibatchSolver<F> {
+    /// Stochastic gradient descent.
+    Sgd(Sgd<F>),
+    /// Adam.
+    Adam(Adam<F>),
+}
+
+impl<F: Float> MinibatchSolver<F> {
+    /// The solver, shared, as a fit holds it.
+    pub fn into_solver(self) -> Arc<dyn Solver<F>> {
+        match self {
+            MinibatchSolver::Sgd(sgd) => Arc::new(sgd),
+            MinibatchSolver::Adam(adam) => Arc::new(adam),
+        }
     }
 }
 
