@@ -1,8 +1,8 @@
 //! Model fits: reference values (scikit-learn, statsmodels), statistics,
 //! penalties and paths, sparse input, errors, extreme data, saving. One test
 //! binary for all of them (each integration-test binary compiles the crate's
-//! generic code anew, which dominated CI time); CI also runs this one
-//! against the `lapack` feature. Each module is one file of this directory.
+//! generic code anew, which dominated CI time). Each module is one file of
+//! this directory.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -18,6 +18,5 @@ mod reference;
 mod separation;
 #[path = "serde.rs"]
 mod serde_round_trip;
-mod solvers;
 mod sparse;
 mod warm_start;
