@@ -368,8 +368,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// (`cargo test --example decision_boundary`; `cargo test` runs it too).
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::plot::testing::{TempDir, assert_png};
+    use super::*;
 
     #[test]
     fn decision_boundaries_are_drawn() {

@@ -331,8 +331,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// (`cargo test --example learning_rate`; `cargo test` runs it too).
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::plot::testing::{TempDir, assert_png};
+    use super::*;
 
     #[test]
     fn learning_rates_small_good_large() {

@@ -330,8 +330,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// (`cargo test --example naive_bayes_link`; `cargo test` runs it too).
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::plot::testing::{TempDir, assert_png};
+    use super::*;
 
     #[test]
     fn logistic_fit_approaches_the_bayes_rule() {

@@ -320,8 +320,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// (`cargo test --example solvers`; `cargo test` runs it too).
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::plot::testing::{TempDir, assert_png};
+    use super::*;
 
     #[test]
     fn solvers_reach_the_same_optimum() {
