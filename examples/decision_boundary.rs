@@ -362,3 +362,36 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{summary}");
     Ok(())
 }
+
+/// The example on small inputs, writing into a temporary directory: it
+/// runs, its picture is a PNG, and what it claims holds
+/// (`cargo test --example decision_boundary`; `cargo test` runs it too).
+#[cfg(test)]
+mod tests {
+    use super::plot::testing::{TempDir, assert_png};
+    use super::*;
+
+    #[test]
+    fn decision_boundaries_are_drawn() {
+        let dir = TempDir::new("decision_boundary");
+        let config = Config {
+            n_per_class: 60,
+            grid: 40,
+            ..Config::default()
+        };
+        let summary = run(&dir.0, &config).unwrap();
+        assert_png(&summary.png, &dir.0);
+        let classes: Vec<usize> = summary.panels.iter().map(|p| p.classes).collect();
+        assert_eq!(classes, [2, 3]);
+        for p in &summary.panels {
+            assert!(p.accuracy > 0.85, "{} classes: {}", p.classes, p.accuracy);
+            assert!((p.region_share.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            // Every class owns a real part of the plotted area.
+            assert!(
+                p.region_share.iter().all(|&s| s > 0.15),
+                "{:?}",
+                p.region_share
+            );
+        }
+    }
+}

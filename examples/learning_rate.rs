@@ -325,3 +325,41 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{summary}");
     Ok(())
 }
+
+/// The example on small inputs, writing into a temporary directory: it
+/// runs, its picture is a PNG, and what it claims holds
+/// (`cargo test --example learning_rate`; `cargo test` runs it too).
+#[cfg(test)]
+mod tests {
+    use super::plot::testing::{TempDir, assert_png};
+    use super::*;
+
+    #[test]
+    fn learning_rates_small_good_large() {
+        let dir = TempDir::new("learning_rate");
+        let config = Config {
+            multiples: vec![0.02, 1.0, 2.0, 30.0],
+            ..Config::default()
+        };
+        let summary = run(&dir.0, &config).unwrap();
+        assert_png(&summary.png, &dir.0);
+        let outcomes: Vec<Outcome> = summary.runs.iter().map(|r| r.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::TooSlow,
+                Outcome::Converged,
+                Outcome::Converged,
+                Outcome::Diverged
+            ]
+        );
+        for r in &summary.runs {
+            let decreasing = r.losses.windows(2).all(|w| w[1] <= w[0]);
+            // Steps below 2/L never increase the loss (the descent lemma).
+            assert_eq!(decreasing, r.eta_l < 2.0 + 1e-9, "η·L = {}", r.eta_l);
+            assert_eq!(r.losses.len(), r.iterations + 1);
+        }
+        let good = &summary.runs[1];
+        assert!(good.losses.last().unwrap() - summary.optimum < 1e-8);
+    }
+}

@@ -324,3 +324,29 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{summary}");
     Ok(())
 }
+
+/// The example on small inputs, writing into a temporary directory: it
+/// runs, its picture is a PNG, and what it claims holds
+/// (`cargo test --example naive_bayes_link`; `cargo test` runs it too).
+#[cfg(test)]
+mod tests {
+    use super::plot::testing::{TempDir, assert_png};
+    use super::*;
+
+    #[test]
+    fn logistic_fit_approaches_the_bayes_rule() {
+        let dir = TempDir::new("naive_bayes_link");
+        let config = Config {
+            sizes: vec![100, 1000, 10_000],
+            repeats: 3,
+            ..Config::default()
+        };
+        let summary = run(&dir.0, &config).unwrap();
+        assert_png(&summary.png, &dir.0);
+        let means: Vec<f64> = summary.rows.iter().map(|r| r.mean()).collect();
+        assert!(means.windows(2).all(|w| w[1] < w[0]), "{means:?}");
+        // 100× the data: about 10× closer (1/√n); allow a factor 2 of noise.
+        assert!(means[2] < means[0] / 5.0, "{means:?}");
+        assert!(means[2] < 0.1, "{means:?}");
+    }
+}

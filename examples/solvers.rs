@@ -314,3 +314,56 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{summary}");
     Ok(())
 }
+
+/// The example on small inputs, writing into a temporary directory: it
+/// runs, its picture is a PNG, and what it claims holds
+/// (`cargo test --example solvers`; `cargo test` runs it too).
+#[cfg(test)]
+mod tests {
+    use super::plot::testing::{TempDir, assert_png};
+    use super::*;
+
+    #[test]
+    fn solvers_reach_the_same_optimum() {
+        let dir = TempDir::new("solvers");
+        let config = Config {
+            n: 600,
+            d: 6,
+            max_iter: 1000,
+            max_epochs: 200,
+            ..Config::default()
+        };
+        let summary = run(&dir.0, &config).unwrap();
+        assert_png(&summary.png, &dir.0);
+        assert_eq!(summary.runs.len(), 5);
+        for r in &summary.runs {
+            // Every fit starts at zero, where the softmax loss is ln(3).
+            let (iteration, _, objective) = r.trace[0];
+            assert_eq!(iteration, 0, "{}", r.name);
+            assert!((objective - 3f64.ln()).abs() < 1e-12, "{}", r.name);
+            assert!(
+                r.trace.windows(2).all(|w| w[0].1 <= w[1].1),
+                "time runs forward"
+            );
+            // Stochastic solvers end near the optimum: within 1% of the gap at the start.
+            let gap = r.objective - summary.best;
+            assert!(
+                gap < 0.01 * (objective - summary.best),
+                "{}: gap {gap}",
+                r.name
+            );
+        }
+        let newton = summary.run("Newton").unwrap();
+        let lbfgs = summary.run("L-BFGS").unwrap();
+        let gd = summary.run("GD (Armijo)").unwrap();
+        for r in [newton, lbfgs, gd] {
+            assert!(
+                r.termination == logreg::Termination::Converged,
+                "{}",
+                r.name
+            );
+            assert!(r.objective - summary.best < 1e-10, "{}", r.name);
+        }
+        assert!(newton.iterations < lbfgs.iterations && lbfgs.iterations < gd.iterations);
+    }
+}

@@ -508,8 +508,8 @@ fn value_grad_rows_of_a_subset_is_the_objective_of_those_rows() {
 
 #[test]
 fn f32_agrees_with_f64() {
-    // f32 has ε ≈ 6e-8; sums of N = 17 terms of size O(1) (and the Hessian's
-    // GEMM) keep the error near 1e-6, so 1e-5 absolute on O(1) quantities.
+    // f32 has ε ≈ 6e-8; sums of N = 17 terms of size O(1) (and the
+    // GEMMs) keep the error near 1e-6, so 1e-5 absolute on O(1) quantities.
     const TOL: f64 = 1e-5;
     let data = make_data(21);
     let x32 = data.x.mapv(|v| v as f32);

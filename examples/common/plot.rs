@@ -194,3 +194,57 @@ where
         .draw()?;
     Ok(())
 }
+
+/// What the examples' tests (`cargo test --example NAME`) check their
+/// pictures with.
+#[cfg(test)]
+pub mod testing {
+    use std::path::{Path, PathBuf};
+
+    /// A fresh directory under the system temp dir, removed on drop.
+    pub struct TempDir(pub PathBuf);
+
+    impl TempDir {
+        pub fn new(name: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "logreg-examples-{name}-{}-{:?}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or_default()
+            ));
+            std::fs::create_dir_all(&path).unwrap();
+            Self(path)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// `path` is a non-trivial PNG inside `dir`.
+    pub fn assert_png(path: &Path, dir: &Path) {
+        assert!(
+            path.starts_with(dir),
+            "{} is outside {}",
+            path.display(),
+            dir.display()
+        );
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            bytes.len() > 1000,
+            "{} has {} bytes",
+            path.display(),
+            bytes.len()
+        );
+        assert_eq!(
+            &bytes[..8],
+            b"\x89PNG\r\n\x1a\n",
+            "{} is not a PNG",
+            path.display()
+        );
+    }
+}

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod data;
+pub mod kernel_tables;
 pub mod l1_reference_values;
 pub mod reference_values;
 pub mod synthetic;
