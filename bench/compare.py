@@ -33,6 +33,7 @@ import sklearn  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
 FIT = os.path.join("target", "release", "examples", "fit")
+ARGS = None  # the parsed command line
 
 
 def make_data(n, d, k, seed):
@@ -78,7 +79,7 @@ def run_sklearn(name, x, y, C, tol, repeats):
 def run_logreg(solver, xpath, ypath, x, y, C, tol, repeats, f32=False):
     best = None
     for _ in range(repeats):
-        cmd = [FIT, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
+        cmd = [ARGS.fit, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
                "--tol", repr(tol), "--max-iter", "1000", "--json"] + (["--f32"] if f32 else [])
         out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=FIT_ENV).stdout)
         best = out["fit_seconds"] if best is None else min(best, out["fit_seconds"])
@@ -135,7 +136,9 @@ def main():
     parser.add_argument("--sklearn", nargs="*", default=["lbfgs", "newton-cholesky", "saga", "sgd"])
     parser.add_argument("--logreg", nargs="*", default=["auto", "newton", "lbfgs", "sgd", "adam"])
     parser.add_argument("--section", default="main", help="which marked table of --output to replace")
-    args = parser.parse_args()
+    parser.add_argument("--fit", default=FIT, help="the fit example's binary (e.g. one built from an older commit)")
+    global ARGS
+    args = ARGS = parser.parse_args()
     C, tol = 1.0, 1e-6
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
