@@ -101,7 +101,10 @@ mod tests {
         let with = Layout::new(2, 3, true);
         let flat = with.flatten(coef.view(), intercept.view());
         assert_eq!(flat, array![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
-        assert_eq!((with.coef_index(1, 2), with.intercept_index(1)), (5, Some(7)));
+        assert_eq!(
+            (with.coef_index(1, 2), with.intercept_index(1)),
+            (5, Some(7))
+        );
         assert_eq!(with.coef(flat.view()), coef);
         assert_eq!(with.intercept(flat.view()), intercept);
         let without = Layout::new(2, 3, false);
