@@ -1,7 +1,8 @@
 //! Adam: adaptive moment estimation.
 
-use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters};
-use super::stochastic::{MinibatchSolver, StreamState, Streaming, run_epochs};
+use super::MinibatchSolver;
+use super::minibatch::{Minibatch, MinibatchStep, minibatch_setters, run_epochs};
+use super::stochastic::{StreamState, Streaming};
 use super::{Observer, Solution, Solver, StopRule};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};

@@ -1,12 +1,17 @@
-//! What SGD and Adam share: the minibatch settings and their setters, and
-//! the pass over a chunk of rows in minibatches. Each solver only says how
+//! What SGD and Adam share: the minibatch settings and their setters, the
+//! pass over a chunk of rows in minibatches, and the epochs (seeded
+//! shuffling, the epoch stopping rule) of a full fit. Each solver only says how
 //! one minibatch gradient updates the parameters ([`MinibatchStep`]).
 
-use super::stochastic::{MinibatchSolver, StreamState, Streaming};
-use super::{Solver, check_smooth_start};
+use super::stochastic::{StreamState, Streaming};
+use super::{
+    MinibatchSolver, Observer, Point, Solution, Solver, StopRule, Termination, check_smooth_start,
+};
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 
 /// Settings shared by the minibatch solvers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,3 +237,72 @@ macro_rules! minibatch_setters {
     };
 }
 pub(crate) use minibatch_setters;
+
+/// Runs epochs of `solver.pass` over shuffled rows (seeded: the same seed
+/// gives the same shuffles), stopping when max |∇f| ≤ tol, or when the full
+/// objective at the end of an epoch has not improved by more than tol for
+/// `n_iter_no_change` epochs in a row (as scikit-learn's `SGDClassifier`),
+/// or after `max_iter` epochs. The observer sees the start (epoch 0) and the
+/// end of every epoch, with the full objective and max |∇f| from the one
+/// `value_grad` pass each epoch costs.
+pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
+    solver: &S,
+    objective: &dyn Objective<F>,
+    start: Array1<F>,
+    stop: &StopRule<F>,
+    observer: &mut dyn Observer<F>,
+) -> Result<Solution<F>> {
+    solver.check_settings(objective)?;
+    check_smooth_start(solver.name(), objective, &start)?;
+    let settings = solver.minibatch();
+    let mut rng = StdRng::seed_from_u64(settings.seed);
+    let mut order: Vec<usize> = (0..objective.n_samples()).collect();
+    let mut params = start;
+    let mut state = StreamState::default();
+    let mut point = Point::evaluate(objective, params.clone());
+    let mut best = point.value;
+    let mut stale_epochs = 0;
+    let mut epochs = 0;
+    let termination = loop {
+        let grad_max = match stop.observe_point(&point, epochs, observer) {
+            Ok(grad_max) => grad_max,
+            Err(termination) => break termination,
+        };
+        // The stale-epoch count is only kept while the gradient test fails.
+        let converged = grad_max <= stop.tol() || {
+            if epochs > 0 {
+                if point.value > best - stop.tol() {
+                    stale_epochs += 1;
+                } else {
+                    stale_epochs = 0;
+                }
+                best = best.min(point.value);
+            }
+            epochs > 0 && stale_epochs >= settings.n_iter_no_change
+        };
+        if let Err(termination) = stop.test(converged, epochs) {
+            break termination;
+        }
+        if settings.shuffle {
+            shuffle(&mut order, &mut rng);
+        }
+        solver.pass(objective, &mut params, &mut state, &order)?;
+        let next = Point::evaluate(objective, solver.current(&params, &state));
+        epochs += 1;
+        if !next.is_finite() {
+            // Diverged (a step size far too large): report the last finite
+            // epoch rather than return infinite coefficients.
+            break Termination::NumericalFailure;
+        }
+        point = next;
+    };
+    Ok(Solution::at(point, epochs, termination))
+}
+
+/// Fisher–Yates.
+fn shuffle(order: &mut [usize], rng: &mut StdRng) {
+    for i in (1..order.len()).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+}

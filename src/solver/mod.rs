@@ -27,7 +27,7 @@ pub use lbfgs::Lbfgs;
 pub use newton::Newton;
 pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
-pub use stochastic::{MinibatchSolver, StreamState, Streaming};
+pub use stochastic::{StreamState, Streaming};
 
 pub(crate) use line_search::{Armijo, Point, Ray};
 
@@ -36,6 +36,7 @@ use crate::validate::check_params;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 use std::fmt::Debug;
+use std::sync::Arc;
 
 /// A numerical optimizer for smooth [`Objective`]s.
 ///
@@ -134,6 +135,40 @@ impl<F: Float, S: Solver<F> + ?Sized> Solver<F> for Box<S> {
 
     fn as_streaming(&self) -> Option<&dyn Streaming<F>> {
         (**self).as_streaming()
+    }
+}
+
+/// One of this crate's minibatch solvers, by value: what a fitted model
+/// keeps (and saves, with the `serde` feature) to continue `partial_fit`.
+///
+/// ```
+/// use logreg::solver::{Adam, MinibatchSolver};
+/// let kept = MinibatchSolver::Adam(Adam::<f64>::new().learning_rate(0.05));
+/// let solver = kept.into_solver();
+/// assert_eq!(solver.name(), "adam");
+/// assert!(solver.as_streaming().is_some());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum MinibatchSolver<F> {
+    /// Stochastic gradient descent.
+    Sgd(Sgd<F>),
+    /// Adam.
+    Adam(Adam<F>),
+}
+
+impl<F: Float> MinibatchSolver<F> {
+    /// The solver, shared, as a fit holds it.
+    pub fn into_solver(self) -> Arc<dyn Solver<F>> {
+        match self {
+            MinibatchSolver::Sgd(sgd) => Arc::new(sgd),
+            MinibatchSolver::Adam(adam) => Arc::new(adam),
+        }
     }
 }
 

@@ -1,17 +1,10 @@
-//! Fits that continue chunk by chunk: the [`Streaming`] interface, its
-//! state, and the epochs (seeded shuffling, the epoch stopping rule) that a
-//! full fit with SGD or Adam runs.
+//! Fits that continue chunk by chunk: the [`Streaming`] interface and its
+//! state. The minibatch solvers implement it in `minibatch.rs`.
 
-use super::minibatch::MinibatchStep;
-use super::{
-    Adam, Observer, Point, Sgd, Solution, Solver, StopRule, Termination, check_smooth_start,
-};
+use super::MinibatchSolver;
 use crate::objective::Objective;
 use crate::{Float, Result};
 use ndarray::Array1;
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
-use std::sync::Arc;
 
 /// A first-order solver that updates parameters from minibatches and can
 /// therefore continue a fit over data that arrive in chunks
@@ -73,40 +66,6 @@ pub trait Streaming<F: Float>: Send + Sync {
     }
 }
 
-/// One of this crate's minibatch solvers, by value: what a fitted model
-/// keeps (and saves, with the `serde` feature) to continue `partial_fit`.
-///
-/// ```
-/// use logreg::solver::{Adam, MinibatchSolver};
-/// let kept = MinibatchSolver::Adam(Adam::<f64>::new().learning_rate(0.05));
-/// let solver = kept.into_solver();
-/// assert_eq!(solver.name(), "adam");
-/// assert!(solver.as_streaming().is_some());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "snake_case")
-)]
-pub enum MinibatchSolver<F> {
-    /// Stochastic gradient descent.
-    Sgd(Sgd<F>),
-    /// Adam.
-    Adam(Adam<F>),
-}
-
-impl<F: Float> MinibatchSolver<F> {
-    /// The solver, shared, as a fit holds it.
-    pub fn into_solver(self) -> Arc<dyn Solver<F>> {
-        match self {
-            MinibatchSolver::Sgd(sgd) => Arc::new(sgd),
-            MinibatchSolver::Adam(adam) => Arc::new(adam),
-        }
-    }
-}
-
 /// Optimizer state carried from one minibatch (and one chunk) to the next.
 ///
 /// ```
@@ -142,73 +101,4 @@ pub struct StreamState<F> {
     /// which differs from the reported parameters when they are an average:
     /// a streamed fit continues from it.
     pub(crate) iterate: Option<Array1<F>>,
-}
-
-/// Runs epochs of `solver.pass` over shuffled rows (seeded: the same seed
-/// gives the same shuffles), stopping when max |∇f| ≤ tol, or when the full
-/// objective at the end of an epoch has not improved by more than tol for
-/// `n_iter_no_change` epochs in a row (as scikit-learn's `SGDClassifier`),
-/// or after `max_iter` epochs. The observer sees the start (epoch 0) and the
-/// end of every epoch, with the full objective and max |∇f| from the one
-/// `value_grad` pass each epoch costs.
-pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
-    solver: &S,
-    objective: &dyn Objective<F>,
-    start: Array1<F>,
-    stop: &StopRule<F>,
-    observer: &mut dyn Observer<F>,
-) -> Result<Solution<F>> {
-    solver.check_settings(objective)?;
-    check_smooth_start(solver.name(), objective, &start)?;
-    let settings = solver.minibatch();
-    let mut rng = StdRng::seed_from_u64(settings.seed);
-    let mut order: Vec<usize> = (0..objective.n_samples()).collect();
-    let mut params = start;
-    let mut state = StreamState::default();
-    let mut point = Point::evaluate(objective, params.clone());
-    let mut best = point.value;
-    let mut stale_epochs = 0;
-    let mut epochs = 0;
-    let termination = loop {
-        let grad_max = match stop.observe_point(&point, epochs, observer) {
-            Ok(grad_max) => grad_max,
-            Err(termination) => break termination,
-        };
-        // The stale-epoch count is only kept while the gradient test fails.
-        let converged = grad_max <= stop.tol() || {
-            if epochs > 0 {
-                if point.value > best - stop.tol() {
-                    stale_epochs += 1;
-                } else {
-                    stale_epochs = 0;
-                }
-                best = best.min(point.value);
-            }
-            epochs > 0 && stale_epochs >= settings.n_iter_no_change
-        };
-        if let Err(termination) = stop.test(converged, epochs) {
-            break termination;
-        }
-        if settings.shuffle {
-            shuffle(&mut order, &mut rng);
-        }
-        solver.pass(objective, &mut params, &mut state, &order)?;
-        let next = Point::evaluate(objective, solver.current(&params, &state));
-        epochs += 1;
-        if !next.is_finite() {
-            // Diverged (a step size far too large): report the last finite
-            // epoch rather than return infinite coefficients.
-            break Termination::NumericalFailure;
-        }
-        point = next;
-    };
-    Ok(Solution::at(point, epochs, termination))
-}
-
-/// Fisher–Yates.
-fn shuffle(order: &mut [usize], rng: &mut StdRng) {
-    for i in (1..order.len()).rev() {
-        let j = rng.random_range(0..=i);
-        order.swap(i, j);
-    }
 }
