@@ -15,6 +15,7 @@ mod model;
 mod objective;
 mod penalties;
 mod reference;
+mod saga;
 mod separation;
 #[path = "serde.rs"]
 mod serde_round_trip;
