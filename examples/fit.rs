@@ -80,7 +80,7 @@ struct Args {
     /// Tolerance on max |gradient|.
     #[arg(long, default_value_t = 1e-4)]
     tol: f64,
-    /// Iterations (epochs for sgd and adam).
+    /// Iterations (epochs for sgd, adam and saga).
     #[arg(long, default_value_t = 100)]
     max_iter: usize,
     /// Fit in f32.
