@@ -63,11 +63,7 @@ fn iris_data() -> Data {
         .iter()
         .map(|s| classes.iter().position(|c| *c == s).unwrap())
         .collect();
-    Data {
-        name: "iris",
-        x,
-        y,
-    }
+    Data { name: "iris", x, y }
 }
 
 fn data_sets() -> Vec<Data> {

@@ -1,12 +1,12 @@
 //! The binary logistic objective.
 
 use super::Objective;
-use super::rows::{Row, RowAccess, binary_residual, row_scores};
-use crate::layout::Layout;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, binary_residual, row_scores};
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
+use crate::layout::Layout;
 use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};

@@ -1,10 +1,10 @@
 //! The multinomial (softmax) objective.
 
 use super::Objective;
-use super::rows::{Row, RowAccess, row_scores, softmax_residuals};
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, row_scores, softmax_residuals};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,

@@ -5,10 +5,10 @@
 
 use super::Objective;
 use super::multinomial::softmax_redundant_params;
-use super::rows::{Row, RowAccess, binary_residual, row_scores, softmax_residuals};
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, binary_residual, row_scores, softmax_residuals};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;

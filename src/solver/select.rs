@@ -1,8 +1,8 @@
 //! Choosing a solver: by name at run time, or automatically by problem size.
 
 use super::{
-    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Saga, Sgd,
-    Solution, Solver, StopRule,
+    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Saga, Sgd, Solution,
+    Solver, StopRule,
 };
 use crate::objective::Objective;
 use crate::{Error, Float, Result};
