@@ -268,7 +268,7 @@ impl<'o, F: Float> State<'o, F> {
 
     /// One epoch of n steps; returns the parameters, all up to date.
     fn epoch(&mut self, rng: &mut StdRng) -> Array1<F> {
-        let n = self.memory.len() / self.layout.rows;
+        let n = self.memory.len() / self.layout.rows.max(1);
         for _ in 0..n {
             self.take_step(rng.random_range(0..n));
         }
