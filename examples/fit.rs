@@ -44,7 +44,7 @@ struct Args {
     /// The label column of the CSV.
     #[arg(long)]
     target_column: Option<String>,
-    /// auto, newton, lbfgs, gd, sgd, adam, cd or fista.
+    /// auto, newton, lbfgs, gd, sgd, adam, cd, fista or saga.
     #[arg(long, default_value = "auto")]
     solver: String,
     /// auto, ovr or multinomial.
@@ -80,7 +80,7 @@ struct Args {
     /// Tolerance on max |gradient|.
     #[arg(long, default_value_t = 1e-4)]
     tol: f64,
-    /// Iterations (epochs for sgd and adam).
+    /// Iterations (epochs for sgd, adam and saga).
     #[arg(long, default_value_t = 100)]
     max_iter: usize,
     /// Fit in f32.
@@ -198,6 +198,7 @@ fn settings<F: Float>(args: &Args) -> Result<LogisticRegression<F>, String> {
     let solver: Box<dyn Solver<F>> = match args.solver.as_str() {
         "sgd" => Box::new(Sgd::new().seed(args.seed)),
         "adam" => Box::new(logreg::solver::Adam::new().seed(args.seed)),
+        "saga" => Box::new(logreg::solver::Saga::new().seed(args.seed)),
         name => logreg::solver::by_name(name).map_err(|e| e.to_string())?,
     };
     let multiclass = match args.multiclass.as_str() {

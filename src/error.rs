@@ -137,6 +137,16 @@ pub enum Error {
         /// The solver's name.
         solver: &'static str,
     },
+    /// A solver that works row by row was given an objective without
+    /// [`Objective::as_rows`](crate::objective::Objective::as_rows).
+    #[error(
+        "solver {solver} needs row-by-row access to the objective (Objective::as_rows), \
+         which this objective does not give: use a full-gradient solver such as \"lbfgs\""
+    )]
+    NoRowAccess {
+        /// The solver's name.
+        solver: &'static str,
+    },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]
     ParameterCount {

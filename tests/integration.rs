@@ -20,6 +20,7 @@ mod objective;
 mod penalties;
 mod properties;
 mod reference;
+mod saga;
 mod separation;
 #[path = "serde.rs"]
 mod serde_round_trip;

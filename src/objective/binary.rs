@@ -4,7 +4,9 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, binary_residual, row_scores};
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
+use crate::layout::Layout;
 use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Zip, s};
@@ -99,6 +101,11 @@ impl<'a, F: Float> BinaryLogistic<'a, F> {
         self.x.ncols()
     }
 
+    /// One row of d coefficients, then the intercept.
+    fn layout(&self) -> Layout {
+        Layout::new(1, self.x.ncols(), self.fit_intercept)
+    }
+
     fn split<'p>(&self, params: ArrayView1<'p, F>) -> (ArrayView1<'p, F>, F) {
         let d = self.n_coef();
         let intercept = if self.fit_intercept {
@@ -142,7 +149,11 @@ l1_setters!(
 
 impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
     fn n_params(&self) -> usize {
-        self.n_coef() + usize::from(self.fit_intercept)
+        self.layout().n_params()
+    }
+
+    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
+        Some(self)
     }
 
     penalty_accessors!();
@@ -200,5 +211,36 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
             weight: weight.view(),
         };
         self.value_grad_on(data, scale, params, grad)
+    }
+}
+
+impl<F: Float> RowAccess<F> for BinaryLogistic<'_, F> {
+    fn outputs(&self) -> usize {
+        1
+    }
+
+    fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+
+    fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    fn row(&self, i: usize) -> Row<'_, F> {
+        Row::Dense(self.x.row(i))
+    }
+
+    fn weight_share(&self, i: usize) -> F {
+        self.weight[i] / self.weight_sum
+    }
+
+    fn curvature_bound(&self) -> F {
+        F::from_f64_lossy(0.25)
+    }
+
+    fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]) {
+        row_scores(self.row(i), params, self.layout(), residual);
+        binary_residual(self.weight_share(i), self.y[i], residual);
     }
 }

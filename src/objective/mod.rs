@@ -9,11 +9,13 @@
 mod binary;
 mod multinomial;
 mod penalty;
+mod rows;
 pub(crate) mod sparse;
 
 pub use binary::BinaryLogistic;
 pub use multinomial::Multinomial;
 pub use penalty::Penalty;
+pub use rows::{Row, RowAccess};
 
 use crate::Float;
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
@@ -239,7 +241,7 @@ pub trait Objective<F: Float>: Send + Sync {
     /// ([`CoordinateDescent`](crate::solver::CoordinateDescent),
     /// [`Fista`](crate::solver::Fista)) add it themselves, and the smooth
     /// solvers refuse an objective with λ₁ > 0
-    /// ([`Error::UnsupportedPenalty`]).
+    /// ([`Error::UnsupportedPenalty`](crate::Error::UnsupportedPenalty)).
     ///
     /// ```
     /// # #![allow(unused_imports)]
@@ -299,5 +301,27 @@ pub trait Objective<F: Float>: Send + Sync {
     /// ```
     fn redundant_params(&self) -> Vec<usize> {
         Vec::new()
+    }
+
+    /// Row-by-row access for solvers that keep one gradient per row
+    /// ([`Saga`](crate::solver::Saga)); `None` (the default) when the
+    /// objective is not a sum over rows it can hand out one at a time. The
+    /// crate's binary, softmax and sparse objectives give it.
+    ///
+    /// ```
+    /// # #![allow(unused_imports)]
+    /// # use logreg::objective::{BinaryLogistic, Objective};
+    /// # use ndarray::{array, Array1};
+    /// # let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// # let y = array![0.0, 0.0, 1.0, 1.0];
+    /// let objective = BinaryLogistic::new(x.view(), y, None, 0.1, true)?;
+    /// let rows = objective.as_rows().expect("row access");
+    /// assert_eq!((rows.outputs(), rows.n_features()), (1, 2));
+    /// // Rows weigh equally: each is ¼ of the total.
+    /// assert_eq!(rows.weight_share(3), 0.25);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
+        None
     }
 }

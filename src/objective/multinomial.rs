@@ -4,6 +4,7 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, row_scores, softmax_residuals};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
@@ -175,6 +176,10 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
         self.layout().n_params()
     }
 
+    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
+        Some(self)
+    }
+
     penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
@@ -311,6 +316,37 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
             penalized,
             self.fit_intercept,
         )
+    }
+}
+
+impl<F: Float> RowAccess<F> for Multinomial<'_, F> {
+    fn outputs(&self) -> usize {
+        self.n_classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+
+    fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    fn row(&self, i: usize) -> Row<'_, F> {
+        Row::Dense(self.x.row(i))
+    }
+
+    fn weight_share(&self, i: usize) -> F {
+        self.weight[i] / self.weight_sum
+    }
+
+    fn curvature_bound(&self) -> F {
+        F::from_f64_lossy(0.5)
+    }
+
+    fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]) {
+        row_scores(self.row(i), params, self.layout(), residual);
+        softmax_residuals(self.weight_share(i), self.class[i], residual);
     }
 }
 

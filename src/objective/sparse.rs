@@ -8,6 +8,7 @@ use super::multinomial::softmax_redundant_params;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, penalty_accessors, scaled_with_l2,
 };
+use super::rows::{Row, RowAccess, binary_residual, row_scores, softmax_residuals};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;
@@ -222,6 +223,10 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
         self.layout().n_params()
     }
 
+    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
+        Some(self)
+    }
+
     penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
@@ -319,6 +324,45 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
         };
         let penalized = self.alpha != F::zero() || self.l1 != F::zero();
         softmax_redundant_params(k, self.x.ncols(), penalized, self.fit_intercept)
+    }
+}
+
+impl<F: Float> RowAccess<F> for SparseLogistic<'_, F> {
+    fn outputs(&self) -> usize {
+        SparseLogistic::outputs(self)
+    }
+
+    fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+
+    fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    fn row(&self, i: usize) -> Row<'_, F> {
+        let (indices, values) = self.x.row(i);
+        Row::Sparse { indices, values }
+    }
+
+    fn weight_share(&self, i: usize) -> F {
+        self.weight[i] / self.weight_sum
+    }
+
+    fn curvature_bound(&self) -> F {
+        match self.target {
+            Target::Binary(_) => F::from_f64_lossy(0.25),
+            Target::Classes { .. } => F::from_f64_lossy(0.5),
+        }
+    }
+
+    fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]) {
+        row_scores(self.row(i), params, self.layout(), residual);
+        let share = self.weight_share(i);
+        match &self.target {
+            Target::Binary(y) => binary_residual(share, y[i], residual),
+            Target::Classes { class, .. } => softmax_residuals(share, class[i], residual),
+        }
     }
 }
 

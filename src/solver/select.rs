@@ -1,7 +1,7 @@
 //! Choosing a solver: by name at run time, or automatically by problem size.
 
 use super::{
-    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Sgd, Solution,
+    Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Saga, Sgd, Solution,
     Solver, StopRule,
 };
 use crate::objective::Objective;
@@ -146,7 +146,7 @@ impl<F: Float> Solver<F> for Auto {
 }
 
 /// A solver with default settings by name: `"auto"`, `"newton"`, `"lbfgs"`,
-/// `"gd"`, `"sgd"`, `"adam"`, `"cd"` or `"fista"` — for command lines and
+/// `"gd"`, `"sgd"`, `"adam"`, `"cd"`, `"fista"` or `"saga"` — for command lines and
 /// other crates' configs.
 ///
 /// ```
@@ -171,11 +171,12 @@ pub fn by_name<F: Float>(name: &str) -> Result<Box<dyn Solver<F>>> {
         "adam" => Box::new(Adam::<F>::new()),
         "cd" => Box::new(CoordinateDescent::new()),
         "fista" => Box::new(Fista::new()),
+        "saga" => Box::new(Saga::new()),
         other => {
             return Err(Error::invalid(
                 "solver",
                 other,
-                "must be one of auto, newton, lbfgs, gd, sgd, adam, cd, fista",
+                "must be one of auto, newton, lbfgs, gd, sgd, adam, cd, fista, saga",
             ));
         }
     })
