@@ -4,7 +4,7 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, binary_residual, row_scores};
+use super::rows::{Row, RowAccess, binary_residual, dense_row_access, row_scores};
 use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
 use crate::layout::Layout;
 use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
@@ -148,14 +148,6 @@ l1_setters!(
 );
 
 impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
-    fn n_params(&self) -> usize {
-        self.layout().n_params()
-    }
-
-    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
-        Some(self)
-    }
-
     penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
@@ -219,21 +211,7 @@ impl<F: Float> RowAccess<F> for BinaryLogistic<'_, F> {
         1
     }
 
-    fn n_features(&self) -> usize {
-        self.x.ncols()
-    }
-
-    fn fit_intercept(&self) -> bool {
-        self.fit_intercept
-    }
-
-    fn row(&self, i: usize) -> Row<'_, F> {
-        Row::Dense(self.x.row(i))
-    }
-
-    fn weight_share(&self, i: usize) -> F {
-        self.weight[i] / self.weight_sum
-    }
+    dense_row_access!();
 
     fn curvature_bound(&self) -> F {
         F::from_f64_lossy(0.25)

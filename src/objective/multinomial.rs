@@ -4,7 +4,7 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, row_scores, softmax_residuals};
+use super::rows::{Row, RowAccess, dense_row_access, row_scores, softmax_residuals};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
@@ -172,14 +172,6 @@ l1_setters!(
 );
 
 impl<F: Float> Objective<F> for Multinomial<'_, F> {
-    fn n_params(&self) -> usize {
-        self.layout().n_params()
-    }
-
-    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
-        Some(self)
-    }
-
     penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
@@ -324,21 +316,7 @@ impl<F: Float> RowAccess<F> for Multinomial<'_, F> {
         self.n_classes
     }
 
-    fn n_features(&self) -> usize {
-        self.x.ncols()
-    }
-
-    fn fit_intercept(&self) -> bool {
-        self.fit_intercept
-    }
-
-    fn row(&self, i: usize) -> Row<'_, F> {
-        Row::Dense(self.x.row(i))
-    }
-
-    fn weight_share(&self, i: usize) -> F {
-        self.weight[i] / self.weight_sum
-    }
+    dense_row_access!();
 
     fn curvature_bound(&self) -> F {
         F::from_f64_lossy(0.5)

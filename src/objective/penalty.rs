@@ -182,9 +182,18 @@ pub(crate) fn batch_scale<F: Float>(weight_sum: F) -> F {
 
 /// The [`Objective`](super::Objective) methods that only read what every
 /// logistic objective holds (`x` with one row per sample, `alpha`, `l1`,
-/// and `n_coef()`, the number of coefficients the penalties cover).
+/// its `layout()` and `n_coef()`, the number of coefficients the penalties
+/// cover) or that every one answers alike (its rows, as a `RowAccess`).
 macro_rules! penalty_accessors {
     () => {
+        fn n_params(&self) -> usize {
+            self.layout().n_params()
+        }
+
+        fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
+            Some(self)
+        }
+
         fn n_samples(&self) -> usize {
             self.x.nrows()
         }

@@ -141,6 +141,29 @@ pub trait RowAccess<F: Float>: Send + Sync {
     fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]);
 }
 
+/// The [`RowAccess`] methods every dense objective answers alike from its
+/// fields `x`, `fit_intercept`, `weight` and `weight_sum`.
+macro_rules! dense_row_access {
+    () => {
+        fn n_features(&self) -> usize {
+            self.x.ncols()
+        }
+
+        fn fit_intercept(&self) -> bool {
+            self.fit_intercept
+        }
+
+        fn row(&self, i: usize) -> Row<'_, F> {
+            Row::Dense(self.x.row(i))
+        }
+
+        fn weight_share(&self, i: usize) -> F {
+            self.weight[i] / self.weight_sum
+        }
+    };
+}
+pub(super) use dense_row_access;
+
 /// The scores η_c = x̃ᵢ·θ_c of a row, one per row of `layout`.
 #[inline]
 pub(super) fn row_scores<F: Float>(

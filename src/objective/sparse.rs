@@ -219,14 +219,6 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
 }
 
 impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
-    fn n_params(&self) -> usize {
-        self.layout().n_params()
-    }
-
-    fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
-        Some(self)
-    }
-
     penalty_accessors!();
 
     fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
