@@ -12,5 +12,6 @@ mod properties;
 mod solvers_first_order;
 mod solvers_stochastic;
 mod stochastic;
+mod stochastic_defaults;
 mod streaming;
 mod threads;

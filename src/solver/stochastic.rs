@@ -2,7 +2,7 @@
 //! state, and the epochs (seeded shuffling, the epoch stopping rule) that a
 //! full fit with SGD or Adam runs.
 
-use super::minibatch::MinibatchStep;
+use super::minibatch::{MinibatchStep, scaled_pass};
 use super::{
     Adam, Observer, Point, Sgd, Solution, Solver, StopRule, Termination, check_smooth_start,
 };
@@ -145,12 +145,19 @@ pub struct StreamState<F> {
 }
 
 /// Runs epochs of `solver.pass` over shuffled rows (seeded: the same seed
-/// gives the same shuffles), stopping when max |∇f| ≤ tol, or when the full
-/// objective at the end of an epoch has not improved by more than tol for
-/// `n_iter_no_change` epochs in a row (as scikit-learn's `SGDClassifier`),
-/// or after `max_iter` epochs. The observer sees the start (epoch 0) and the
-/// end of every epoch, with the full objective and max |∇f| from the one
-/// `value_grad` pass each epoch costs.
+/// gives the same shuffles), stopping when max |∇f| ≤ tol
+/// ([`Termination::Converged`]), after `max_iter` epochs
+/// ([`Termination::MaxIterations`]), or when the full objective at the end
+/// of an epoch has not fallen below the best so far by more than tol/100 for
+/// `n_iter_no_change` epochs in a row (scikit-learn's `SGDClassifier` rule
+/// with a smaller threshold; [`Termination::NoImprovement`], which is not
+/// convergence). The observer sees the start (epoch 0) and the end of every
+/// epoch, with the full objective and max |∇f| at the reported parameters
+/// from the one `value_grad` pass each epoch costs: the report's `objective`
+/// and `grad_max` are those of the returned parameters. With
+/// [`LearningRate::Adaptive`](super::LearningRate::Adaptive), an epoch that
+/// gives back more than half of the progress since the start is undone and
+/// the step halved.
 pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
     solver: &S,
     objective: &dyn Objective<F>,
@@ -166,35 +173,51 @@ pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
     let mut params = start;
     let mut state = StreamState::default();
     let mut point = Point::evaluate(objective, params.clone());
-    let mut best = point.value;
+    let (initial, mut best) = (point.value, point.value);
     let mut stale_epochs = 0;
     let mut epochs = 0;
+    let mut scale = F::one();
     let termination = loop {
         let grad_max = match stop.observe_point(&point, epochs, observer) {
             Ok(grad_max) => grad_max,
             Err(termination) => break termination,
         };
         // The stale-epoch count is only kept while the gradient test fails.
-        let converged = grad_max <= stop.tol() || {
-            if epochs > 0 {
-                if point.value > best - stop.tol() {
-                    stale_epochs += 1;
-                } else {
-                    stale_epochs = 0;
-                }
-                best = best.min(point.value);
+        let converged = grad_max <= stop.tol();
+        if !converged && epochs > 0 {
+            if point.value > best - stall_threshold(stop.tol()) {
+                stale_epochs += 1;
+            } else {
+                stale_epochs = 0;
             }
-            epochs > 0 && stale_epochs >= settings.n_iter_no_change
-        };
+            best = best.min(point.value);
+        }
         if let Err(termination) = stop.test(converged, epochs) {
             break termination;
+        }
+        if stale_epochs >= settings.n_iter_no_change {
+            break Termination::NoImprovement;
         }
         if settings.shuffle {
             shuffle(&mut order, &mut rng);
         }
-        solver.pass(objective, &mut params, &mut state, &order)?;
+        let undo = solver.adapts().then(|| (params.clone(), state.clone()));
+        scaled_pass(solver, objective, &mut params, &mut state, &order, scale)?;
         let next = Point::evaluate(objective, solver.current(&params, &state));
         epochs += 1;
+        if let Some((before, state_before)) = undo {
+            // An epoch that gives back more than half of the progress made
+            // since the start (or is not finite) took steps too long for
+            // this data: undo it and halve the step. Smaller rises are the
+            // noise of the minibatches and of the average's restarts.
+            let half = F::from_f64_lossy(0.5);
+            let limit = point.value + half * (initial - point.value);
+            if !(next.value <= limit && next.is_finite()) {
+                (params, state) = (before, state_before);
+                scale = scale * F::from_f64_lossy(0.5);
+                continue;
+            }
+        }
         if !next.is_finite() {
             // Diverged (a step size far too large): report the last finite
             // epoch rather than return infinite coefficients.
@@ -204,6 +227,17 @@ pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
     };
     Ok(Solution::at(point, epochs, termination))
 }
+
+/// How much an epoch must lower the best objective so far not to count as
+/// an epoch without improvement: tol/100. (scikit-learn's `SGDClassifier`
+/// uses its tol, a tolerance on the loss; here tol bounds max |∇f|, and a
+/// threshold of tol stopped small fits 0.1–1% above the optimum.)
+fn stall_threshold<F: Float>(tol: F) -> F {
+    tol * F::from_f64_lossy(STALL_SHARE)
+}
+
+/// The share of `tol` in [`stall_threshold`].
+const STALL_SHARE: f64 = 0.01;
 
 /// Fisher–Yates.
 fn shuffle(order: &mut [usize], rng: &mut StdRng) {
