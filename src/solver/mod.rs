@@ -246,7 +246,9 @@ impl<F: Float> StopRule<F> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Termination {
-    /// The convergence test passed.
+    /// The convergence test passed: max |∇f| ≤ tol for the full objective at
+    /// the returned parameters (for [`Newton`] also half its decrement ≤ tol,
+    /// unless no representable step is left).
     Converged,
     /// `max_iter` iterations ran without passing the convergence test.
     MaxIterations,

@@ -214,7 +214,7 @@ pub(crate) fn run_epochs<F: Float, S: MinibatchStep<F>>(
             let limit = point.value + half * (initial - point.value);
             if !(next.value <= limit && next.is_finite()) {
                 (params, state) = (before, state_before);
-                scale = scale * F::from_f64_lossy(0.5);
+                scale *= F::from_f64_lossy(0.5);
                 continue;
             }
         }
