@@ -52,11 +52,11 @@
 //!
 //! | solver | best for | cost per iteration | accuracy at its defaults (measured) |
 //! |---|---|---|---|
-//! | [`solver::Newton`] (IRLS) | up to a few hundred parameters | O(n·p² + p³) | to machine precision in a few steps: objective gaps ≤ BENCH_NEWTON on the bench problems |
-//! | [`solver::Lbfgs`] | many parameters, many classes | O(n·p) per trial | max \|∇f\| ≤ tol: gaps ≤ BENCH_LBFGS at tol 1e-6 |
+//! | [`solver::Newton`] (IRLS) | up to a few hundred parameters | O(n·p² + p³) | to machine precision in a few steps: the lowest objective of all solvers on the bench problems (gap 0 in BENCHMARKS.md) |
+//! | [`solver::Lbfgs`] | many parameters, many classes | O(n·p) per trial | max \|∇f\| ≤ tol: gaps ≤ 7.3e-11 at tol 1e-6 on the bench problems |
 //! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters, else L-BFGS; with L1: CD ≤ 256, else FISTA | as the solver it picks |
 //! | [`solver::GradientDescent`] | teaching, baselines | O(n·p) | max \|∇f\| ≤ tol when it converges; slow on ill-conditioned data |
-//! | [`solver::Sgd`], [`solver::Adam`] | data larger than memory, streaming (`partial_fit`) | O(batch·p) per step | standardized features, max_iter 1000: SGD within 4.2e-4 and Adam within 8.1e-4 of the optimal objective on 150–2,000 rows (tol 1e-4; standardized iris 1.1e-3 and 2e-4), within BENCH_SGD and BENCH_ADAM on the bench problems (tol 1e-6); raw iris (unscaled, ill-conditioned) 22% and 3% above; usually stopped by `NoImprovement` at max \|∇f\| ≈ 1e-3 |
+//! | [`solver::Sgd`], [`solver::Adam`] | data larger than memory, streaming (`partial_fit`) | O(batch·p) per step | standardized features, max_iter 1000: SGD within 4.2e-4 and Adam within 8.1e-4 of the optimal objective on 150–2,000 rows (tol 1e-4; standardized iris 1.1e-3 and 2e-4), within 2.8e-4 (SGD) and 4.8e-4 (Adam) on the bench problems (tol 1e-6); raw iris (unscaled, ill-conditioned) 22% and 3% above; usually stopped by `NoImprovement` at max \|∇f\| ≈ 1e-3 |
 //! | [`solver::CoordinateDescent`] | L1 / elastic net, up to a few hundred parameters | O(n·p²) + sweeps | exact zeros; max subgradient ≤ tol |
 //! | [`solver::Fista`] | L1 / elastic net, many parameters | O(n·p), 2 passes | exact zeros; max subgradient ≤ tol |
 //!
