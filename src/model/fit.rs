@@ -99,7 +99,7 @@ impl<F: Float> LogisticRegression<F> {
     /// Like [`fit`](Self::fit), calling `observer` after every solver
     /// iteration: for progress bars, loss curves and early stopping (an
     /// observer that returns [`Control::Stop`](crate::solver::Control::Stop)
-    /// ends the fit with [`Termination::StoppedByObserver`]). One-vs-rest
+    /// ends the fit with [`Termination::StoppedByObserver`](crate::Termination::StoppedByObserver)). One-vs-rest
     /// sub-fits run one after another so that they can share the observer.
     ///
     /// ```

@@ -301,7 +301,7 @@ impl<F: Float> LogisticRegression<F> {
     /// instead of zeros. Refitting a converged model on the same data then
     /// takes no more than a step or two. The previous model must have the
     /// same features, classes and model form, else `fit` returns
-    /// [`Error::InvalidParameter`] for `warm_start`.
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for `warm_start`.
     ///
     /// ```
     /// use logreg::{Error, LogisticRegression};

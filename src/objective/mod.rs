@@ -239,7 +239,7 @@ pub trait Objective<F: Float>: Send + Sync {
     /// ([`CoordinateDescent`](crate::solver::CoordinateDescent),
     /// [`Fista`](crate::solver::Fista)) add it themselves, and the smooth
     /// solvers refuse an objective with λ₁ > 0
-    /// ([`Error::UnsupportedPenalty`]).
+    /// ([`Error::UnsupportedPenalty`](crate::Error::UnsupportedPenalty)).
     ///
     /// ```
     /// # #![allow(unused_imports)]
