@@ -218,7 +218,7 @@ impl<F: Float> Sgd<F> {
     /// // A constant step with single-row batches keeps bouncing around the optimum;
     /// // the average of the iterates sits closer to it.
     /// let epochs = StopRule::new(1e-12, 200)?;
-    /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1);
+    /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1).average(false);
     /// let last = noisy.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
     /// let averaged = noisy.average(true);
     /// let mean = averaged.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;

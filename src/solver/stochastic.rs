@@ -77,7 +77,7 @@ pub trait Streaming<F: Float>: Send + Sync {
 /// keeps (and saves, with the `serde` feature) to continue `partial_fit`.
 ///
 /// ```
-/// use logreg::solver::{Adam, MinibatchSolver, Solver};
+/// use logreg::solver::{Adam, MinibatchSolver};
 /// let kept = MinibatchSolver::Adam(Adam::<f64>::new().learning_rate(0.05));
 /// let solver = kept.into_solver();
 /// assert_eq!(solver.name(), "adam");
