@@ -6,8 +6,8 @@
 //! ```
 //!
 //! X.npy: float64 or float32, C order; y.npy: int64. `--json` prints one JSON
-//! object (solver, n_iter, converged, objective, classes, coef, intercept,
-//! fit_seconds, train_accuracy); without it, a readable report. Bad files or
+//! object (solver, n_iter, converged, termination, objective, grad_max,
+//! classes, coef, intercept, fit_seconds, train_accuracy); without it, a readable report. Bad files or
 //! options: a one-line error and exit code 2.
 //!
 //! `--alphas A,B,…` or `--n-alphas N` fit a regularization path instead
@@ -316,11 +316,13 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
                 .map(|r| json_list(r.iter().map(|v| format!("{:e}", v.to_f64_lossy())))),
         );
         println!(
-            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"objective\": {:e}, \"classes\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
+            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
             args.solver,
             report.iterations,
             report.converged(),
+            report.termination,
             report.objective.to_f64_lossy(),
+            report.grad_max.to_f64_lossy(),
             class_list,
             coef,
             json_list(

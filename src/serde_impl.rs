@@ -273,6 +273,7 @@ fn termination_name(termination: Termination) -> &'static str {
     match termination {
         Termination::Converged => "converged",
         Termination::MaxIterations => "max_iterations",
+        Termination::NoImprovement => "no_improvement",
         Termination::LineSearchFailed => "line_search_failed",
         Termination::StoppedByObserver => "stopped_by_observer",
         Termination::NumericalFailure => "numerical_failure",
@@ -284,6 +285,7 @@ fn termination_from(name: &str) -> Result<Termination> {
     Ok(match name {
         "converged" => Termination::Converged,
         "max_iterations" => Termination::MaxIterations,
+        "no_improvement" => Termination::NoImprovement,
         "line_search_failed" => Termination::LineSearchFailed,
         "stopped_by_observer" => Termination::StoppedByObserver,
         "numerical_failure" => Termination::NumericalFailure,

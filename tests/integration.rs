@@ -27,6 +27,7 @@ mod serde_round_trip;
 mod solvers_deterministic;
 mod solvers_stochastic;
 mod sparse;
+mod stochastic_defaults;
 mod streaming;
 mod threads;
 mod warm_start;

@@ -283,10 +283,19 @@ impl<F: Float> StopRule<F> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Termination {
-    /// The convergence test passed.
+    /// The convergence test passed: max |∇f| ≤ tol for the full objective at
+    /// the returned parameters (for [`Newton`] also half its decrement ≤ tol,
+    /// unless no representable step is left).
     Converged,
     /// `max_iter` iterations ran without passing the convergence test.
     MaxIterations,
+    /// A stochastic solver ([`Sgd`], [`Adam`]) stopped because the full
+    /// objective at the end of an epoch had not improved by more than `tol`
+    /// for `n_iter_no_change` epochs in a row (scikit-learn's stopping rule
+    /// for `SGDClassifier`). The gradient test had not passed: the returned
+    /// parameters may be some way from the optimum, and the report's
+    /// `grad_max` says how far.
+    NoImprovement,
     /// No step along the search direction decreased the objective: usually the
     /// optimum was reached to machine precision before `tol`, or `tol` is
     /// tighter than the data's conditioning allows.
@@ -329,7 +338,9 @@ pub struct FitReport<F> {
 }
 
 impl<F> FitReport<F> {
-    /// Whether the convergence test passed.
+    /// Whether the convergence test (max |∇f| ≤ tol on the full objective,
+    /// and for Newton its decrement) passed at the returned parameters: true
+    /// only for [`Termination::Converged`].
     ///
     /// ```
     /// use logreg::{LogisticRegression, Termination};

@@ -104,6 +104,12 @@ impl<F: Float> Solver<F> for Newton {
             match ray.and_then(|ray| armijo.search(ray, F::one())) {
                 Some((next, _)) => point = next,
                 // No representable progress is left: the gradient test decides.
+                // The decrement test fails here in practice only when tol lies
+                // below what rounding lets the decrement reach (the search
+                // fails when the decrease it predicts, about the decrement,
+                // is below the objective's last bits), while
+                // max |∇f| ≤ tol holds at the returned point: converged, in the
+                // sense every solver's report uses.
                 None if grad_max <= stop.tol() => break Termination::Converged,
                 None => break Termination::LineSearchFailed,
             }

@@ -59,6 +59,17 @@ pub enum LearningRate<F> {
     /// or 1/(C·S) when set through `c`. An unpenalized objective has no α, so
     /// this schedule is then an [`Error::InvalidParameter`].
     Optimal,
+    /// η = eta0, halved whenever an epoch of a full fit gives back more than
+    /// half of the decrease of the objective made since the start, or ends
+    /// at a non-finite objective (that epoch is then undone and counts as
+    /// one without improvement): a guard against steps too long for the
+    /// data's scale, which smaller rises (minibatch noise) do not trigger. A streamed pass (`partial_fit`) has no
+    /// full objective to compare and keeps η = eta0. The default, with
+    /// eta0 = 0.25.
+    Adaptive {
+        /// Initial step.
+        eta0: F,
+    },
 }
 
 /// Minibatch stochastic gradient descent: each epoch shuffles the rows (with
@@ -68,26 +79,30 @@ pub enum LearningRate<F> {
 ///
 /// Settings (defaults): `batch_size` (64: large enough that the per-batch
 /// gradient is a vectorized pass over X, small enough for ~n/64 updates per
-/// epoch), `learning_rate` ([`LearningRate::InverseScaling`] with eta0 = 0.5,
-/// power_t = 0.5: the mean logistic loss has a gradient Lipschitz constant of
-/// at most ¼·λmax(XᵀX/S) + α, so steps of order one are stable on
-/// standardized, moderately correlated features, and 1/√t is the classical
-/// decay for convex problems), `average` (false: averaged SGD returns the
-/// mean of all iterates, Polyak–Juditsky, which removes most of the noise of
-/// a constant step), `seed` (0), `shuffle` (true), `n_iter_no_change` (5, as
-/// scikit-learn). The [`StopRule`]'s `max_iter` counts epochs; the fit
-/// converges when max |∇f| ≤ tol or when the end-of-epoch objective has not
-/// improved by tol for `n_iter_no_change` epochs in a row. The same seed
-/// gives bit-identical results on the same machine.
+/// epoch), `learning_rate` ([`LearningRate::Adaptive`] with eta0 = 0.25: a
+/// constant step, which with averaging reaches the optimum where a decaying
+/// one stops short; halved, and the epoch undone, when an epoch of a full fit
+/// gives back more than half the progress made so far, which keeps
+/// badly scaled features from diverging; the mean logistic loss has a
+/// gradient Lipschitz constant of at most ¼·λmax(XᵀX/S) + α, so steps of
+/// order one are stable on standardized, moderately correlated features),
+/// `average` (true: the reported parameters are the tail average of the
+/// iterates, see [`average`](Sgd::average)), `seed` (0), `shuffle` (true),
+/// `n_iter_no_change` (10). The [`StopRule`]'s `max_iter` counts epochs. The
+/// fit converges ([`Termination::Converged`](crate::Termination::Converged))
+/// when max |∇f| ≤ tol for the full objective at the reported parameters;
+/// it stops with [`Termination::NoImprovement`](crate::Termination::NoImprovement)
+/// when the end-of-epoch objective has not fallen below its best by more
+/// than tol/100 for `n_iter_no_change` epochs in a row, and with
+/// `MaxIterations` after `max_iter` epochs. The same seed gives
+/// bit-identical results on the same machine.
 ///
-/// Settings that work (standardized features, tol 1e-6, 200 epochs):
-/// `Sgd::new().learning_rate(LearningRate::Constant(0.1)).average(true)`
-/// reaches the optimum's objective to within 5e-4 relative (measured on
-/// 1000–2000 rows × 10–12 correlated features, binary and 3-class softmax:
-/// gaps 6e-5 to 4.6e-4 after 148–200 epochs; the average of all iterates
-/// moves slowly, so some fits use all 200 and report `MaxIterations`).
-/// Without averaging, a constant step stalls at its noise level (5e-4 to
-/// 1e-3 here); the `Optimal` schedule needs averaging when α is small.
+/// Accuracy of the defaults (measured with the `fit` example, max_iter 1000,
+/// tol 1e-4, seed 0; see BENCHMARKS.md for the bench problems): see the
+/// crate guide's solver table. Features on very different scales (iris as
+/// shipped, in centimetres) make the problem ill-conditioned for every
+/// first-order method: standardize them (`standardize(true)`), or use
+/// Newton or L-BFGS.
 ///
 /// # Requirements on the problem
 /// [`Objective::value_grad_rows`] (minibatches) and `value_grad` (once per epoch).
@@ -100,6 +115,11 @@ pub enum LearningRate<F> {
 ///   Tricks of the Trade*, 2012 (the `Optimal` schedule).
 /// - B. T. Polyak and A. B. Juditsky, "Acceleration of stochastic
 ///   approximation by averaging", *SIAM J. Control Optim.* 30, 1992.
+/// - A. Rakhlin, O. Shamir and K. Sridharan, "Making gradient descent
+///   optimal for strongly convex stochastic optimization", ICML 2012
+///   (averaging the last half of the iterates).
+/// - R. Battiti, "Accelerated backpropagation learning: two optimization
+///   methods", *Complex Systems* 3, 1989 (the "bold driver" step halving).
 ///
 /// ```
 /// use logreg::objective::BinaryLogistic;
@@ -124,11 +144,10 @@ pub struct Sgd<F> {
 impl<F: Float> Default for Sgd<F> {
     fn default() -> Self {
         Self {
-            learning_rate: LearningRate::InverseScaling {
-                eta0: F::from_f64_lossy(0.5),
-                power_t: F::from_f64_lossy(0.5),
+            learning_rate: LearningRate::Adaptive {
+                eta0: F::from_f64_lossy(0.25),
             },
-            average: false,
+            average: true,
             minibatch: Minibatch::default(),
         }
     }
@@ -181,7 +200,14 @@ impl<F: Float> Sgd<F> {
         self
     }
 
-    /// Whether to return the average of the iterates (ASGD).
+    /// Whether to return the tail average of the iterates (averaged SGD;
+    /// default true) instead of the last one. The average after update t is
+    /// the mean of the iterates since the last restart, at updates
+    /// 3, 5, 9, 17, …, 2ᵏ + 1: it covers between the last update and the last
+    /// half of them, so it forgets the far-off start that a mean of all
+    /// iterates (Polyak–Juditsky) drags along, and keeps the noise
+    /// reduction of averaging near the optimum (suffix averaging: Rakhlin,
+    /// Shamir and Sridharan, ICML 2012).
     ///
     /// ```
     /// # use logreg::objective::BinaryLogistic;
@@ -193,7 +219,7 @@ impl<F: Float> Sgd<F> {
     /// // A constant step with single-row batches keeps bouncing around the optimum;
     /// // the average of the iterates sits closer to it.
     /// let epochs = StopRule::new(1e-12, 200)?;
-    /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1);
+    /// let noisy = Sgd::new().learning_rate(LearningRate::Constant(1.0)).batch_size(1).average(false);
     /// let last = noisy.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
     /// let averaged = noisy.average(true);
     /// let mean = averaged.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)?;
@@ -208,7 +234,7 @@ impl<F: Float> Sgd<F> {
     fn step_size(&self, t: usize, alpha: F) -> F {
         let t = F::from_usize(t).unwrap_or_else(F::max_value);
         match self.learning_rate {
-            LearningRate::Constant(eta) => eta,
+            LearningRate::Constant(eta) | LearningRate::Adaptive { eta0: eta } => eta,
             LearningRate::InverseScaling { eta0, power_t } => eta0 / t.powf(power_t),
             LearningRate::Optimal => {
                 let typical = alpha.sqrt().recip().sqrt();
@@ -239,7 +265,9 @@ impl<F: Float> MinibatchStep<F> for Sgd<F> {
                 eta,
                 "must be finite and > 0",
             )),
-            LearningRate::InverseScaling { eta0, .. } if !positive(eta0) => {
+            LearningRate::InverseScaling { eta0, .. } | LearningRate::Adaptive { eta0 }
+                if !positive(eta0) =>
+            {
                 Err(Error::invalid("eta0", eta0, "must be finite and > 0"))
             }
             LearningRate::InverseScaling { power_t, .. }
@@ -256,24 +284,23 @@ impl<F: Float> MinibatchStep<F> for Sgd<F> {
         }
     }
 
-    fn step(&self, alpha: F, params: &mut Array1<F>, grad: &Array1<F>, state: &mut StreamState<F>) {
-        params.scaled_add(-self.step_size(state.steps, alpha), grad);
-        if self.average {
-            let average = state
-                .average
-                .get_or_insert_with(|| Array1::zeros(params.len()));
-            let weight = F::from_usize(state.steps)
-                .unwrap_or_else(F::max_value)
-                .recip();
-            average.zip_mut_with(params, |a, &p| *a += (p - *a) * weight);
-        }
+    fn step(
+        &self,
+        scale: F,
+        alpha: F,
+        params: &mut Array1<F>,
+        grad: &Array1<F>,
+        state: &mut StreamState<F>,
+    ) {
+        params.scaled_add(-scale * self.step_size(state.steps, alpha), grad);
     }
 
-    fn reported(&self, params: &Array1<F>, state: &StreamState<F>) -> Array1<F> {
-        match (&state.average, self.average) {
-            (Some(average), true) => average.clone(),
-            _ => params.clone(),
-        }
+    fn adapts(&self) -> bool {
+        matches!(self.learning_rate, LearningRate::Adaptive { .. })
+    }
+
+    fn averaged(&self) -> bool {
+        self.average
     }
 }
 
