@@ -49,8 +49,8 @@ pub trait Streaming<F: Float>: Send + Sync {
         params.clone()
     }
 
-    /// This solver by value, when it is one of the crate's own ([`Sgd`],
-    /// [`Adam`]): a fitted model saved with the `serde` feature keeps it, so
+    /// This solver by value, when it is one of the crate's own ([`Sgd`](super::Sgd),
+    /// [`Adam`](super::Adam)): a fitted model saved with the `serde` feature keeps it, so
     /// that `partial_fit` continues after loading exactly as before. `None`
     /// (the default) for solvers written elsewhere: a loaded model of theirs
     /// has no solver to continue with.
