@@ -13,7 +13,7 @@ use crate::common;
 use common::synthetic::{correlated_problem, solve};
 use logreg::objective::{BinaryLogistic, Multinomial, Objective, Penalty};
 use logreg::solver::{
-    Control, GradientDescent, Lbfgs, Newton, NoObserver, Progress, Solution, Solver, StopRule,
+    Control, GradientDescent, Lbfgs, Newton, NoObserver, Progress, Solver, StopRule,
 };
 use logreg::{Error, LogisticRegression, Multiclass, Termination};
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, s};
@@ -69,19 +69,6 @@ fn correlated(n: usize, d: usize, classes: usize, seed: u64) -> (Array2<f64>, Ve
     (x, y)
 }
 
-fn minimize(
-    solver: &dyn Solver<f64>,
-    objective: &dyn Objective<f64>,
-    tol: f64,
-    max_iter: usize,
-) -> Solution<f64> {
-    let stop = StopRule::new(tol, max_iter).unwrap();
-    let start = Array1::zeros(objective.n_params());
-    solver
-        .minimize(objective, start, &stop, &mut NoObserver)
-        .unwrap()
-}
-
 /// max |a − b| ≤ rel · max |b|.
 fn assert_close(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>, rel: f64, what: &str) {
     let scale = b.fold(0.0_f64, |m, v| m.max(v.abs()));
@@ -105,9 +92,9 @@ fn binary_newton_lbfgs_and_gd_reach_the_same_optimum() {
     let (x, y) = correlated(2000, 12, 2, 11);
     let target = y.iter().map(|&c| c as f64).collect();
     let objective = BinaryLogistic::new(x.view(), target, None, ALPHA, true).unwrap();
-    let newton = minimize(&Newton::new(), &objective, TOL, 100);
-    let lbfgs = minimize(&Lbfgs::new(), &objective, TOL, 1000);
-    let gd = minimize(&GradientDescent::new(), &objective, TOL, 20_000);
+    let newton = solve(&Newton::new(), &objective, TOL, 100);
+    let lbfgs = solve(&Lbfgs::new(), &objective, TOL, 1000);
+    let gd = solve(&GradientDescent::new(), &objective, TOL, 20_000);
     eprintln!(
         "binary iterations: newton {}, lbfgs {}, gd {}",
         newton.report.iterations, lbfgs.report.iterations, gd.report.iterations
@@ -127,9 +114,9 @@ fn multinomial_newton_lbfgs_and_gd_reach_the_same_optimum() {
     let (k, d) = (4, 10);
     let (x, y) = correlated(1500, d, k, 12);
     let objective = Multinomial::new(x.view(), y, k, None, ALPHA, true).unwrap();
-    let newton = minimize(&Newton::new(), &objective, TOL, 100);
-    let lbfgs = minimize(&Lbfgs::new(), &objective, TOL, 1000);
-    let gd = minimize(&GradientDescent::new(), &objective, TOL, 20_000);
+    let newton = solve(&Newton::new(), &objective, TOL, 100);
+    let lbfgs = solve(&Lbfgs::new(), &objective, TOL, 1000);
+    let gd = solve(&GradientDescent::new(), &objective, TOL, 20_000);
     eprintln!(
         "multinomial iterations: newton {}, lbfgs {}, gd {}",
         newton.report.iterations, lbfgs.report.iterations, gd.report.iterations
@@ -266,7 +253,7 @@ fn lbfgs_reaches_the_newton_optimum_on_unscaled_features() {
     assert!(plain.report.objective < trace[0]);
 
     // Gradient descent's line search copes with the scales too (slowly).
-    let gd = minimize(&GradientDescent::new(), &objective, 1e-10, 300);
+    let gd = solve(&GradientDescent::new(), &objective, 1e-10, 300);
     assert_eq!(gd.report.termination, Termination::MaxIterations);
     assert!(gd.report.objective < trace[0]);
 }
@@ -276,8 +263,8 @@ fn diagonal_scaling_reaches_the_same_optimum_on_scaled_features() {
     let (k, d) = (4, 10);
     let (x, y) = correlated(1000, d, k, 33);
     let objective = Multinomial::new(x.view(), y, k, None, ALPHA, true).unwrap();
-    let newton = minimize(&Newton::new(), &objective, TOL, 100);
-    let lbfgs = minimize(&Lbfgs::new().diagonal_scaling(true), &objective, TOL, 2000);
+    let newton = solve(&Newton::new(), &objective, TOL, 100);
+    let lbfgs = solve(&Lbfgs::new().diagonal_scaling(true), &objective, TOL, 2000);
     assert!(lbfgs.report.converged(), "{:?}", lbfgs.report);
     assert_close(
         centre_intercepts(&lbfgs.params, k * d).view(),
@@ -296,8 +283,8 @@ fn lbfgs_handles_an_unpenalized_softmax_with_redundant_parameters() {
     let (x, y) = correlated(1000, d, k, 41);
     let objective = Multinomial::new(x.view(), y, k, None, 0.0, true).unwrap();
     assert!(!objective.redundant_params().is_empty());
-    let newton = minimize(&Newton::new(), &objective, 1e-9, 100);
-    let lbfgs = minimize(&Lbfgs::new(), &objective, 1e-9, 2000);
+    let newton = solve(&Newton::new(), &objective, 1e-9, 100);
+    let lbfgs = solve(&Lbfgs::new(), &objective, 1e-9, 2000);
     assert!(newton.report.converged(), "{:?}", newton.report);
     assert!(lbfgs.report.converged(), "{:?}", lbfgs.report);
     let value = |p: &Array1<f64>| objective.value(p.view());
@@ -323,8 +310,8 @@ fn lbfgs_with_the_smallest_memory_converges() {
     let (x, y) = correlated(1000, 10, 2, 51);
     let target = y.iter().map(|&c| c as f64).collect();
     let objective = BinaryLogistic::new(x.view(), target, None, ALPHA, true).unwrap();
-    let newton = minimize(&Newton::new(), &objective, TOL, 100);
-    let lbfgs = minimize(&Lbfgs::new().memory(1), &objective, TOL, 5000);
+    let newton = solve(&Newton::new(), &objective, TOL, 100);
+    let lbfgs = solve(&Lbfgs::new().memory(1), &objective, TOL, 5000);
     assert!(lbfgs.report.converged(), "{:?}", lbfgs.report);
     assert_close(lbfgs.params.view(), newton.params.view(), 1e-6, "memory 1");
 }
@@ -390,7 +377,7 @@ fn gd_with_a_too_large_fixed_learning_rate_does_not_panic() {
         let objective =
             BinaryLogistic::new(features.view(), target.clone(), None, ALPHA, true).unwrap();
         for rate in [50.0, 1e6, 1e300, f64::MAX] {
-            let solution = minimize(
+            let solution = solve(
                 &GradientDescent::new().learning_rate(rate),
                 &objective,
                 TOL,
@@ -416,8 +403,8 @@ fn gd_with_a_suitable_fixed_learning_rate_converges() {
     let (x, y) = correlated(1000, 10, 2, 72);
     let target = y.iter().map(|&c| c as f64).collect();
     let objective = BinaryLogistic::new(x.view(), target, None, ALPHA, true).unwrap();
-    let newton = minimize(&Newton::new(), &objective, TOL, 100);
-    let gd = minimize(
+    let newton = solve(&Newton::new(), &objective, TOL, 100);
+    let gd = solve(
         &GradientDescent::new().learning_rate(0.5),
         &objective,
         TOL,
@@ -497,10 +484,10 @@ fn boxed_solvers_work_as_trait_objects() {
     };
     let names: Vec<_> = boxed().iter().map(|s| s.name()).collect();
     assert_eq!(names, ["newton", "lbfgs", "gd"]);
-    let reference = minimize(&Newton::new(), &objective, TOL, 100);
+    let reference = solve(&Newton::new(), &objective, TOL, 100);
     for solver in boxed() {
         let name = solver.name();
-        let solution = minimize(&solver, &objective, TOL, 20_000);
+        let solution = solve(&solver, &objective, TOL, 20_000);
         assert!(solution.report.converged(), "{name}");
         assert_close(solution.params.view(), reference.params.view(), 1e-6, name);
         // A box of a box is a solver too, and plugs into the model.

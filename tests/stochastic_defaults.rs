@@ -12,9 +12,9 @@
 use crate::common;
 
 use common::data::iris;
-use common::synthetic::{SplitMix, correlated_problem};
+use common::synthetic::{SplitMix, correlated_problem, solve};
 use logreg::objective::{BinaryLogistic, Multinomial, Objective};
-use logreg::solver::{Adam, Newton, NoObserver, Sgd, Solution, Solver, StopRule};
+use logreg::solver::{Adam, Newton, Sgd, Solution, Solver};
 use logreg::{LogisticRegression, Termination};
 use ndarray::{Array1, Array2, Axis};
 
@@ -172,25 +172,12 @@ fn assert_report_is_the_full_objectives(
     assert_eq!(report.converged(), grad_max <= tol, "{report:?}");
 }
 
-fn minimize(
-    solver: &dyn Solver<f64>,
-    objective: &dyn Objective<f64>,
-    tol: f64,
-    max_iter: usize,
-) -> Solution<f64> {
-    let stop = StopRule::new(tol, max_iter).unwrap();
-    let start = Array1::zeros(objective.n_params());
-    solver
-        .minimize(objective, start, &stop, &mut NoObserver)
-        .unwrap()
-}
-
 #[test]
 fn a_run_cut_short_reports_max_iterations_and_the_full_gradient() {
     let (x, y) = generated(1000, 8, 3, false, 7);
     for objective in objectives(&x, &y, 3) {
         for solver in defaults() {
-            let solution = minimize(&*solver, &*objective, 1e-4, 2);
+            let solution = solve(&*solver, &*objective, 1e-4, 2);
             let report = solution.report;
             assert_eq!(report.iterations, 2, "{}", solver.name());
             assert_eq!(report.termination, Termination::MaxIterations);
@@ -211,7 +198,7 @@ fn a_stalled_run_reports_no_improvement_not_convergence() {
             Box::new(Adam::new().learning_rate(1e-9)),
         ];
         for solver in solvers {
-            let solution = minimize(&*solver, &*objective, 1e-4, 1000);
+            let solution = solve(&*solver, &*objective, 1e-4, 1000);
             let report = solution.report;
             assert_eq!(
                 report.termination,
@@ -235,7 +222,7 @@ fn a_converged_run_passed_the_gradient_test_at_the_returned_parameters() {
     let (x, y) = generated(2000, 5, 3, false, 9);
     for objective in objectives(&x, &y, 3) {
         for solver in defaults() {
-            let solution = minimize(&*solver, &*objective, tol, 1000);
+            let solution = solve(&*solver, &*objective, tol, 1000);
             assert!(
                 solution.report.converged(),
                 "{}: {:?}",
