@@ -158,6 +158,7 @@ fn sgd_steps_follow_the_schedules() {
             .average(false)
             .batch_size(1)
             .shuffle(false)
+            .precondition(false) // steps in the original variables, as by hand
     };
     let sgd_by_hand = |eta: [f64; 2]| {
         let w1 = -eta[0] * grad(0.0, 0);
@@ -219,7 +220,8 @@ fn adam_steps_are_bias_corrected() {
         .epsilon(epsilon)
         .average(false) // the raw iterate (averaging is on by default since issue 16)
         .batch_size(1)
-        .shuffle(false);
+        .shuffle(false)
+        .precondition(false); // steps in the original variables, as by hand
     let got = one_epoch_in_order(&adam, alpha);
     assert!((got - w).abs() <= 1e-14 * w.abs(), "{got} vs {w}");
 }

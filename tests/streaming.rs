@@ -16,11 +16,17 @@ fn bits(values: ndarray::ArrayView2<f64>) -> Vec<u64> {
 fn one_pass_over_chunks_equals_one_epoch_of_fit() {
     let (x, y) = correlated_problem(1024, 6, 3, 21);
     let labels = Array1::from(y);
+    // A streamed pass steps in the original variables; so must the epoch of
+    // the full fit it is compared with.
     let sgd = Sgd::new()
         .shuffle(false)
         .batch_size(32)
+        .precondition(false)
         .learning_rate(LearningRate::Constant(0.05));
-    let adam = Adam::new().shuffle(false).batch_size(32);
+    let adam = Adam::new()
+        .shuffle(false)
+        .batch_size(32)
+        .precondition(false);
     for multiclass in [Multiclass::OneVsRest, Multiclass::Multinomial] {
         let solvers: [Box<dyn logreg::solver::Solver<f64>>; 2] = [Box::new(sgd), Box::new(adam)];
         for solver in solvers {

@@ -18,7 +18,9 @@ use ndarray::{Array1, Zip};
 /// (0.999), `epsilon` (1e-8), `average` (true: report the tail average of
 /// the iterates, as [`Sgd::average`](super::Sgd::average); with a constant
 /// η the last iterate stays at the noise level of the minibatches),
-/// `batch_size` (64), `seed` (0), `shuffle` (true), `n_iter_no_change` (10).
+/// `batch_size` (64, at most ⌈n/16⌉ in a full fit), `seed` (0), `shuffle`
+/// (true), `n_iter_no_change` (10), `precondition` (true: a full fit steps
+/// in standardized variables, see [`Sgd`](super::Sgd)).
 /// `max_iter` counts epochs; the stopping rule and its terminations are
 /// [`Sgd`](super::Sgd)'s. Accuracy of the defaults: see the crate guide's
 /// solver table.
@@ -179,7 +181,8 @@ impl<F: Float> Adam<F> {
     /// use logreg::solver::{Adam, NoObserver, Solver, StopRule};
     /// let epochs = StopRule::new(1e-12, 5)?;
     /// let run = |adam: Adam<f64>| {
-    ///     adam.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
+    ///     let one_batch = adam.batch_size(4); // one step an epoch
+    ///     one_batch.minimize(&objective, Array1::zeros(3), &epochs, &mut NoObserver)
     /// };
     /// // An ε far above √v̂ turns the step into η·m̂/ε: almost no progress.
     /// let damped = run(Adam::new().epsilon(100.0))?;

@@ -13,6 +13,7 @@ mod lbfgs;
 mod line_search;
 mod minibatch;
 mod newton;
+mod precondition;
 mod proximal;
 mod saga;
 mod select;

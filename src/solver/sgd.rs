@@ -19,11 +19,11 @@ use ndarray::Array1;
 /// use ndarray::{array, Array1};
 /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
 /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.0, true)?;
-/// // All 4 rows in one minibatch: one epoch is one step, −η∇f, with
-/// // ∇f = [−0.5, 0] at zero.
+/// // All 4 rows in one minibatch, in the original variables: one epoch is
+/// // one step, −η∇f, with ∇f = [−0.5, 0] at zero.
 /// let one_epoch = StopRule::new(1e-12, 1)?;
 /// let run = |rate: LearningRate<f64>| {
-///     let sgd = Sgd::new().learning_rate(rate);
+///     let sgd = Sgd::new().learning_rate(rate).batch_size(4).precondition(false);
 ///     sgd.minimize(&objective, Array1::zeros(2), &one_epoch, &mut NoObserver)
 /// };
 /// let constant = run(LearningRate::Constant(2.0))?;
@@ -79,7 +79,8 @@ pub enum LearningRate<F> {
 ///
 /// Settings (defaults): `batch_size` (64: large enough that the per-batch
 /// gradient is a vectorized pass over X, small enough for ~n/64 updates per
-/// epoch), `learning_rate` ([`LearningRate::Adaptive`] with eta0 = 0.25: a
+/// epoch; at most ⌈n/16⌉ in a full fit, so that small data sets still get
+/// 16 updates an epoch), `learning_rate` ([`LearningRate::Adaptive`] with eta0 = 0.25: a
 /// constant step, which with averaging reaches the optimum where a decaying
 /// one stops short; halved, and the epoch undone, when an epoch of a full fit
 /// gives back more than half the progress made so far, which keeps
@@ -88,7 +89,10 @@ pub enum LearningRate<F> {
 /// order one are stable on standardized, moderately correlated features),
 /// `average` (true: the reported parameters are the tail average of the
 /// iterates, see [`average`](Sgd::average)), `seed` (0), `shuffle` (true),
-/// `n_iter_no_change` (10). The [`StopRule`]'s `max_iter` counts epochs. The
+/// `n_iter_no_change` (10), `precondition` (true: a full fit steps in
+/// standardized variables, see [`precondition`](Sgd::precondition), so
+/// that uncentred features or features on different scales do not slow it
+/// down; the problem and its reports stay the original ones). The [`StopRule`]'s `max_iter` counts epochs. The
 /// fit converges ([`Termination::Converged`](crate::Termination::Converged))
 /// when max |∇f| ≤ tol for the full objective at the reported parameters;
 /// it stops with [`Termination::NoImprovement`](crate::Termination::NoImprovement)
@@ -99,10 +103,7 @@ pub enum LearningRate<F> {
 ///
 /// Accuracy of the defaults (measured with the `fit` example, max_iter 1000,
 /// tol 1e-4, seed 0; see BENCHMARKS.md for the bench problems): see the
-/// crate guide's solver table. Features on very different scales (iris as
-/// shipped, in centimetres) make the problem ill-conditioned for every
-/// first-order method: standardize them (`standardize(true)`), or use
-/// Newton or L-BFGS.
+/// crate guide's solver table.
 ///
 /// # Requirements on the problem
 /// [`Objective::value_grad_rows`] (minibatches) and `value_grad` (once per epoch).
