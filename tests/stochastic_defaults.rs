@@ -109,18 +109,27 @@ fn model_gap<L: Clone + Ord>(
     )
 }
 
+/// Asserts that both defaults end within [`GAP`] of the optimum on `data`.
+fn assert_defaults_reach_the_optimum<L: Clone + Ord>(
+    data: &str,
+    x: &Array2<f64>,
+    y: &Array1<L>,
+    standardize: bool,
+) {
+    for solver in defaults() {
+        let solver_name = solver.name();
+        let (gap, termination) = model_gap(solver, x, y, standardize);
+        assert!(
+            (0.0..=GAP).contains(&gap) || gap.abs() < 1e-12,
+            "{solver_name} on {data} (standardize {standardize}): gap {gap:.2e} ({termination:?})"
+        );
+    }
+}
+
 #[test]
 fn defaults_reach_the_optimum_on_generated_sets() {
     for (name, x, y) in generated_sets() {
-        let y = Array1::from(y);
-        for solver in defaults() {
-            let solver_name = solver.name();
-            let (gap, termination) = model_gap(solver, &x, &y, false);
-            assert!(
-                (0.0..=GAP).contains(&gap) || gap.abs() < 1e-12,
-                "{solver_name} on {name}: gap {gap:.2e} ({termination:?})"
-            );
-        }
+        assert_defaults_reach_the_optimum(&name, &x, &Array1::from(y), false);
     }
 }
 
@@ -134,14 +143,7 @@ fn defaults_reach_the_optimum_on_generated_sets() {
 fn defaults_reach_the_optimum_on_iris() {
     let (x, y) = iris();
     for standardize in [false, true] {
-        for solver in defaults() {
-            let solver_name = solver.name();
-            let (gap, termination) = model_gap(solver, &x, &y, standardize);
-            assert!(
-                (0.0..=GAP).contains(&gap) || gap.abs() < 1e-12,
-                "{solver_name} on iris (standardize {standardize}): gap {gap:.2e} ({termination:?})"
-            );
-        }
+        assert_defaults_reach_the_optimum("iris", &x, &y, standardize);
     }
 }
 

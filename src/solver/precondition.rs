@@ -72,37 +72,41 @@ impl<F: Float> ColumnScaling<F> {
     /// The solver's parameters (w', b') of the original (w, b):
     /// w' = σ·w, b' = b + μ·w.
     pub fn to_inner(&self, params: ArrayView1<'_, F>) -> Array1<F> {
-        let mut inner = params.to_owned();
-        for c in 0..self.layout.rows {
-            let mut shift = F::zero();
-            for j in 0..self.layout.n_features {
-                let k = self.layout.coef_index(c, j);
-                shift += self.mean[j] * params[k];
-                inner[k] = params[k] * self.scale[j];
-            }
-            if let Some(k) = self.layout.intercept_index(c) {
-                inner[k] = params[k] + shift;
-            }
-        }
-        inner
+        self.map(params, true)
     }
 
     /// The original parameters (w, b) of the solver's (w', b'):
     /// w = w'/σ, b = b' − μ·w.
     pub fn to_outer(&self, inner: ArrayView1<'_, F>) -> Array1<F> {
-        let mut params = inner.to_owned();
+        self.map(inner, false)
+    }
+
+    /// Both maps: each needs the original coefficients w, which are
+    /// `from`'s own (to the inner variables) or w'/σ (to the outer ones).
+    fn map(&self, from: ArrayView1<'_, F>, to_inner: bool) -> Array1<F> {
+        let mut to = from.to_owned();
         for c in 0..self.layout.rows {
             let mut shift = F::zero();
             for j in 0..self.layout.n_features {
                 let k = self.layout.coef_index(c, j);
-                params[k] = inner[k] / self.scale[j];
-                shift += self.mean[j] * params[k];
+                let w = if to_inner {
+                    to[k] = from[k] * self.scale[j];
+                    from[k]
+                } else {
+                    to[k] = from[k] / self.scale[j];
+                    to[k]
+                };
+                shift += self.mean[j] * w;
             }
             if let Some(k) = self.layout.intercept_index(c) {
-                params[k] = inner[k] - shift;
+                to[k] = if to_inner {
+                    from[k] + shift
+                } else {
+                    from[k] - shift
+                };
             }
         }
-        params
+        to
     }
 
     /// The gradient with respect to (w', b') from the one with respect to
