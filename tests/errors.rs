@@ -121,27 +121,30 @@ fn cases() -> Vec<Case> {
         case!(
             "NaN in x",
             || fit_with_x_value(f64::NAN),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "non-finite"
         ),
         case!(
             "+inf in x",
             || fit_with_x_value(f64::INFINITY),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "remove or impute"
         ),
         case!(
             "-inf in x",
             || fit_with_x_value(f64::NEG_INFINITY),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "non-finite"
         ),
@@ -509,8 +512,14 @@ fn cases() -> Vec<Case> {
         ),
         case!(
             "NaN in x at prediction",
-            || fitted().predict(&array![[f64::NAN, 0.0]]).map(drop),
-            Error::NonFinite { what: "x", .. },
+            || fitted()
+                .predict(&array![[0.0, 0.0], [1.0, f64::NAN]])
+                .map(drop),
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 1,
+                column: 1
+            },
             "non-finite"
         ),
         case!(

@@ -15,6 +15,7 @@ mod errors;
 mod extreme;
 mod inference;
 mod kernels;
+mod metrics;
 mod model;
 mod objective;
 mod penalties;

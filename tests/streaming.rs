@@ -173,6 +173,10 @@ fn streaming_errors_are_typed() {
     nan[(3, 1)] = f64::NAN;
     assert!(matches!(
         model.partial_fit(&nan, &labels),
-        Err(Error::NonFinite { .. })
+        Err(Error::NonFiniteEntry {
+            row: 3,
+            column: 1,
+            ..
+        })
     ));
 }
