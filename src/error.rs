@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use crate::report::FitReport;
+
 /// Everything that can go wrong in `logreg`, as a value.
 ///
 /// Every variant's message says what was wrong and what to do about it.
@@ -161,6 +163,20 @@ pub enum Error {
     NoRowAccess {
         /// The solver's name.
         solver: &'static str,
+    },
+    /// A fit with [`require_convergence(true)`](crate::LogisticRegression::require_convergence)
+    /// ended without passing its convergence test (max |∇f| ≤ tol).
+    #[error(
+        "the fit did not converge: it stopped with {:?} after {} iterations at max |∇f| = {:.3e} \
+         (tol {:.1e}); raise max_iter, standardize the features or loosen tol \
+         (or drop require_convergence(true) to accept the fit as it is)",
+        .report.termination, .report.iterations, .report.grad_max, .tol
+    )]
+    NotConverged {
+        /// The fit's report (for several sub-fits, the worst of them), in f64.
+        report: FitReport<f64>,
+        /// The tolerance the fit was given.
+        tol: f64,
     },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]

@@ -110,6 +110,7 @@ mod model;
 mod multiclass;
 pub mod objective;
 mod path;
+mod report;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod solver;

@@ -52,6 +52,7 @@ impl<F: Float> LogisticRegression<F> {
     {
         self.check_settings()?;
         check_features(x.view())?;
+        self.check_feature_names(x.ncols())?;
         let mut classes = classes.to_vec();
         classes.sort();
         classes.dedup();
@@ -181,7 +182,13 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         if !finite {
             (self.coef, self.intercept, self.stream_states) = before;
             self.report.termination = Termination::NumericalFailure;
-            return Ok(());
+            return match self.record.required_tol {
+                Some(tol) => Err(Error::NotConverged {
+                    report: self.report.to_f64(),
+                    tol: tol.to_f64_lossy(),
+                }),
+                None => Ok(()),
+            };
         }
         self.record.alpha = alpha;
         let iterations = self.report.iterations + 1;

@@ -13,6 +13,7 @@ mod common;
 mod custom_solver;
 mod errors;
 mod extreme;
+mod first_day;
 mod inference;
 mod kernels;
 mod metrics;

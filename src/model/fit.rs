@@ -195,6 +195,7 @@ impl<F: Float> LogisticRegression<F> {
         stop: &StopRule<F>,
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
+        self.check_feature_names(x.ncols())?;
         let (alpha, l1) = self.strengths_for(labelled.weight.sum());
         let strategy = self.multiclass.strategy(labelled.classes.len());
         let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
@@ -208,12 +209,9 @@ impl<F: Float> LogisticRegression<F> {
             scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
         }
         let record = self.record(alpha, l1);
-        Ok(FittedLogisticRegression::new(
-            labelled.classes,
-            strategy,
-            fit,
-            record,
-        ))
+        let model = FittedLogisticRegression::new(labelled.classes, strategy, fit, record);
+        self.check_converged(&model)?;
+        Ok(model)
     }
 
     /// With `standardize`, the scaling and the standardized copy of x.

@@ -13,6 +13,7 @@
 //! - `csr`: the same on sparse CSR input.
 
 mod csr;
+mod display;
 mod fit;
 mod fitted;
 mod labels;
