@@ -86,8 +86,9 @@
 //! | `warm_start=True`, `partial_fit` | `.warm_start(&fitted)` / `fit_from`, `partial_fit` |
 //! | `result.summary()`, `bse`, `pvalues`, `conf_int()`, `llr_pvalue`, `aic`, `prsquared` | [`FittedLogisticRegression::summary`] → [`Summary`] |
 //!
-//! Labels may be any ordered type (integers, `bool`, `String`, `&str`);
-//! floats are not `Ord`, which rules out float labels at compile time.
+//! Labels may be any ordered type (integers, `bool`, `String`, `&str`: see
+//! [`Label`]); floats are not `Ord`, which rules out float labels at
+//! compile time with a message that says to map them to integers or strings.
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 // The library never unwraps, expects or panics: bad input is an `Error`.
@@ -125,7 +126,7 @@ pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;
 pub use inference::Summary;
-pub use model::{FittedLogisticRegression, LogisticRegression};
+pub use model::{FittedLogisticRegression, Label, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;
 pub use path::{Alphas, RegularizationPath};

@@ -37,8 +37,8 @@ impl<F: Float> LogisticRegression<F> {
     /// ```
     ///
     /// # Errors
-    /// As `fit`; [`Error::InvalidParameter`] for a full-batch solver or fewer
-    /// than two classes; [`Error::UnknownLabel`] for a label not in `classes`.
+    /// As `fit`; [`Error::InvalidParameter`] for a full-batch solver, or
+    /// (named `classes`) fewer than two distinct labels in `classes`; [`Error::UnknownLabel`] for a label not in `classes`.
     pub fn partial_fit<S, T, L>(
         &self,
         x: &ArrayBase<S, Ix2>,
@@ -57,9 +57,12 @@ impl<F: Float> LogisticRegression<F> {
         classes.sort();
         classes.dedup();
         if classes.len() < 2 {
-            return Err(Error::TooFewClasses {
-                found: classes.len(),
-            });
+            return Err(Error::invalid(
+                "classes",
+                format!("a list of {} distinct label(s)", classes.len()),
+                "partial_fit's `classes` argument must list every class the stream will hold \
+                 (at least two), not only those of the first chunk",
+            ));
         }
         let strategy = self.multiclass.strategy(classes.len());
         let rows = strategy.rows(classes.len());

@@ -2,7 +2,9 @@
 //! message says what to fix, and never a panic: one table, one row per input.
 //!
 //! Float labels (`y` of `f64`) are rejected at compile time (`f64` is not
-//! `Ord`); `LogisticRegression::fit`'s rustdoc has the `compile_fail` example.
+//! `Ord`, so not a `logreg::Label`, whose message says to map them to
+//! integers or strings); `Label`'s and `LogisticRegression::fit`'s rustdoc
+//! have the `compile_fail` examples.
 
 use logreg::objective::BinaryLogistic;
 use logreg::solver::{
@@ -456,14 +458,14 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             "minibatch solver"
         ),
-        case!(
-            "partial_fit with one class",
+        invalid_case!(
+            "partial_fit with one class in `classes`",
+            "classes",
             || LogisticRegression::new()
                 .solver(Sgd::new())
-                .partial_fit(&x(), &y(), &[0])
+                .partial_fit(&x(), &y(), &[0, 0])
                 .map(drop),
-            Error::TooFewClasses { found: 1 },
-            "at least two classes"
+            "`classes` argument must list every class"
         ),
         // Prediction
         case!(

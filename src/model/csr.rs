@@ -1,5 +1,6 @@
 //! The model on sparse CSR input: `fit_csr` and the `*_csr` predictions.
 
+use super::labels::Label;
 use super::{FittedLogisticRegression, LogisticRegression, class_indices, no_nan_scores};
 use crate::multiclass::Design;
 use crate::sparse::{CsrMatrix, CsrView};
@@ -41,7 +42,7 @@ impl<F: Float> LogisticRegression<F> {
     ) -> Result<FittedLogisticRegression<F, L>>
     where
         T: Data<Elem = L>,
-        L: Clone + Ord,
+        L: Label,
     {
         let stop = self.check_settings()?;
         if self.standardize {
