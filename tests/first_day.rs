@@ -236,3 +236,41 @@ fn c_and_alpha_set_one_strength_and_the_last_call_wins() {
         .unwrap();
     assert_eq!(by_c.coef(), alpha_then_c.coef());
 }
+
+#[test]
+fn weighted_observed_and_scored_csr_fits_equal_the_dense_ones() {
+    use logreg::solver::{Control, Progress};
+    let (mut x, y) = data();
+    x.mapv_inplace(|v| if v.abs() < 0.15 { 0.0 } else { v }); // some zeros
+    let sparse = sprs::CsMat::csr_from_dense(x.view(), 0.0);
+    assert!(sparse.nnz() < x.len());
+    let w = Array1::from_shape_fn(60, |i| 0.5 + (i % 4) as f64);
+    let settings = LogisticRegression::new().tol(1e-10);
+    let dense = settings.fit_weighted(&x, &y, &w).unwrap();
+    let from_sparse = settings.fit_csr_weighted(&sparse, &y, &w).unwrap();
+    for (a, b) in dense.coef().iter().zip(from_sparse.coef()) {
+        assert!((a - b).abs() < 1e-8, "{a} vs {b}");
+    }
+    let unweighted = settings.fit_csr(&sparse, &y).unwrap();
+    assert!((unweighted.coef()[(0, 0)] - from_sparse.coef()[(0, 0)]).abs() > 1e-6);
+    let mut objectives = Vec::new();
+    let mut record = |p: &Progress<f64>| {
+        objectives.push(p.objective);
+        Control::Continue
+    };
+    let observed = settings
+        .fit_csr_observed(&sparse, &y, Some(w.view()), &mut record)
+        .unwrap();
+    assert!(objectives.len() >= observed.report().iterations);
+    assert!(objectives.windows(2).all(|w| w[1] <= w[0]));
+    assert!((objectives.last().unwrap() - observed.report().objective).abs() < 1e-12);
+    assert_eq!(observed.coef(), from_sparse.coef());
+    assert_eq!(
+        from_sparse.score_csr(&sparse, &y).unwrap(),
+        from_sparse.score(&x, &y).unwrap()
+    );
+    assert!(matches!(
+        from_sparse.score_csr(&sparse, &y.slice(ndarray::s![..5])),
+        Err(Error::LengthMismatch { what: "y", .. })
+    ));
+}
