@@ -197,7 +197,7 @@ fn bad_sparse_input_is_a_typed_error() {
             column
         }
     );
-    assert_eq!(with_nan.to_dense()[(row, column)].is_nan(), true);
+    assert!(with_nan.to_dense()[(row, column)].is_nan());
     let err = settings
         .fit_csr(&x, &y.slice(ndarray::s![..10]))
         .unwrap_err();
