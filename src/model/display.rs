@@ -20,7 +20,7 @@ use std::fmt::{self, Display};
 /// let table = model.to_string();
 /// assert!(table.lines().any(|l| l.starts_with("links")), "{table}");
 /// assert!(table.lines().next().unwrap().contains("spam"));
-/// assert!(table.contains("converged"));
+/// assert!(table.contains("Converged after"));
 /// # Ok::<(), logreg::Error>(())
 /// ```
 impl<F: Float, L: Display> Display for FittedLogisticRegression<F, L> {
