@@ -179,6 +179,16 @@ pub struct PrecisionRecallF1 {
 }
 
 /// Precision, recall and F1 averaged over classes.
+///
+/// ```
+/// use logreg::metrics::{Averages, precision_recall_f1};
+/// use ndarray::array;
+/// let scores = precision_recall_f1(&array![0, 1, 1], &array![0, 1, 0], &[0, 1])?;
+/// let Averages { precision, recall, f1 } = scores.macro_average();
+/// assert!((precision - 0.75).abs() < 1e-15 && (recall - 0.75).abs() < 1e-15);
+/// assert!((f1 - (2.0 / 3.0 + 2.0 / 3.0) / 2.0).abs() < 1e-15);
+/// # Ok::<(), logreg::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Averages {
     /// Averaged precision.
