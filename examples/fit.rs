@@ -300,6 +300,13 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
     }
     let accuracy = model.score(&x, &y).map_err(|e| e.to_string())?;
     let report = model.report();
+    if !report.converged() {
+        eprintln!(
+            "warning: the fit did not converge ({:?} after {} iterations, max |grad| {:e}): \
+             raise --max-iter, standardize the features or loosen --tol",
+            report.termination, report.iterations, report.grad_max
+        );
+    }
     // Labels read from int64 .npy print as numbers, CSV labels as strings.
     let numeric = model.classes().iter().all(|c| c.parse::<i64>().is_ok()) && args.data.is_some();
     let class_list = if numeric {

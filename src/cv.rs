@@ -1,14 +1,12 @@
 //! Choosing the penalty strength by k-fold cross-validation (scikit-learn's
 //! `LogisticRegressionCV`, glmnet's `cv.glmnet`).
 
+use crate::folds::stratified_folds;
 use crate::model::{FittedLogisticRegression, LogisticRegression};
 use crate::path::Alphas;
 use crate::validate::check_length;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix1, Ix2};
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
 /// How a held-out fold scores a model; higher is better.
@@ -226,39 +224,7 @@ impl<F: Float> CrossValidation<F> {
     /// Each row's fold, checked.
     fn assign_folds(&self, class: &[usize], n_classes: usize) -> Result<Vec<usize>> {
         match &self.folds {
-            Folds::Stratified { k, seed } => {
-                if *k < 2 {
-                    return Err(Error::invalid("folds", k, "must be ≥ 2"));
-                }
-                let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); n_classes];
-                for (i, &c) in class.iter().enumerate() {
-                    rows_of[c].push(i);
-                }
-                if let Some(small) = rows_of.iter().map(Vec::len).filter(|&m| m < *k).min() {
-                    return Err(Error::invalid(
-                        "folds",
-                        k,
-                        if small == 0 {
-                            "every class needs rows"
-                        } else {
-                            "every class needs at least as many rows as folds: use fewer folds"
-                        },
-                    ));
-                }
-                let mut rng = StdRng::seed_from_u64(*seed);
-                let mut fold_of_row = vec![0; class.len()];
-                // Deal each class's shuffled rows out in turn, continuing
-                // where the last class stopped, so fold sizes differ by ≤ 1.
-                let mut next = 0;
-                for rows in &mut rows_of {
-                    rows.shuffle(&mut rng);
-                    for &i in rows.iter() {
-                        fold_of_row[i] = next % k;
-                        next += 1;
-                    }
-                }
-                Ok(fold_of_row)
-            }
+            Folds::Stratified { k, seed } => stratified_folds(class, n_classes, *k, *seed),
             Folds::Given(fold_of_row) => {
                 check_length("fold_ids", class.len(), fold_of_row.len())?;
                 let k = fold_of_row.iter().max().map_or(0, |m| m + 1);

@@ -43,6 +43,64 @@ pub enum Diagnostic {
     },
 }
 
+impl Diagnostic {
+    /// The diagnostic as a sentence, naming each feature by `names[j]`
+    /// (its index when `names` has no entry for it).
+    ///
+    /// ```
+    /// use logreg::Diagnostic;
+    /// let found = Diagnostic::QuasiSeparation { features: vec![1], rows: 3 };
+    /// let said = found.describe(&["dose".to_string(), "age".to_string()]);
+    /// assert!(said.starts_with("quasi-complete separation: 3 rows are predicted perfectly"), "{said}");
+    /// assert!(said.contains("age"));
+    /// ```
+    pub fn describe(&self, names: &[String]) -> String {
+        let named = |features: &[usize]| -> String {
+            features
+                .iter()
+                .map(|&j| names.get(j).cloned().unwrap_or_else(|| format!("[{j}]")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Diagnostic::CompleteSeparation { features } => format!(
+                "complete separation: a hyperplane classifies every row; the coefficients of {} \
+                 diverge and the maximum-likelihood estimate does not exist (fit with a penalty)",
+                named(features)
+            ),
+            Diagnostic::QuasiSeparation { features, rows } => format!(
+                "quasi-complete separation: {rows} rows are predicted perfectly and the \
+                 coefficients of {} diverge; their estimates and standard errors are not \
+                 meaningful (fit with a penalty)",
+                named(features)
+            ),
+        }
+    }
+}
+
+/// The sentence of [`Diagnostic::describe`], naming features `x0`, `x1`, …
+/// (the model's
+/// [`describe_diagnostics`](crate::FittedLogisticRegression::describe_diagnostics)
+/// uses its feature names).
+///
+/// ```
+/// use logreg::Diagnostic;
+/// let found = Diagnostic::CompleteSeparation { features: vec![0, 2] };
+/// assert!(found.to_string().contains("coefficients of x0, x2 diverge"));
+/// ```
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let largest = match self {
+            Diagnostic::CompleteSeparation { features }
+            | Diagnostic::QuasiSeparation { features, .. } => {
+                features.iter().max().map_or(0, |m| m + 1)
+            }
+        };
+        let names: Vec<String> = (0..largest).map(|j| format!("x{j}")).collect();
+        f.write_str(&self.describe(&names))
+    }
+}
+
 /// Newton steps taken past the fit to see whether the coefficients diverge.
 const EXTRA_STEPS: usize = 40;
 

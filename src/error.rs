@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use crate::report::FitReport;
+
 /// Everything that can go wrong in `logreg`, as a value.
 ///
 /// Every variant's message says what was wrong and what to do about it.
@@ -12,8 +14,9 @@
 /// let err = LogisticRegression::new().fit(&x, &array![0, 1, 1]).unwrap_err();
 /// assert_eq!(err, Error::LengthMismatch { what: "y", expected: 2, got: 3 });
 /// assert_eq!(err.to_string(), "y has length 3 but must have length 2");
-/// let err = LogisticRegression::new().fit(&array![[0.0], [f64::NAN]], &array![0, 1]).unwrap_err();
-/// assert!(matches!(err, Error::NonFinite { what: "x", index: 1 }));
+/// let err = LogisticRegression::new().fit(&array![[0.0, 1.0], [2.0, f64::NAN]], &array![0, 1]).unwrap_err();
+/// assert_eq!(err, Error::NonFiniteEntry { what: "x", row: 1, column: 1 });
+/// assert!(err.to_string().contains("at row 1, column 1"));
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -46,13 +49,27 @@ pub enum Error {
         /// The length it has.
         got: usize,
     },
-    /// A value is NaN or infinite.
+    /// A value of a vector (weights, targets, start parameters) is NaN or
+    /// infinite; matrices report [`Error::NonFiniteEntry`] instead.
     #[error("{what} holds a non-finite value (NaN or ±inf) at index {index}: remove or impute it")]
     NonFinite {
         /// Which input holds it, e.g. `"x"`.
         what: &'static str,
         /// Flat (row-major) index of the first offending entry.
         index: usize,
+    },
+    /// An entry of a matrix (features x, probabilities, …) is NaN or infinite.
+    #[error(
+        "{what} holds a non-finite value (NaN or ±inf) at row {row}, column {column} \
+         (0-based): remove or impute it"
+    )]
+    NonFiniteEntry {
+        /// Which input holds it, e.g. `"x"`.
+        what: &'static str,
+        /// 0-based row of the first offending entry (in row-major order).
+        row: usize,
+        /// 0-based column of that entry.
+        column: usize,
     },
     /// A sample or class weight is negative.
     #[error("{what} holds a negative value {value} at index {index}: weights must be ≥ 0")]
@@ -146,6 +163,20 @@ pub enum Error {
     NoRowAccess {
         /// The solver's name.
         solver: &'static str,
+    },
+    /// A fit with [`require_convergence(true)`](crate::LogisticRegression::require_convergence)
+    /// ended without passing its convergence test (max |∇f| ≤ tol).
+    #[error(
+        "the fit did not converge: it stopped with {:?} after {} iterations at max |∇f| = {:.3e} \
+         (tol {:.1e}); raise max_iter, standardize the features or loosen tol \
+         (or drop require_convergence(true) to accept the fit as it is)",
+        .report.termination, .report.iterations, .report.grad_max, .tol
+    )]
+    NotConverged {
+        /// The fit's report (for several sub-fits, the worst of them), in f64.
+        report: FitReport<f64>,
+        /// The tolerance the fit was given.
+        tol: f64,
     },
     /// A solver was handed a parameter vector of the wrong length.
     #[error("start point has {got} parameters but the objective has {expected}")]

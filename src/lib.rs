@@ -85,9 +85,15 @@
 //! | `predict`, `predict_proba`, `predict_log_proba`, `decision_function`, `score` | the same names |
 //! | `warm_start=True`, `partial_fit` | `.warm_start(&fitted)` / `fit_from`, `partial_fit` |
 //! | `result.summary()`, `bse`, `pvalues`, `conf_int()`, `llr_pvalue`, `aic`, `prsquared` | [`FittedLogisticRegression::summary`] → [`Summary`] |
+//! | `sklearn.metrics`: `accuracy_score`, `log_loss`, `brier_score_loss`, `roc_auc_score`, `confusion_matrix`, `precision_recall_fscore_support` | [`metrics`]: `accuracy`, `log_loss`, `brier_score`, `roc_auc`, `confusion_matrix`, `precision_recall_f1` |
+//! | `train_test_split(X, y, test_size, stratify=y, random_state)` | [`metrics::train_test_split`] |
+//! | `feature_names_in_` (from a DataFrame) | `.feature_names([...])`, [`FittedLogisticRegression::feature_names`] |
+//! | `predict_proba(X)[:, list(classes_).index(c)]`, `FixedThresholdClassifier` | `predict_proba_of(&x, &c)`, `predict_with_threshold(&x, t)` |
+//! | `ConvergenceWarning` | [`FitReport::converged`], or `.require_convergence(true)` → [`Error::NotConverged`] |
 //!
-//! Labels may be any ordered type (integers, `bool`, `String`, `&str`);
-//! floats are not `Ord`, which rules out float labels at compile time.
+//! Labels may be any ordered type (integers, `bool`, `String`, `&str`: see
+//! [`Label`]); floats are not `Ord`, which rules out float labels at
+//! compile time with a message that says to map them to integers or strings.
 #![warn(missing_docs)]
 #![deny(clippy::float_cmp)]
 // The library never unwraps, expects or panics: bad input is an `Error`.
@@ -100,14 +106,17 @@ mod diagnostics;
 mod error;
 mod fastmath;
 mod float;
+mod folds;
 mod inference;
 pub mod kernels;
 mod layout;
 mod linalg;
+pub mod metrics;
 mod model;
 mod multiclass;
 pub mod objective;
 mod path;
+mod report;
 #[cfg(feature = "serde")]
 mod serde_impl;
 pub mod solver;
@@ -122,7 +131,7 @@ pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;
 pub use inference::Summary;
-pub use model::{FittedLogisticRegression, LogisticRegression};
+pub use model::{FittedLogisticRegression, Label, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;
 pub use path::{Alphas, RegularizationPath};

@@ -228,6 +228,7 @@ impl<F: Float> LogisticRegression<F> {
     {
         let stop = self.check_path_settings()?;
         let x = x.view();
+        self.check_feature_names(x.ncols())?;
         let labelled = self.labelled(x, y.view(), None)?;
         let scaled = self.scaled(x, &labelled.weight);
         let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
@@ -236,6 +237,9 @@ impl<F: Float> LogisticRegression<F> {
             for model in &mut path.models {
                 scaling.to_original(&mut model.coef, &mut model.intercept)?;
             }
+        }
+        for model in &path.models {
+            self.check_converged(model)?;
         }
         Ok(path)
     }

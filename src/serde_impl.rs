@@ -11,8 +11,12 @@
 //! scores, warm-starts and continues `partial_fit` exactly as the saved one.
 //!
 //! Version 2 added the class weights, penalty, strength, solver and stream
-//! states. Version-1 files still load: their penalty is the one their
-//! strengths imply, without class weights or solver (as they were saved).
+//! states. Version 3 added the feature names (`feature_names`, when the
+//! model has them) and, for a fit that required convergence, its tolerance
+//! (`required_tol`). Version-1 and version-2 files still load: version 1's
+//! penalty is the one its strengths imply, without class weights or solver
+//! (as they were saved); neither has feature names nor requires
+//! convergence.
 //!
 //! Loading checks the form and fails with the message of a [`crate::Error`]
 //! (as the format's custom error) for a format version newer than this
@@ -35,7 +39,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The version of the serialized form this crate writes, and the newest it reads.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 /// The serialized form, borrowing from the model.
 #[derive(Serialize)]
@@ -58,6 +62,10 @@ struct SavedRef<'a, F, L> {
     #[serde(skip_serializing_if = "Option::is_none")]
     solver: Option<MinibatchSolver<F>>,
     stream_states: Vec<SavedStreamState<F>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feature_names: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_tol: Option<F>,
 }
 
 /// The serialized form, owned. Every field but the version is optional here
@@ -90,6 +98,10 @@ struct Saved<F, L> {
     solver: Option<MinibatchSolver<F>>,
     #[serde(default = "Vec::new")]
     stream_states: Vec<SavedStreamState<F>>,
+    #[serde(default = "Option::default")]
+    feature_names: Option<Vec<String>>,
+    #[serde(default = "Option::default")]
+    required_tol: Option<F>,
 }
 
 /// A [`ClassWeight`], tagged by kind.
@@ -384,6 +396,8 @@ where
                 .iter()
                 .map(SavedStreamState::from_state)
                 .collect(),
+            feature_names: record.feature_names.as_deref(),
+            required_tol: record.required_tol,
         }
         .serialize(serializer)
     }
@@ -412,7 +426,7 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
             return Err(Error::invalid(
                 "format_version",
                 self.format_version,
-                "this logreg reads saved models of format versions 1 and 2: \
+                "this logreg reads saved models of format versions 1 to 3: \
                  load it with the logreg version that saved it, or a newer one",
             ));
         }
@@ -490,8 +504,16 @@ impl<F: Float, L: Clone + Ord> Saved<F, L> {
             alpha,
             l1,
             standardized: self.standardized,
+            feature_names: self.feature_names,
+            required_tol: self.required_tol,
             solver: self.solver.map(MinibatchSolver::into_solver),
         };
+        if let Some(names) = &record.feature_names {
+            check_length("feature_names", coef.ncols(), names.len())?;
+        }
+        if let Some(tol) = record.required_tol {
+            check_non_negative("required_tol", tol)?;
+        }
         let n_runs = reports.len();
         let fit = Fit {
             coef,

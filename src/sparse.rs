@@ -8,7 +8,7 @@
 //! Data types only, beside the ground floor: the model's `*_csr` methods
 //! live in `model/csr.rs`.
 
-use crate::validate::check_finite;
+use crate::validate::check_finite_csr;
 use crate::{Error, Float, Result};
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use sprs::CsMatBase;
@@ -36,7 +36,7 @@ impl<'a, F: Float> CsrView<'a, F> {
                 "sparse features must be CSR (row-major): convert with to_csr()",
             ));
         }
-        check_finite("x", data.iter())?;
+        check_finite_csr("x", indptr, indices, data)?;
         Ok(Self {
             indptr,
             indices,

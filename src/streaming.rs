@@ -37,8 +37,8 @@ impl<F: Float> LogisticRegression<F> {
     /// ```
     ///
     /// # Errors
-    /// As `fit`; [`Error::InvalidParameter`] for a full-batch solver or fewer
-    /// than two classes; [`Error::UnknownLabel`] for a label not in `classes`.
+    /// As `fit`; [`Error::InvalidParameter`] for a full-batch solver, or
+    /// (named `classes`) fewer than two distinct labels in `classes`; [`Error::UnknownLabel`] for a label not in `classes`.
     pub fn partial_fit<S, T, L>(
         &self,
         x: &ArrayBase<S, Ix2>,
@@ -52,13 +52,17 @@ impl<F: Float> LogisticRegression<F> {
     {
         self.check_settings()?;
         check_features(x.view())?;
+        self.check_feature_names(x.ncols())?;
         let mut classes = classes.to_vec();
         classes.sort();
         classes.dedup();
         if classes.len() < 2 {
-            return Err(Error::TooFewClasses {
-                found: classes.len(),
-            });
+            return Err(Error::invalid(
+                "classes",
+                format!("a list of {} distinct label(s)", classes.len()),
+                "partial_fit's `classes` argument must list every class the stream will hold \
+                 (at least two), not only those of the first chunk",
+            ));
         }
         let strategy = self.multiclass.strategy(classes.len());
         let rows = strategy.rows(classes.len());
@@ -181,7 +185,13 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         if !finite {
             (self.coef, self.intercept, self.stream_states) = before;
             self.report.termination = Termination::NumericalFailure;
-            return Ok(());
+            return match self.record.required_tol {
+                Some(tol) => Err(Error::NotConverged {
+                    report: self.report.to_f64(),
+                    tol: tol.to_f64_lossy(),
+                }),
+                None => Ok(()),
+            };
         }
         self.record.alpha = alpha;
         let iterations = self.report.iterations + 1;

@@ -56,20 +56,48 @@ pub(crate) fn objective_weights<F: Float>(
     Ok(weight)
 }
 
-/// Checks that every entry of a matrix is finite. Standard-layout matrices
-/// (the usual case, and the one that is large) are scanned as one slice;
-/// the reported index is the row-major position either way.
+/// Checks that every entry of a matrix is finite, naming the (row, column)
+/// of the first bad one in row-major order. Standard-layout matrices (the
+/// usual case, and the one that is large) are scanned as one slice.
 pub(crate) fn check_finite_matrix<F: Float>(
     what: &'static str,
     x: ArrayView2<'_, F>,
 ) -> Result<()> {
-    match x.as_slice() {
-        Some(values) => match first_non_finite(values) {
-            Some(index) => Err(Error::NonFinite { what, index }),
-            None => Ok(()),
-        },
-        None => check_finite(what, x.iter()),
+    let index = match x.as_slice() {
+        Some(values) => first_non_finite(values),
+        None => x.iter().position(|v| !v.is_finite()),
+    };
+    match index {
+        Some(index) => {
+            let columns = x.ncols().max(1);
+            Err(Error::NonFiniteEntry {
+                what,
+                row: index / columns,
+                column: index % columns,
+            })
+        }
+        None => Ok(()),
     }
+}
+
+/// Checks that every stored value of a CSR matrix is finite, naming the
+/// (row, column) of the first bad one.
+pub(crate) fn check_finite_csr<F: Float>(
+    what: &'static str,
+    indptr: &[usize],
+    indices: &[usize],
+    data: &[F],
+) -> Result<()> {
+    let Some(position) = first_non_finite(data) else {
+        return Ok(());
+    };
+    // The row whose stored range holds `position`.
+    let row = indptr.partition_point(|&start| start <= position).max(1) - 1;
+    Err(Error::NonFiniteEntry {
+        what,
+        row,
+        column: indices.get(position).copied().unwrap_or_default(),
+    })
 }
 
 /// Index of the first non-finite value. Blocks are tested without early
@@ -189,9 +217,10 @@ mod tests {
             assert!(
                 matches!(
                     found,
-                    Err(Error::NonFinite {
+                    Err(Error::NonFiniteEntry {
                         what: "x",
-                        index: 70_001
+                        row: 700,
+                        column: 1
                     })
                 ),
                 "{found:?}"

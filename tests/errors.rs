@@ -2,13 +2,15 @@
 //! message says what to fix, and never a panic: one table, one row per input.
 //!
 //! Float labels (`y` of `f64`) are rejected at compile time (`f64` is not
-//! `Ord`); `LogisticRegression::fit`'s rustdoc has the `compile_fail` example.
+//! `Ord`, so not a `logreg::Label`, whose message says to map them to
+//! integers or strings); `Label`'s and `LogisticRegression::fit`'s rustdoc
+//! have the `compile_fail` examples.
 
 use logreg::objective::BinaryLogistic;
 use logreg::solver::{
     Adam, GradientDescent, Lbfgs, LearningRate, NoObserver, Sgd, Solver, StopRule,
 };
-use logreg::{ClassWeight, Error, FittedLogisticRegression, LogisticRegression};
+use logreg::{ClassWeight, Error, FittedLogisticRegression, LogisticRegression, metrics};
 use ndarray::{Array1, Array2, ShapeBuilder, array, s};
 
 fn x() -> Array2<f64> {
@@ -121,27 +123,30 @@ fn cases() -> Vec<Case> {
         case!(
             "NaN in x",
             || fit_with_x_value(f64::NAN),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "non-finite"
         ),
         case!(
             "+inf in x",
             || fit_with_x_value(f64::INFINITY),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "remove or impute"
         ),
         case!(
             "-inf in x",
             || fit_with_x_value(f64::NEG_INFINITY),
-            Error::NonFinite {
+            Error::NonFiniteEntry {
                 what: "x",
-                index: 5
+                row: 2,
+                column: 1
             },
             "non-finite"
         ),
@@ -453,14 +458,14 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             "minibatch solver"
         ),
-        case!(
-            "partial_fit with one class",
+        invalid_case!(
+            "partial_fit with one class in `classes`",
+            "classes",
             || LogisticRegression::new()
                 .solver(Sgd::new())
-                .partial_fit(&x(), &y(), &[0])
+                .partial_fit(&x(), &y(), &[0, 0])
                 .map(drop),
-            Error::TooFewClasses { found: 1 },
-            "at least two classes"
+            "`classes` argument must list every class"
         ),
         // Prediction
         case!(
@@ -509,9 +514,189 @@ fn cases() -> Vec<Case> {
         ),
         case!(
             "NaN in x at prediction",
-            || fitted().predict(&array![[f64::NAN, 0.0]]).map(drop),
-            Error::NonFinite { what: "x", .. },
+            || fitted()
+                .predict(&array![[0.0, 0.0], [1.0, f64::NAN]])
+                .map(drop),
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 1,
+                column: 1
+            },
             "non-finite"
+        ),
+        // Convergence and feature names
+        case!(
+            "a fit that stops at max_iter with require_convergence(true)",
+            || fit(LogisticRegression::new()
+                .solver(GradientDescent::new())
+                .max_iter(1)
+                .require_convergence(true)),
+            Error::NotConverged { .. },
+            "raise max_iter"
+        ),
+        case!(
+            "feature names of the wrong length",
+            || fit(LogisticRegression::new().feature_names(["a"])),
+            Error::LengthMismatch {
+                what: "feature_names",
+                expected: 2,
+                got: 1
+            },
+            "must have length 2"
+        ),
+        case!(
+            "with_feature_names of the wrong length",
+            || fitted().with_feature_names(["a", "b", "c"]).map(drop),
+            Error::LengthMismatch {
+                what: "feature_names",
+                ..
+            },
+            "must have length 2"
+        ),
+        // Class probabilities and thresholds
+        invalid_case!(
+            "predict_proba_of a label that is not a class",
+            "class",
+            || fitted().predict_proba_of(&x(), &7).map(drop),
+            "model.classes()"
+        ),
+        invalid_case!(
+            "threshold outside [0, 1]",
+            "threshold",
+            || fitted().predict_with_threshold(&x(), 1.5).map(drop),
+            "[0, 1]"
+        ),
+        invalid_case!(
+            "threshold on a three-class model",
+            "threshold",
+            || LogisticRegression::new()
+                .fit(&x(), &array![0, 1, 2, 1])?
+                .predict_with_threshold(&x(), 0.5)
+                .map(drop),
+            "two classes"
+        ),
+        // Sparse input
+        case!(
+            "CSR sample weights of the wrong length",
+            || LogisticRegression::new()
+                .fit_csr_weighted(
+                    &sprs::CsMat::csr_from_dense(x().view(), 0.0),
+                    &y(),
+                    &array![1.0]
+                )
+                .map(drop),
+            Error::LengthMismatch {
+                what: "sample_weight",
+                ..
+            },
+            "must have length 4"
+        ),
+        case!(
+            "NaN in CSR x",
+            || {
+                // (csr_from_dense would drop a NaN: NaN > 0 is false.)
+                let mut sparse = sprs::CsMat::csr_from_dense(x().view(), 0.0);
+                let last = sparse.nnz() - 2; // row 3 holds [3.0, 0.5]
+                sparse.data_mut()[last] = f64::NAN;
+                LogisticRegression::new().fit_csr(&sparse, &y()).map(drop)
+            },
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 3,
+                column: 0
+            },
+            "at row 3, column 0"
+        ),
+        case!(
+            "score_csr with y of the wrong length",
+            || fitted()
+                .score_csr(&sprs::CsMat::csr_from_dense(x().view(), 0.0), &array![0, 1])
+                .map(drop),
+            Error::LengthMismatch { what: "y", .. },
+            "must have length 4"
+        ),
+        // Metrics and splits
+        invalid_case!(
+            "probabilities outside [0, 1]",
+            "proba",
+            || metrics::log_loss(
+                &y(),
+                &array![[0.5, 0.5], [1.2, -0.2], [0.5, 0.5], [0.5, 0.5]],
+                &[0, 1]
+            )
+            .map(drop),
+            "predict_proba"
+        ),
+        case!(
+            "NaN in probabilities",
+            || metrics::brier_score(
+                &y(),
+                &array![[0.5, 0.5], [0.5, 0.5], [f64::NAN, 0.5], [0.5, 0.5]],
+                &[0, 1]
+            )
+            .map(drop),
+            Error::NonFiniteEntry {
+                what: "proba",
+                row: 2,
+                column: 0
+            },
+            "non-finite"
+        ),
+        case!(
+            "probabilities with a column per class missing",
+            || metrics::log_loss(&y(), &Array2::<f64>::from_elem((4, 3), 1.0 / 3.0), &[0, 1])
+                .map(drop),
+            Error::FeatureMismatch {
+                expected: 2,
+                got: 3
+            },
+            ""
+        ),
+        invalid_case!(
+            "metric classes repeated",
+            "classes",
+            || metrics::confusion_matrix(&y(), &y(), &[0, 1, 1]).map(drop),
+            "distinct"
+        ),
+        case!(
+            "a true label that is not among the classes",
+            || metrics::log_loss(
+                &array![0, 1, 2, 1],
+                &Array2::<f64>::from_elem((4, 2), 0.5),
+                &[0, 1]
+            )
+            .map(drop),
+            Error::UnknownLabel { index: 2 },
+            "classes"
+        ),
+        invalid_case!(
+            "ROC AUC of one class",
+            "y_true",
+            || metrics::roc_auc(
+                &array![1, 1, 1, 1],
+                &Array2::<f64>::from_elem((4, 2), 0.5),
+                &[0, 1]
+            )
+            .map(drop),
+            "rows of every class"
+        ),
+        case!(
+            "predicted labels of the wrong length",
+            || metrics::accuracy(&y(), &array![0, 1]).map(drop),
+            Error::LengthMismatch { what: "y_pred", .. },
+            "must have length 4"
+        ),
+        invalid_case!(
+            "train_test_split with test_size 0",
+            "test_size",
+            || metrics::train_test_split(&x(), &y(), 0.0, 0).map(drop),
+            "between 0 and 1"
+        ),
+        invalid_case!(
+            "train_test_split with a one-row class",
+            "y",
+            || metrics::train_test_split(&x(), &array![0, 1, 1, 1], 0.5, 0).map(drop),
+            "at least two rows of every class"
         ),
         case!(
             "score with y of the wrong length",

@@ -203,7 +203,7 @@ fn the_saved_form_is_plain_and_versioned() {
         .fit(&x, &y)
         .unwrap();
     let value = serde_json::to_value(&model).unwrap();
-    assert_eq!(value["format_version"], json!(2));
+    assert_eq!(value["format_version"], json!(3));
     assert_eq!(value["strategy"], json!("one_vs_rest"));
     assert_eq!(
         value["classes"],
@@ -257,16 +257,16 @@ fn saved_binary() -> Value {
 #[test]
 fn a_future_format_version_is_rejected() {
     let mut value = saved_binary();
-    value["format_version"] = json!(3);
+    value["format_version"] = json!(4);
     let message = load_error::<i32>(value.clone());
     assert!(
-        message.contains("invalid setting format_version = 3"),
+        message.contains("invalid setting format_version = 4"),
         "{message}"
     );
     // A newer format that also renamed fields still says it is newer.
     value.as_object_mut().unwrap().remove("coef");
     let message = load_error::<i32>(value);
-    assert!(message.contains("format_version = 3"), "{message}");
+    assert!(message.contains("format_version = 4"), "{message}");
 }
 
 #[test]
@@ -598,12 +598,78 @@ fn a_version_1_file_still_loads() {
     }
     assert_eq!(loaded.predict(&x).unwrap(), today.predict(&x).unwrap());
     // Version 1 kept no class weights: the loaded model has none, so its
-    // score and predictions agree but it is re-saved as version 2 without them.
+    // score and predictions agree but it is re-saved as version 3 without them.
     let again: Value = serde_json::to_value(&loaded).unwrap();
-    assert_eq!(again["format_version"], json!(2));
+    assert_eq!(again["format_version"], json!(3));
     assert_eq!(again["class_weight"], json!({"kind": "none"}));
     assert_eq!(
         again["strength"],
         json!({"alpha": saved["alpha"].as_f64().unwrap()})
     );
+}
+
+#[test]
+fn a_version_2_file_still_loads() {
+    // tests/data/model_v2.json was written by logreg at commit be32a4a
+    // (format version 2) with serde_json::to_string_pretty: this fit on
+    // these rows (one-vs-rest, C = 0.5, tol 1e-10).
+    let x = array![
+        [0.0, 1.2],
+        [1.0, 0.3],
+        [2.0, 2.0],
+        [3.0, 0.1],
+        [4.0, 1.4],
+        [5.0, 0.2],
+        [6.0, 1.1],
+        [7.0, 0.9],
+        [1.5, 0.4],
+        [2.5, 1.9],
+        [3.5, 0.8],
+        [4.5, 1.7]
+    ];
+    let y = array!["a", "b", "c", "a", "b", "c", "a", "b", "c", "c", "a", "b"].mapv(String::from);
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/model_v2.json"
+    ))
+    .unwrap();
+    let saved: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(saved["format_version"], json!(2));
+    let loaded: Model<String> = serde_json::from_str(&text).unwrap();
+    let today = LogisticRegression::new()
+        .multiclass(Multiclass::OneVsRest)
+        .c(0.5)
+        .tol(1e-10)
+        .fit(&x, &y)
+        .unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
+    for (a, b) in loaded.coef().iter().zip(today.coef()) {
+        assert!(close(*a, *b), "{a} vs {b}");
+    }
+    assert_eq!(loaded.predict(&x).unwrap(), today.predict(&x).unwrap());
+    assert_eq!(loaded.feature_names(), None);
+    let again: Value = serde_json::to_value(&loaded).unwrap();
+    assert_eq!(again["format_version"], json!(3));
+    assert!(again.get("feature_names").is_none() && again.get("required_tol").is_none());
+}
+
+#[test]
+fn feature_names_and_required_convergence_are_saved() {
+    let (x, y) = binary();
+    let model = LogisticRegression::new()
+        .feature_names(["a", "b"])
+        .require_convergence(true)
+        .tol(1e-8)
+        .fit(&x, &y)
+        .unwrap();
+    let value = serde_json::to_value(&model).unwrap();
+    assert_eq!(value["feature_names"], json!(["a", "b"]));
+    assert_eq!(value["required_tol"], json!(1e-8));
+    let loaded: Model<i32> = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(loaded.feature_names(), model.feature_names());
+    assert_eq!(loaded.to_string(), model.to_string());
+    let mut wrong = value;
+    wrong["feature_names"] = json!(["only one"]);
+    let message = load_error::<i32>(wrong);
+    assert!(message.contains("feature_names"), "{message}");
 }

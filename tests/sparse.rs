@@ -181,13 +181,23 @@ fn bad_sparse_input_is_a_typed_error() {
     );
     let mut with_nan = x.clone();
     with_nan.data_mut()[3] = f64::NAN;
+    // Reported where it sits in the matrix, not in the stored values.
+    let row = x
+        .indptr()
+        .as_slice()
+        .expect("plain indptr")
+        .partition_point(|&s| s <= 3)
+        - 1;
+    let column = x.indices()[3];
     assert_eq!(
         settings.fit_csr(&with_nan, &y).unwrap_err(),
-        Error::NonFinite {
+        Error::NonFiniteEntry {
             what: "x",
-            index: 3
+            row,
+            column
         }
     );
+    assert!(with_nan.to_dense()[(row, column)].is_nan());
     let err = settings
         .fit_csr(&x, &y.slice(ndarray::s![..10]))
         .unwrap_err();

@@ -156,10 +156,19 @@ fn streaming_errors_are_typed() {
         Err(Error::InvalidParameter { name: "solver", .. })
     ));
     let sgd = LogisticRegression::new().solver(Sgd::new());
-    assert_eq!(
-        sgd.partial_fit(&x, &labels, &[0]).unwrap_err(),
-        Error::TooFewClasses { found: 1 }
+    // The error names the `classes` argument, not y.
+    let error = sgd.partial_fit(&x, &labels, &[0]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidParameter {
+                name: "classes",
+                ..
+            }
+        ),
+        "{error}"
     );
+    assert!(error.to_string().contains("`classes` argument"), "{error}");
     let mut model = sgd.partial_fit(&x, &labels, &[0, 1]).unwrap();
     let mut unknown = labels.clone();
     unknown[7] = 5;
@@ -179,6 +188,10 @@ fn streaming_errors_are_typed() {
     nan[(3, 1)] = f64::NAN;
     assert!(matches!(
         model.partial_fit(&nan, &labels),
-        Err(Error::NonFinite { .. })
+        Err(Error::NonFiniteEntry {
+            row: 3,
+            column: 1,
+            ..
+        })
     ));
 }

@@ -239,7 +239,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             params: reorder(params.view()),
             std_errors: reorder(std_errors.view()),
             row_names: vec![row_name],
-            feature_names: default_names(d),
+            feature_names: self.feature_names_or_default(),
             has_intercept: self.record.fit_intercept,
             log_likelihood,
             null_log_likelihood: null,
@@ -316,7 +316,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             params,
             std_errors,
             row_names,
-            feature_names: default_names(d),
+            feature_names: self.feature_names_or_default(),
             has_intercept: self.record.fit_intercept,
             log_likelihood,
             null_log_likelihood: null,
@@ -333,10 +333,6 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
 /// t·ln(q), with 0·ln(0) = 0.
 fn xlogy<F: Float>(t: F, q: F) -> F {
     if t > F::zero() { t * q.ln() } else { F::zero() }
-}
-
-fn default_names(d: usize) -> Vec<String> {
-    (0..d).map(|j| format!("x{j}")).collect()
 }
 
 /// Inverts the information matrix, or names the collinear features. The

@@ -2,7 +2,7 @@
 //! and standardization around the solver runs of [`crate::multiclass`].
 
 use super::FittedLogisticRegression;
-use super::labels::encode_labels;
+use super::labels::{Label, encode_labels};
 use super::settings::LogisticRegression;
 use crate::multiclass::{self, Design, Problem, Run, Strategy};
 use crate::solver::{Observer, StopRule};
@@ -31,9 +31,10 @@ impl<F: Float> LogisticRegression<F> {
     /// ```
     ///
     /// Float labels do not compile (`f64` is not `Ord`, so `0.1` and `0.1 +
-    /// 1e-17` could silently become two classes): map them to integers first.
+    /// 1e-17` could silently become two classes; see [`Label`]): map them to
+    /// integers or strings first.
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0277
     /// use logreg::LogisticRegression;
     /// use ndarray::array;
     /// let x = array![[0.0_f64], [1.0]];
@@ -51,7 +52,7 @@ impl<F: Float> LogisticRegression<F> {
     where
         S: Data<Elem = F>,
         T: Data<Elem = L>,
-        L: Clone + Ord,
+        L: Label,
     {
         self.fit_inner(x.view(), y.view(), None, None)
     }
@@ -83,7 +84,7 @@ impl<F: Float> LogisticRegression<F> {
     where
         S: Data<Elem = F>,
         T: Data<Elem = L>,
-        L: Clone + Ord,
+        L: Label,
     {
         let fitted = self.clone().warm_start(previous).fit(x, y)?;
         if fitted.classes != previous.classes {
@@ -127,7 +128,7 @@ impl<F: Float> LogisticRegression<F> {
     where
         S: Data<Elem = F>,
         T: Data<Elem = L>,
-        L: Clone + Ord,
+        L: Label,
     {
         self.fit_inner(x.view(), y.view(), sample_weight, Some(observer))
     }
@@ -162,7 +163,7 @@ impl<F: Float> LogisticRegression<F> {
         S: Data<Elem = F>,
         T: Data<Elem = L>,
         W: Data<Elem = F>,
-        L: Clone + Ord,
+        L: Label,
     {
         self.fit_inner(x.view(), y.view(), Some(sample_weight.view()), None)
     }
@@ -195,6 +196,7 @@ impl<F: Float> LogisticRegression<F> {
         stop: &StopRule<F>,
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
+        self.check_feature_names(x.ncols())?;
         let (alpha, l1) = self.strengths_for(labelled.weight.sum());
         let strategy = self.multiclass.strategy(labelled.classes.len());
         let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
@@ -208,12 +210,9 @@ impl<F: Float> LogisticRegression<F> {
             scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
         }
         let record = self.record(alpha, l1);
-        Ok(FittedLogisticRegression::new(
-            labelled.classes,
-            strategy,
-            fit,
-            record,
-        ))
+        let model = FittedLogisticRegression::new(labelled.classes, strategy, fit, record);
+        self.check_converged(&model)?;
+        Ok(model)
     }
 
     /// With `standardize`, the scaling and the standardized copy of x.

@@ -251,3 +251,80 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         &self.diagnostics
     }
 }
+
+impl<F: Float, L> FittedLogisticRegression<F, L> {
+    /// The names of the feature columns, when given (through
+    /// [`LogisticRegression::feature_names`](crate::LogisticRegression::feature_names)
+    /// or [`with_feature_names`](Self::with_feature_names)).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1])?;
+    /// assert_eq!(model.feature_names(), None);
+    /// let named = model.with_feature_names(["dose", "age"])?;
+    /// assert_eq!(named.feature_names().map(|n| n[1].as_str()), Some("age"));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn feature_names(&self) -> Option<&[String]> {
+        self.record.feature_names.as_deref()
+    }
+
+    /// The model with these names for its feature columns, one per column.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0]];
+    /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1])?;
+    /// let err = model.with_feature_names(["dose"]).unwrap_err();
+    /// assert_eq!(err, Error::LengthMismatch { what: "feature_names", expected: 2, got: 1 });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when there is not one name per feature.
+    pub fn with_feature_names<I, N>(mut self, names: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
+    {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        check_length("feature_names", self.coef.ncols(), names.len())?;
+        self.record.feature_names = Some(names);
+        Ok(self)
+    }
+
+    /// The feature names, or `x0`, `x1`, … when none were given.
+    pub(crate) fn feature_names_or_default(&self) -> Vec<String> {
+        match self.feature_names() {
+            Some(names) => names.to_vec(),
+            None => (0..self.coef.ncols()).map(|j| format!("x{j}")).collect(),
+        }
+    }
+
+    /// The [`diagnostics`](Self::diagnostics) as sentences naming the
+    /// features by their names (or `x0`, `x1`, … without names).
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 5.0], [1.0, 3.0], [2.0, 4.0], [3.0, 3.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let model = LogisticRegression::new()
+    ///     .penalty(Penalty::None)
+    ///     .feature_names(["dose", "age"])
+    ///     .fit(&x, &y)?;
+    /// let said = model.describe_diagnostics();
+    /// assert!(said[0].contains("complete separation") && said[0].contains("dose"), "{said:?}");
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn describe_diagnostics(&self) -> Vec<String> {
+        let names = self.feature_names_or_default();
+        self.diagnostics
+            .iter()
+            .map(|d| d.describe(&names))
+            .collect()
+    }
+}

@@ -13,6 +13,7 @@
 //! - `csr`: the same on sparse CSR input.
 
 mod csr;
+mod display;
 mod fit;
 mod fitted;
 mod labels;
@@ -22,6 +23,7 @@ mod settings;
 
 pub(crate) use fit::Labelled;
 pub use fitted::FittedLogisticRegression;
+pub use labels::Label;
 pub(crate) use predict::{class_indices, no_nan_scores};
 #[cfg(feature = "serde")]
 pub(crate) use record::FitRecord;

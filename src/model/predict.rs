@@ -115,6 +115,90 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         }
     }
 
+    /// The probability of one named class for each row: the column of
+    /// [`predict_proba`](Self::predict_proba) that belongs to `class`.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array!["ham", "ham", "spam", "ham", "spam", "spam"];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// let p_spam = model.predict_proba_of(&x, &"spam")?;
+    /// assert_eq!(p_spam, model.predict_proba(&x)?.column(1));
+    /// let err = model.predict_proba_of(&x, &"eggs").unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "class", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and
+    /// [`Error::InvalidParameter`] (`class`) for a label that is not one of
+    /// the model's classes.
+    pub fn predict_proba_of<S: Data<Elem = F>>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        class: &L,
+    ) -> Result<Array1<F>> {
+        let column = self.classes.binary_search(class).map_err(|_| {
+            Error::invalid(
+                "class",
+                "a label that is not one of the model's classes",
+                "pass one of model.classes()",
+            )
+        })?;
+        Ok(self.predict_proba(x)?.column(column).to_owned())
+    }
+
+    /// Binary models: the positive class (`classes()[1]`) for each row
+    /// whose probability of it is at least `threshold`, else the negative
+    /// class (scikit-learn's `FixedThresholdClassifier` on
+    /// `predict_proba`). [`predict`](Self::predict) is the threshold 0.5.
+    /// Lower it to catch more positives at the cost of more false alarms.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().fit(&x, &y)?;
+    /// assert_eq!(model.predict_with_threshold(&x, 0.5)?, model.predict(&x)?);
+    /// let cautious = model.predict_with_threshold(&x, 0.2)?;
+    /// assert!(cautious.iter().filter(|&&c| c == 1).count() > 3);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and
+    /// [`Error::InvalidParameter`] (`threshold`) for a threshold outside
+    /// [0, 1] or a model of more than two classes (use
+    /// [`predict_proba_of`](Self::predict_proba_of) there).
+    pub fn predict_with_threshold<S: Data<Elem = F>>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        threshold: F,
+    ) -> Result<Array1<L>> {
+        if !(threshold >= F::zero() && threshold <= F::one()) {
+            return Err(Error::invalid(
+                "threshold",
+                threshold,
+                "must lie in [0, 1]: it is a probability of the positive class",
+            ));
+        }
+        if self.classes.len() != 2 {
+            return Err(Error::invalid(
+                "threshold",
+                threshold,
+                "a threshold applies to two classes: for more, compare predict_proba_of per class",
+            ));
+        }
+        let p = self.predict_proba(x)?;
+        Ok(p.column(1)
+            .iter()
+            .map(|&p| self.classes[usize::from(p >= threshold)].clone())
+            .collect())
+    }
+
     /// The most probable class for each row.
     ///
     /// ```

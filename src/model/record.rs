@@ -60,6 +60,11 @@ pub(crate) struct FitRecord<F> {
     pub l1: F,
     /// Whether the penalty applied to standardized features.
     pub standardized: bool,
+    /// Names of the feature columns, when given.
+    pub feature_names: Option<Vec<String>>,
+    /// The tolerance a fit had to reach, when `require_convergence` was set
+    /// (`partial_fit` then reports a failed pass as an error).
+    pub required_tol: Option<F>,
     /// The solver, kept only when it is a minibatch one (`partial_fit`).
     pub solver: Option<Arc<dyn Solver<F>>>,
 }

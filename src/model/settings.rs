@@ -6,8 +6,9 @@ use super::record::{FitRecord, Strength};
 use crate::multiclass::Multiclass;
 use crate::objective::Penalty;
 use crate::solver::{Auto, Solver, StopRule};
+use crate::validate::check_length;
 use crate::weights::ClassWeight;
-use crate::{Float, Result};
+use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
 use std::sync::Arc;
 
@@ -48,6 +49,8 @@ pub struct LogisticRegression<F: Float = f64> {
     pub(crate) class_weight: ClassWeight<F>,
     pub(crate) warm_start: Option<(Array2<F>, Array1<F>)>,
     pub(crate) standardize: bool,
+    pub(crate) feature_names: Option<Vec<String>>,
+    pub(crate) require_convergence: bool,
 }
 
 impl<F: Float> Default for LogisticRegression<F> {
@@ -63,6 +66,8 @@ impl<F: Float> Default for LogisticRegression<F> {
             class_weight: ClassWeight::None,
             warm_start: None,
             standardize: false,
+            feature_names: None,
+            require_convergence: false,
         }
     }
 }
@@ -110,6 +115,9 @@ impl<F: Float> LogisticRegression<F> {
     /// Penalty strength as scikit-learn's C (> 0; smaller is stronger):
     /// α = 1 / (C · S), with S the sum of the weights (n without weights).
     ///
+    /// **`c` and [`alpha`](Self::alpha) set the same strength: the last
+    /// call wins.** `.c(10.0).alpha(0.1)` fits with α = 0.1 and forgets C.
+    ///
     /// ```
     /// use logreg::{Error, LogisticRegression};
     /// use ndarray::array;
@@ -129,6 +137,9 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Penalty strength α (≥ 0) directly, independent of n and of the scale of
     /// the weights.
+    ///
+    /// **[`c`](Self::c) and `alpha` set the same strength: the last call
+    /// wins.** `.alpha(0.1).c(10.0)` fits with C = 10.
     ///
     /// ```
     /// use logreg::{Error, LogisticRegression};
@@ -325,6 +336,94 @@ impl<F: Float> LogisticRegression<F> {
 }
 
 impl<F: Float> LogisticRegression<F> {
+    /// Names for the feature columns, kept by the fitted model (and by
+    /// paths, cross-validation and saved models) and used by its
+    /// coefficient table, [`Summary`](crate::Summary) and
+    /// [`describe_diagnostics`](FittedLogisticRegression::describe_diagnostics).
+    /// `fit` checks that there is one name per column.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 1.0]];
+    /// let y = array![0, 0, 1, 1];
+    /// let model = LogisticRegression::new().feature_names(["dose", "age"]).fit(&x, &y)?;
+    /// assert_eq!(model.feature_names(), Some(&["dose".to_string(), "age".to_string()][..]));
+    /// let err = LogisticRegression::new().feature_names(["dose"]).fit(&x, &y).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { what: "feature_names", expected: 2, got: 1 }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn feature_names<I, N>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<String>,
+    {
+        self.feature_names = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Whether a fit that does not pass its convergence test is an error
+    /// (default false: the fit is returned and its
+    /// [`report`](FittedLogisticRegression::report) says why it stopped).
+    /// With `true`, `fit` (and its weighted, observed and CSR forms), every
+    /// fit of a [`path`](Self::path) and of a
+    /// [`CrossValidation`](crate::CrossValidation) return
+    /// [`Error::NotConverged`](crate::Error::NotConverged) carrying the
+    /// report, whenever the termination is anything but
+    /// [`Converged`](crate::Termination::Converged) (including
+    /// `MaxIterations`, `NoImprovement` and `Separation`).
+    ///
+    /// `partial_fit` has no convergence test (each pass is one epoch over a
+    /// chunk, reported as `MaxIterations`): with `true` it returns
+    /// `NotConverged` only when a pass fails numerically
+    /// ([`NumericalFailure`](crate::Termination::NumericalFailure); the pass
+    /// is undone).
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression, Termination};
+    /// use logreg::solver::GradientDescent;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let capped = LogisticRegression::new().solver(GradientDescent::new()).max_iter(3);
+    /// assert!(capped.fit(&x, &y).is_ok()); // returned, its report says MaxIterations
+    /// let err = capped.require_convergence(true).fit(&x, &y).unwrap_err();
+    /// match err {
+    ///     Error::NotConverged { report, .. } => {
+    ///         assert_eq!(report.termination, Termination::MaxIterations);
+    ///         assert_eq!(report.iterations, 3);
+    ///     }
+    ///     other => panic!("{other}"),
+    /// }
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn require_convergence(mut self, require: bool) -> Self {
+        self.require_convergence = require;
+        self
+    }
+
+    /// Checks the feature names (if any) against `n_features` columns.
+    pub(crate) fn check_feature_names(&self, n_features: usize) -> Result<()> {
+        match &self.feature_names {
+            Some(names) => check_length("feature_names", n_features, names.len()),
+            None => Ok(()),
+        }
+    }
+
+    /// With `require_convergence`, the error for a model whose fit did not
+    /// converge.
+    pub(crate) fn check_converged<L>(&self, model: &FittedLogisticRegression<F, L>) -> Result<()> {
+        if self.require_convergence && !model.report.converged() {
+            return Err(Error::NotConverged {
+                report: model.report.to_f64(),
+                tol: self.tol.to_f64_lossy(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl<F: Float> LogisticRegression<F> {
     /// The strengths (L2, L1) of the two penalty terms for data whose
     /// weights sum to `weight_sum`.
     pub(crate) fn strengths_for(&self, weight_sum: F) -> (F, F) {
@@ -348,6 +447,8 @@ impl<F: Float> LogisticRegression<F> {
             alpha,
             l1,
             standardized: self.standardize,
+            feature_names: self.feature_names.clone(),
+            required_tol: self.require_convergence.then_some(self.tol),
             // Only `partial_fit` needs the solver again, and only a
             // minibatch solver can continue.
             solver: self

@@ -31,6 +31,8 @@ pub use saga::Saga;
 pub use select::{Auto, by_name};
 pub use sgd::{LearningRate, Sgd};
 pub use stochastic::{StreamState, Streaming};
+// Plain data, defined on the ground floor so that `Error::NotConverged` can carry a report.
+pub use crate::report::{FitReport, Termination};
 
 pub(crate) use line_search::{Armijo, Point, Ray};
 
@@ -261,101 +263,6 @@ impl<F: Float> StopRule<F> {
     /// ```
     pub fn max_iter(&self) -> usize {
         self.max_iter
-    }
-}
-
-/// Why a solver stopped.
-///
-/// ```
-/// use logreg::{LogisticRegression, Penalty, Termination};
-/// use logreg::solver::GradientDescent;
-/// use ndarray::array;
-/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
-/// let y = array![0, 0, 1, 0, 1, 1];
-/// let model = LogisticRegression::new().fit(&x, &y)?;
-/// assert_eq!(model.report().termination, Termination::Converged);
-/// let capped = LogisticRegression::new().solver(GradientDescent::new()).max_iter(2).fit(&x, &y)?;
-/// assert_eq!(capped.report().termination, Termination::MaxIterations);
-/// let separated = array![0, 0, 0, 1, 1, 1];
-/// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &separated)?;
-/// assert_eq!(mle.report().termination, Termination::Separation);
-/// # Ok::<(), logreg::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Termination {
-    /// The convergence test passed: max |∇f| ≤ tol for the full objective at
-    /// the returned parameters (for [`Newton`] also half its decrement ≤ tol,
-    /// unless no representable step is left).
-    Converged,
-    /// `max_iter` iterations ran without passing the convergence test.
-    MaxIterations,
-    /// A stochastic solver ([`Sgd`], [`Adam`]) stopped because the full
-    /// objective at the end of an epoch had not improved by more than `tol`
-    /// for `n_iter_no_change` epochs in a row (scikit-learn's stopping rule
-    /// for `SGDClassifier`). The gradient test had not passed: the returned
-    /// parameters may be some way from the optimum, and the report's
-    /// `grad_max` says how far.
-    NoImprovement,
-    /// No step along the search direction decreased the objective: usually the
-    /// optimum was reached to machine precision before `tol`, or `tol` is
-    /// tighter than the data's conditioning allows.
-    LineSearchFailed,
-    /// The [`Observer`] asked to stop.
-    StoppedByObserver,
-    /// The objective or gradient became NaN or infinite.
-    NumericalFailure,
-    /// An unpenalized fit found the classes (quasi-)separated: the
-    /// maximum-likelihood estimate does not exist. The model's
-    /// [`diagnostics`](crate::FittedLogisticRegression::diagnostics) name the
-    /// features; fit with a penalty instead.
-    Separation,
-}
-
-/// What a fit did: the iterations, where it ended and why.
-///
-/// ```
-/// use logreg::{FitReport, LogisticRegression};
-/// use ndarray::array;
-/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
-/// let y = array![0, 0, 1, 0, 1, 1];
-/// let model = LogisticRegression::new().fit(&x, &y)?;
-/// let report: &FitReport<f64> = model.report();
-/// assert!(report.converged() && report.iterations >= 1);
-/// assert!(report.grad_max <= 1e-4); // the default tol
-/// assert!(report.objective < 2f64.ln()); // ln 2 at the all-zero start
-/// # Ok::<(), logreg::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FitReport<F> {
-    /// Iterations run (Newton steps, L-BFGS updates, epochs, …).
-    pub iterations: usize,
-    /// Objective value at the returned parameters.
-    pub objective: F,
-    /// max |gradient| at the returned parameters.
-    pub grad_max: F,
-    /// Why the solver stopped.
-    pub termination: Termination,
-}
-
-impl<F> FitReport<F> {
-    /// Whether the convergence test (max |∇f| ≤ tol on the full objective,
-    /// and for Newton its decrement) passed at the returned parameters: true
-    /// only for [`Termination::Converged`].
-    ///
-    /// ```
-    /// use logreg::{LogisticRegression, Termination};
-    /// use ndarray::array;
-    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
-    /// let y = array![0, 0, 1, 0, 1, 1];
-    /// assert!(LogisticRegression::new().fit(&x, &y)?.report().converged());
-    /// let capped = LogisticRegression::new().tol(1e-12).max_iter(1).fit(&x, &y)?;
-    /// assert!(!capped.report().converged());
-    /// assert_eq!(capped.report().termination, Termination::MaxIterations);
-    /// # Ok::<(), logreg::Error>(())
-    /// ```
-    pub fn converged(&self) -> bool {
-        self.termination == Termination::Converged
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod data;
 pub mod kernel_tables;
 pub mod l1_reference_values;
+pub mod metrics_reference_values;
 pub mod reference_values;
 pub mod synthetic;
 
