@@ -94,6 +94,9 @@ impl<F: Float> LaneSum<F> {
     }
 }
 
+/// The first pass and the problem it gives.
+pub(crate) type Preparation<F, L> = (FirstPass<L>, ChunkProblem<F, L>);
+
 /// The first pass, then S and (with `standardize`) the means and second
 /// moments summed row by row in chunk order, as the in-memory fit sums
 /// them: a problem whose sums equal the in-memory fit's bit for bit when
@@ -102,7 +105,7 @@ pub(crate) fn exact_preparation<F, S>(
     settings: &LogisticRegression<F>,
     source: &S,
     passes: &Passes,
-) -> Result<(FirstPass<S::Label>, ChunkProblem<F, S::Label>)>
+) -> Result<Preparation<F, S::Label>>
 where
     F: Float,
     S: ChunkSource<F> + ?Sized,
