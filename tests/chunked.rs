@@ -381,3 +381,239 @@ fn f32_data_fits_over_chunks() {
         .all(|(a, b)| a.to_bits() == b.to_bits());
     assert!(same, "{} vs {}", chunked.coef(), in_memory.coef());
 }
+
+/// Parquet files written here (mixed float and integer feature columns,
+/// string labels, a weight column, several row groups per file) fit to the
+/// in-memory fit of the same rows; bad files get errors that name the
+/// file, row group and column.
+#[cfg(feature = "parquet")]
+mod parquet_files {
+    use super::*;
+    use arrow_array::{
+        ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    };
+    use logreg::Error;
+    use logreg::chunked::{ParquetLabel, ParquetSource};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    /// A fresh directory under the target dir's tmp.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        dir
+    }
+
+    fn write(path: &Path, columns: Vec<(&str, ArrayRef)>, rows_per_group: usize) {
+        let batch = RecordBatch::try_from_iter(columns).expect("a batch");
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(rows_per_group))
+            .build();
+        let file = std::fs::File::create(path).expect("a file");
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("a writer");
+        writer.write(&batch).expect("written");
+        writer.close().expect("closed");
+    }
+
+    /// Integer-valued columns a and b (stored as i32 and i64), c as f32
+    /// (so its f64 value is exactly the f32), d as f64; labels "no"/"yes"/
+    /// "maybe"; weights. Returns the in-memory arrays of the same rows.
+    fn write_set(
+        dir: &Path,
+        n: usize,
+        files: usize,
+        classes: usize,
+    ) -> (Array2<f64>, Vec<String>, Array1<f64>) {
+        let (x, y) = correlated_problem(n, 4, classes, 41);
+        let mut rng = SplitMix(8);
+        let names = ["maybe", "no", "yes"];
+        let w: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
+        let a: Vec<i32> = x
+            .column(0)
+            .iter()
+            .map(|v| (v * 10.0).round() as i32)
+            .collect();
+        let b: Vec<i64> = x
+            .column(1)
+            .iter()
+            .map(|v| (v * 5.0).round() as i64)
+            .collect();
+        let c: Vec<f32> = x.column(2).iter().map(|&v| v as f32).collect();
+        let d: Vec<f64> = x.column(3).to_vec();
+        let labels: Vec<String> = y.iter().map(|&c| names[c].to_string()).collect();
+        let per_file = n.div_ceil(files);
+        for f in 0..files {
+            let r = f * per_file..((f + 1) * per_file).min(n);
+            let cols: Vec<(&str, ArrayRef)> = vec![
+                ("a", Arc::new(Int32Array::from(a[r.clone()].to_vec()))),
+                (
+                    "label",
+                    Arc::new(StringArray::from(labels[r.clone()].to_vec())),
+                ),
+                ("b", Arc::new(Int64Array::from(b[r.clone()].to_vec()))),
+                ("c", Arc::new(Float32Array::from(c[r.clone()].to_vec()))),
+                ("w", Arc::new(Float64Array::from(w[r.clone()].to_vec()))),
+                ("d", Arc::new(Float64Array::from(d[r.clone()].to_vec()))),
+            ];
+            write(&dir.join(format!("part-{f:02}.parquet")), cols, 700);
+        }
+        let mut xm = Array2::zeros((n, 4));
+        for i in 0..n {
+            xm[(i, 0)] = a[i] as f64;
+            xm[(i, 1)] = b[i] as f64;
+            xm[(i, 2)] = c[i] as f64;
+            xm[(i, 3)] = d[i];
+        }
+        (xm, labels, Array1::from(w))
+    }
+
+    #[test]
+    fn a_parquet_directory_fits_to_the_in_memory_coefficients() {
+        let dir = scratch("parquet_fit");
+        let (x, labels, w) = write_set(&dir, 5000, 3, 3);
+        let source = ParquetSource::open(&dir, "label")
+            .unwrap()
+            .weight_column("w")
+            .unwrap();
+        assert_eq!(source.feature_names(), &["a", "b", "c", "d"]);
+        for multiclass in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+            let settings = LogisticRegression::new()
+                .solver(Newton::new())
+                .multiclass(multiclass)
+                .standardize(true)
+                .tol(1e-10);
+            let from_parquet = settings.fit_chunks(&source).unwrap();
+            let in_memory = settings
+                .fit_weighted(&x, &Array1::from(labels.clone()), &w)
+                .unwrap();
+            let text: Vec<ParquetLabel> = ["maybe", "no", "yes"]
+                .iter()
+                .map(|s| ParquetLabel::Text(s.to_string()))
+                .collect();
+            assert_eq!(from_parquet.classes(), &text[..]);
+            let scale = in_memory.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            let gap = (&from_parquet.coef() - &in_memory.coef())
+                .iter()
+                .chain((&from_parquet.intercept() - &in_memory.intercept()).iter())
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            assert!(gap <= 1e-10 * scale, "{multiclass:?}: gap {gap:e}");
+        }
+        // Chosen features, in the order given.
+        let two = source.clone().features(&["d", "a"]).unwrap();
+        let model = LogisticRegression::<f64>::new().fit_chunks(&two).unwrap();
+        assert_eq!(model.coef().ncols(), 2);
+    }
+
+    fn error_of(result: logreg::Result<impl Sized>) -> (String, String, String) {
+        match result.map(drop) {
+            Err(Error::ChunkData {
+                location,
+                column,
+                problem,
+            }) => (location, column, problem),
+            other => panic!("expected ChunkData, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_parquet_files_get_errors_naming_file_row_group_and_column() {
+        let dir = scratch("parquet_errors");
+        let good: Vec<(&str, ArrayRef)> = vec![
+            ("x", Arc::new(Float64Array::from(vec![0.0, 1.0, 2.0, 3.0]))),
+            ("s", Arc::new(StringArray::from(vec!["p", "q", "r", "s"]))),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        let file = dir.join("good.parquet");
+        write(&file, good, 2);
+        // A missing column, a non-numeric one.
+        let (loc, col, _) = error_of(ParquetSource::open(&file, "label"));
+        assert!(loc.ends_with("good.parquet") && col == "label");
+        let source = ParquetSource::open(&file, "y").unwrap();
+        let (_, col, problem) = error_of(source.clone().features(&["s"]));
+        assert!(col == "s" && problem.contains("Utf8"), "{problem}");
+        let (_, col, _) = error_of(source.clone().weight_column("nope"));
+        assert_eq!(col, "nope");
+        // One class in the whole data.
+        let one: Vec<(&str, ArrayRef)> = vec![
+            ("x", Arc::new(Float64Array::from(vec![0.0, 1.0]))),
+            ("y", Arc::new(Int64Array::from(vec![3, 3]))),
+        ];
+        let one_dir = scratch("parquet_one_class");
+        write(&one_dir.join("a.parquet"), one, 1);
+        let err = LogisticRegression::<f64>::new()
+            .fit_chunks(&ParquetSource::open(&one_dir, "y").unwrap())
+            .unwrap_err();
+        assert_eq!(err, Error::TooFewClasses { found: 1 });
+        // A null in the second row group, a NaN in the first.
+        let nulls_dir = scratch("parquet_nulls");
+        let with_null: Vec<(&str, ArrayRef)> = vec![
+            (
+                "x",
+                Arc::new(Float64Array::from(vec![
+                    Some(0.0),
+                    Some(1.0),
+                    Some(2.0),
+                    None,
+                ])),
+            ),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        write(&nulls_dir.join("n.parquet"), with_null, 2);
+        let (loc, col, problem) = error_of(
+            LogisticRegression::<f64>::new()
+                .fit_chunks(&ParquetSource::open(&nulls_dir, "y").unwrap()),
+        );
+        assert!(
+            loc.ends_with("n.parquet, row group 1") && col == "x",
+            "{loc}"
+        );
+        assert!(problem.contains("null at row 1"), "{problem}");
+        let nan_dir = scratch("parquet_nan");
+        let with_nan: Vec<(&str, ArrayRef)> = vec![
+            (
+                "x",
+                Arc::new(Float64Array::from(vec![0.0, f64::NAN, 2.0, 3.0])),
+            ),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        write(&nan_dir.join("n.parquet"), with_nan, 2);
+        let (loc, col, problem) = error_of(
+            LogisticRegression::<f64>::new()
+                .fit_chunks(&ParquetSource::open(&nan_dir, "y").unwrap()),
+        );
+        assert!(
+            loc.ends_with("n.parquet, row group 0") && col == "x",
+            "{loc}"
+        );
+        assert!(problem.contains("NaN at row 1"), "{problem}");
+        // Files whose schemas differ.
+        let mixed = scratch("parquet_schemas");
+        write(
+            &mixed.join("a.parquet"),
+            vec![
+                (
+                    "x",
+                    Arc::new(Float64Array::from(vec![0.0, 1.0])) as ArrayRef,
+                ),
+                ("y", Arc::new(Int64Array::from(vec![0, 1]))),
+            ],
+            2,
+        );
+        write(
+            &mixed.join("b.parquet"),
+            vec![
+                ("x", Arc::new(Int32Array::from(vec![0, 1])) as ArrayRef),
+                ("y", Arc::new(Int64Array::from(vec![0, 1]))),
+            ],
+            2,
+        );
+        let (loc, _, problem) = error_of(ParquetSource::open(&mixed, "y"));
+        assert!(
+            loc.ends_with("b.parquet") && problem.contains("schema differs"),
+            "{problem}"
+        );
+    }
+}

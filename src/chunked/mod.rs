@@ -17,7 +17,8 @@
 //!   weights, standardization, the run), and the Hessian's row blocks;
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
-//! - `passes`: reading a source in windows of chunks, in order.
+//! - `passes`: reading a source in windows of chunks, in order;
+//! - `parquet` (feature `parquet`): [`ParquetSource`], one chunk per row group.
 //!
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
 //! fits from a source. Chunks whose boundaries are the in-memory pass's
@@ -27,6 +28,8 @@
 mod encoding;
 mod first_pass;
 mod objective;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod partial;
 mod passes;
 mod problem;
@@ -34,6 +37,8 @@ mod source;
 
 pub use first_pass::{FirstPass, Moments};
 pub use objective::ChunkedObjective;
+#[cfg(feature = "parquet")]
+pub use parquet::{ParquetLabel, ParquetSource};
 pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
 pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};
