@@ -552,6 +552,7 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
 }
 
 #[cfg(not(feature = "parquet"))]
+#[allow(clippy::extra_unused_type_parameters)] // the same signature as with the feature
 fn run_parquet<F: Float>(_: &Args, _: &str) -> Result<(), String> {
     Err(
         "--parquet needs the parquet feature: cargo run --release --features parquet --example fit"

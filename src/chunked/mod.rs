@@ -18,7 +18,7 @@
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
 //! - `passes`: reading a source in windows of chunks, in order;
-//! - `parquet` (feature `parquet`): [`ParquetSource`], one chunk per row group.
+//! - `parquet` (feature `parquet`): `ParquetSource`, one chunk per row group.
 //!
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
 //! fits from a source. Chunks whose boundaries are the in-memory pass's
