@@ -10,6 +10,11 @@
 //! classes, coef, intercept, fit_seconds, train_accuracy); without it, a readable report. Bad files or
 //! options: a one-line error and exit code 2.
 //!
+//! `--parquet PATH --target-column NAME [--weight-column W] [--features a,b,c]`
+//! (with `--features parquet`) fits over a Parquet file or directory row
+//! group by row group; its JSON adds `features`, `passes` (reads of the
+//! data) and `peak_memory_mb`.
+//!
 //! `--alphas A,B,…` or `--n-alphas N` fit a regularization path instead
 //! (JSON: alphas, n_nonzero, deviance_ratio, objective, fit_seconds); adding `--cv K`
 //! cross-validates over that grid with K stratified folds (JSON: alphas,
@@ -32,6 +37,16 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(about = "Fit a logistic regression with logreg")]
 struct Args {
+    /// A Parquet file or a directory of them, read row group by row group
+    /// (needs `--features parquet`); labels from --target-column.
+    #[arg(long, requires = "target_column", conflicts_with_all = ["data", "csv"])]
+    parquet: Option<String>,
+    /// With --parquet: the sample-weight column.
+    #[arg(long, requires = "parquet")]
+    weight_column: Option<String>,
+    /// With --parquet: the feature columns (default: every other numeric column).
+    #[arg(long, value_delimiter = ',', requires = "parquet")]
+    features: Option<Vec<String>>,
     /// Features as .npy (float64 or float32, C order).
     #[arg(long, requires = "target", conflicts_with = "csv")]
     data: Option<String>,
@@ -251,6 +266,9 @@ fn grid<F: Float>(args: &Args) -> Option<Alphas<F>> {
 }
 
 fn run<F: Float>(args: &Args) -> Result<(), String> {
+    if let Some(path) = &args.parquet {
+        return run_parquet::<F>(args, path);
+    }
     let (x, y) = load::<F>(args)?;
     let settings = settings::<F>(args)?;
     if let Some(alphas) = grid::<F>(args) {
@@ -466,4 +484,85 @@ fn run_cv<F: Float>(
         println!("cross-validation time: {seconds:.4} s");
     }
     Ok(())
+}
+
+/// Fits over the row groups of Parquet files: the fit's JSON plus
+/// `passes` (reads of the data) and `peak_memory_mb` (the process's peak
+/// resident memory during the fit, Linux).
+#[cfg(feature = "parquet")]
+fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
+    use logreg::chunked::ParquetSource;
+    let target = args.target_column.as_deref().unwrap_or_default();
+    let mut source = ParquetSource::open(path, target).map_err(|e| e.to_string())?;
+    if let Some(w) = &args.weight_column {
+        source = source.weight_column(w).map_err(|e| e.to_string())?;
+    }
+    if let Some(features) = &args.features {
+        let names: Vec<&str> = features.iter().map(String::as_str).collect();
+        source = source.features(&names).map_err(|e| e.to_string())?;
+    }
+    let settings = settings::<F>(args)?;
+    let peak_reset = memory::reset_peak();
+    let started = Instant::now();
+    let (model, passes) = settings
+        .fit_chunks_counted(&source)
+        .map_err(|e| e.to_string())?;
+    let fit_seconds = started.elapsed().as_secs_f64();
+    let peak = memory::memory_mb("VmHWM:").filter(|_| peak_reset);
+    let report = model.report();
+    let numbers =
+        |v: &mut dyn Iterator<Item = F>| json_list(v.map(|v| format!("{:e}", v.to_f64_lossy())));
+    let coef = json_list(
+        model
+            .coef()
+            .rows()
+            .into_iter()
+            .map(|r| numbers(&mut r.iter().copied())),
+    );
+    let classes = json_list(model.classes().iter().map(|c| match c {
+        logreg::chunked::ParquetLabel::Int(v) => v.to_string(),
+        logreg::chunked::ParquetLabel::Text(t) => format!("{t:?}"),
+    }));
+    let features = json_list(source.feature_names().iter().map(|f| format!("{f:?}")));
+    if args.json {
+        println!(
+            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {}, \"features\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"passes\": {}, \"peak_memory_mb\": {}}}",
+            args.solver,
+            report.iterations,
+            report.converged(),
+            report.termination,
+            report.objective.to_f64_lossy(),
+            report.grad_max.to_f64_lossy(),
+            classes,
+            features,
+            coef,
+            numbers(&mut model.intercept().iter().copied()),
+            fit_seconds,
+            passes,
+            peak.map_or("null".to_string(), |p| format!("{p:.1}"))
+        );
+    } else {
+        println!("files: {}   features: {features}", source.files().len());
+        println!("classes: {classes}");
+        println!(
+            "solver: {} ({:?} after {} iterations, {passes} passes over the data)",
+            args.solver, report.termination, report.iterations
+        );
+        println!("coefficients:\n{:.6}", model.coef());
+        println!("intercepts: {:.6}", model.intercept());
+        println!("fit time: {fit_seconds:.4} s");
+        if let Some(peak) = peak {
+            println!("memory: {peak:.0} MiB peak during the fit");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "parquet"))]
+#[allow(clippy::extra_unused_type_parameters)] // the same signature as with the feature
+fn run_parquet<F: Float>(_: &Args, _: &str) -> Result<(), String> {
+    Err(
+        "--parquet needs the parquet feature: cargo run --release --features parquet --example fit"
+            .into(),
+    )
 }

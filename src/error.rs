@@ -186,6 +186,69 @@ pub enum Error {
         /// Parameters given.
         got: usize,
     },
+    /// A chunk of rows (a chunk of a [`ChunkSource`](crate::chunked::ChunkSource),
+    /// a row group of a Parquet file) holds data that cannot be fitted.
+    #[error("{location}, column {column}: {problem}")]
+    ChunkData {
+        /// Where: the chunk, or the file and row group.
+        location: String,
+        /// The column (a feature, the label or the weight column).
+        column: String,
+        /// What is wrong and what to do about it.
+        problem: String,
+    },
+    /// Encoded [`PartialSums`](crate::chunked::PartialSums) could not be
+    /// decoded, or two partial sums of different shapes were merged.
+    #[error("partial sums: {0}")]
+    PartialSums(PartialSumsError),
+}
+
+/// Why bytes of [`PartialSums`](crate::chunked::PartialSums) were refused.
+///
+/// ```
+/// use logreg::chunked::PartialSums;
+/// use logreg::{Error, PartialSumsError};
+/// let err = PartialSums::from_bytes(b"LRPS").unwrap_err();
+/// assert!(matches!(err, Error::PartialSums(PartialSumsError::Truncated { .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PartialSumsError {
+    /// The bytes end before the data their header announces.
+    #[error("truncated: {needed} bytes needed, {got} given")]
+    Truncated {
+        /// Bytes the header announces.
+        needed: usize,
+        /// Bytes given.
+        got: usize,
+    },
+    /// The bytes do not start with the partial-sums magic `LRPS`.
+    #[error("not encoded partial sums (no LRPS magic)")]
+    NotPartialSums,
+    /// Written by a newer format version than this build reads.
+    #[error(
+        "format version {found} is newer than {supported}, the newest this build reads: upgrade logreg"
+    )]
+    FutureVersion {
+        /// The version in the bytes.
+        found: u16,
+        /// The newest version this build reads.
+        supported: u16,
+    },
+    /// A header field that is not valid (float width, flags) or trailing bytes.
+    #[error("corrupt header or length: {0}")]
+    Corrupt(&'static str),
+    /// Partial sums of different shapes (features, outputs, intercept,
+    /// float type, Hessian or not) cannot be merged.
+    #[error("shapes differ in {what}: {expected} and {got}")]
+    ShapeMismatch {
+        /// Which part of the shape.
+        what: &'static str,
+        /// This partial's value.
+        expected: u64,
+        /// The other partial's value.
+        got: u64,
+    },
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -101,6 +101,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod chunked;
 mod cv;
 mod diagnostics;
 mod error;
@@ -128,7 +129,7 @@ mod weights;
 
 pub use cv::{CrossValidated, CrossValidation, Scoring};
 pub use diagnostics::Diagnostic;
-pub use error::{Error, Result};
+pub use error::{Error, PartialSumsError, Result};
 pub use float::Float;
 pub use inference::Summary;
 pub use model::{FittedLogisticRegression, Label, LogisticRegression};

@@ -344,7 +344,7 @@ pub(crate) fn fit<F: Float>(
         diagnostics.extend(solved.diagnostics);
     }
     if strategy == Strategy::Multinomial {
-        centre(problem, &mut coef, &mut intercept);
+        centre(problem.alpha, problem.l1, &mut coef, &mut intercept);
     }
     Ok(Fit {
         coef,
@@ -356,11 +356,11 @@ pub(crate) fn fit<F: Float>(
 
 /// Shifting all softmax classes together changes nothing unpenalized:
 /// report the centred representative, as scikit-learn does.
-fn centre<F: Float>(problem: &Problem<'_, F>, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
+pub(crate) fn centre<F: Float>(alpha: F, l1: F, coef: &mut Array2<F>, intercept: &mut Array1<F>) {
     if let Some(mean) = intercept.mean() {
         *intercept -= mean;
     }
-    if problem.alpha == F::zero() && problem.l1 == F::zero() {
+    if alpha == F::zero() && l1 == F::zero() {
         if let Some(mean) = coef.mean_axis(Axis(0)) {
             *coef -= &mean;
         }

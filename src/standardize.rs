@@ -7,7 +7,7 @@
 //! x/m, which is (x − μ)/σ with μ = mμ′, σ = mσ′.
 
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayView2, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip};
 
 /// Per column: the unit m and the centre μ′ and scale σ′ in that unit.
 #[derive(Debug, Clone)]
@@ -23,36 +23,40 @@ impl<F: Float> Scaling<F> {
     /// and σ is the weighted root mean square. A column whose σ′ is too small
     /// to divide by (numerically constant) is treated as constant.
     pub fn fit(x: ArrayView2<'_, F>, weight: &Array1<F>, center: bool) -> Self {
-        let d = x.ncols();
         let unit = x.fold_axis(ndarray::Axis(0), F::zero(), |m, v| m.max(v.abs()));
-        let share = weight.mapv(|w| w / weight.sum());
-        let mut mean = Array1::zeros(d);
+        let mut sums = ScalingSums::new(unit, weight.sum());
         if center {
-            for (row, &s) in x.rows().into_iter().zip(&share) {
-                Zip::from(&mut mean)
-                    .and(&row)
-                    .and(&unit)
-                    .for_each(|m, &v, &u| *m += s * in_unit(v, u));
-            }
+            sums.add_mean_rows(x, weight.view());
         }
-        let mut second = Array1::zeros(d);
-        for (row, &s) in x.rows().into_iter().zip(&share) {
-            Zip::from(&mut second)
-                .and(&row)
-                .and(&unit)
-                .and(&mean)
-                .for_each(|q, &v, &u, &m| {
-                    let centred = in_unit(v, u) - m;
-                    *q += s * centred * centred;
-                });
-        }
-        // (x/m − μ′)/σ′ is at most 2/σ′: keep it finite.
-        let smallest = F::min_positive_value() * F::from_f64_lossy(4.0);
-        let scale = second.mapv(|q: F| {
-            let sigma = q.sqrt();
-            if sigma > smallest { sigma } else { F::zero() }
-        });
-        Self { unit, mean, scale }
+        sums.add_second_rows(x, weight.view());
+        sums.finish()
+    }
+
+    /// The scaling from f64 moments (each column's largest |x|, weighted
+    /// mean and population variance) merged over chunks: equal to
+    /// [`fit`](Self::fit)'s to rounding.
+    pub fn from_moments(max_abs: &[f64], mean: &[f64], variance: &[f64], center: bool) -> Self {
+        let in_units = |v: f64, u: f64| if u > 0.0 { v / u } else { 0.0 };
+        let unit: Array1<F> = max_abs.iter().map(|&u| F::from_f64_lossy(u)).collect();
+        let mean_in_units: Array1<F> = mean
+            .iter()
+            .zip(max_abs)
+            .map(|(&m, &u)| F::from_f64_lossy(if center { in_units(m, u) } else { 0.0 }))
+            .collect();
+        let second: Array1<F> = variance
+            .iter()
+            .zip(mean)
+            .zip(max_abs)
+            .map(|((&v, &m), &u)| {
+                // Without centring σ² is the mean square: variance + mean².
+                let q = if center { v } else { v + m * m };
+                F::from_f64_lossy(in_units(in_units(q, u), u))
+            })
+            .collect();
+        let mut sums = ScalingSums::new(unit, F::one());
+        sums.mean = mean_in_units;
+        sums.second = second;
+        sums.finish()
     }
 
     /// (x − μ)/σ; a constant column (σ = 0) becomes zeros, so its
@@ -126,6 +130,72 @@ impl<F: Float> Scaling<F> {
                 .and(&self.mean)
                 .and(&self.scale)
                 .for_each(|w, &u, &m, &s| update(w, b, u, m, s));
+        }
+    }
+}
+
+/// [`Scaling::fit`] fed rows block by block, in row order: the same sums
+/// in the same order, so a fit over chunks of rows standardizes with the
+/// same bits as a fit over all rows in memory. Three sweeps: the unit m
+/// (each column's largest |x|, any order) and S = Σ sᵢ before `new`, then
+/// the means (with centring), then the second moments.
+#[derive(Debug, Clone)]
+pub(crate) struct ScalingSums<F> {
+    unit: Array1<F>,
+    weight_sum: F,
+    mean: Array1<F>,
+    second: Array1<F>,
+}
+
+impl<F: Float> ScalingSums<F> {
+    pub fn new(unit: Array1<F>, weight_sum: F) -> Self {
+        let d = unit.len();
+        Self {
+            unit,
+            weight_sum,
+            mean: Array1::zeros(d),
+            second: Array1::zeros(d),
+        }
+    }
+
+    /// Adds the next rows' share of the weighted means.
+    pub fn add_mean_rows(&mut self, x: ArrayView2<'_, F>, weight: ArrayView1<'_, F>) {
+        for (row, &w) in x.rows().into_iter().zip(weight) {
+            let s = w / self.weight_sum;
+            Zip::from(&mut self.mean)
+                .and(&row)
+                .and(&self.unit)
+                .for_each(|m, &v, &u| *m += s * in_unit(v, u));
+        }
+    }
+
+    /// Adds the next rows' share of the weighted second moments about the means.
+    pub fn add_second_rows(&mut self, x: ArrayView2<'_, F>, weight: ArrayView1<'_, F>) {
+        for (row, &w) in x.rows().into_iter().zip(weight) {
+            let s = w / self.weight_sum;
+            Zip::from(&mut self.second)
+                .and(&row)
+                .and(&self.unit)
+                .and(&self.mean)
+                .for_each(|q, &v, &u, &m| {
+                    let centred = in_unit(v, u) - m;
+                    *q += s * centred * centred;
+                });
+        }
+    }
+
+    /// The scaling (a column whose σ′ is too small to divide by is constant).
+    pub fn finish(self) -> Scaling<F> {
+        // (x/m − μ′)/σ′ is at most 2/σ′: keep it finite.
+        let smallest = F::min_positive_value() * F::from_f64_lossy(4.0);
+        let scale = self.second.mapv(|q: F| {
+            let sigma = q.sqrt();
+            if sigma > smallest { sigma } else { F::zero() }
+        });
+        Scaling {
+            unit: self.unit,
+            mean: self.mean,
+            scale,
         }
     }
 }

@@ -46,14 +46,34 @@ pub(crate) fn effective_weights<F: Float>(
     class_weight: &ClassWeight<F>,
 ) -> Result<Array1<F>> {
     let mut weight = sample_weights(class.len(), sample_weight)?;
-    let per_class: Vec<F> = match class_weight {
-        ClassWeight::None => return Ok(weight),
+    let mut count = vec![0usize; n_classes];
+    for &c in class {
+        count[c] += 1;
+    }
+    let Some(per_class) = class_multipliers(&count, class_weight)? else {
+        return Ok(weight);
+    };
+    for (s, &c) in weight.iter_mut().zip(class) {
+        *s *= per_class[c];
+    }
+    if weight.sum() <= F::zero() {
+        return Err(Error::ZeroTotalWeight);
+    }
+    Ok(weight)
+}
+
+/// The weight of each class (`None` for [`ClassWeight::None`]), from the
+/// unweighted row count of each class: what multiplies each row's sample
+/// weight.
+pub(crate) fn class_multipliers<F: Float>(
+    count: &[usize],
+    class_weight: &ClassWeight<F>,
+) -> Result<Option<Vec<F>>> {
+    let n_classes = count.len();
+    Ok(Some(match class_weight {
+        ClassWeight::None => return Ok(None),
         ClassWeight::Balanced => {
-            let mut count = vec![0usize; n_classes];
-            for &c in class {
-                count[c] += 1;
-            }
-            let n = F::from_usize(class.len()).unwrap_or_else(F::max_value);
+            let n = F::from_usize(count.iter().sum()).unwrap_or_else(F::max_value);
             let k = F::from_usize(n_classes).unwrap_or_else(F::max_value);
             count
                 .iter()
@@ -72,14 +92,7 @@ pub(crate) fn effective_weights<F: Float>(
             }
             w.clone()
         }
-    };
-    for (s, &c) in weight.iter_mut().zip(class) {
-        *s *= per_class[c];
-    }
-    if weight.sum() <= F::zero() {
-        return Err(Error::ZeroTotalWeight);
-    }
-    Ok(weight)
+    }))
 }
 
 /// Checks that every class keeps a positive total weight for a full fit: a

@@ -6,11 +6,16 @@
 //! integers or strings); `Label`'s and `LogisticRegression::fit`'s rustdoc
 //! have the `compile_fail` examples.
 
+use logreg::chunked::{
+    Chunk, ChunkProblem, ChunkSource, FirstPass, MemoryChunks, PartialSums, RunKind,
+};
 use logreg::objective::BinaryLogistic;
 use logreg::solver::{
     Adam, GradientDescent, Lbfgs, LearningRate, NoObserver, Sgd, Solver, StopRule,
 };
-use logreg::{ClassWeight, Error, FittedLogisticRegression, LogisticRegression, metrics};
+use logreg::{
+    ClassWeight, Error, FittedLogisticRegression, LogisticRegression, PartialSumsError, metrics,
+};
 use ndarray::{Array1, Array2, ShapeBuilder, array, s};
 
 fn x() -> Array2<f64> {
@@ -44,6 +49,37 @@ fn fitted() -> FittedLogisticRegression<f64, i32> {
     LogisticRegression::new()
         .fit(&x(), &y())
         .expect("valid data fits")
+}
+
+/// A source whose second chunk has a column more than the first.
+struct Ragged;
+
+impl ChunkSource<f64> for Ragged {
+    type Label = i32;
+    fn n_chunks(&self) -> usize {
+        2
+    }
+    fn n_features(&self) -> usize {
+        2
+    }
+    fn chunk(&self, index: usize) -> logreg::Result<Chunk<'_, f64, i32>> {
+        let x = Array2::from_elem((2, 2 + index), index as f64);
+        Ok(Chunk::new(x.into(), vec![0, 1].into(), None))
+    }
+}
+
+/// The bytes of a binary problem's partial sums with the Hessian's: one
+/// feature and an intercept, 40 + 8·2 + 8·4 = 88 bytes.
+fn partial_bytes() -> Vec<u8> {
+    let x = array![[0.0], [1.0], [2.0]];
+    let chunk = Chunk::new(x.view().into(), vec![0, 1, 1].into(), None);
+    let first = FirstPass::of_chunk(&chunk, 0).expect("valid chunk");
+    let problem = ChunkProblem::new(&LogisticRegression::<f64>::new(), first, RunKind::Binary)
+        .expect("two classes");
+    let sums = problem
+        .partial(&chunk, array![0.1, 0.2].view(), true)
+        .expect("valid parameters");
+    sums.to_bytes()
 }
 
 /// One row of the table: how to provoke the error, what it must be, and a
@@ -703,6 +739,114 @@ fn cases() -> Vec<Case> {
             || fitted().score(&x(), &array![0, 1]).map(drop),
             Error::LengthMismatch { what: "y", .. },
             "must have length 4"
+        ),
+        // Fits over chunks: errors name the chunk and column.
+        case!(
+            "NaN in a chunk",
+            || {
+                let mut x = x();
+                x[(3, 1)] = f64::NAN;
+                let y = y();
+                let chunks = MemoryChunks::new(x.view(), y.view(), None, 2)?;
+                LogisticRegression::new().fit_chunks(&chunks).map(drop)
+            },
+            Error::ChunkData { .. },
+            "chunk 1, column feature 1: non-finite value NaN at row 1"
+        ),
+        case!(
+            "one class over all chunks",
+            || {
+                let y = array![4, 4, 4, 4];
+                let x = x();
+                let chunks = MemoryChunks::new(x.view(), y.view(), None, 3)?;
+                LogisticRegression::new().fit_chunks(&chunks).map(drop)
+            },
+            Error::TooFewClasses { found: 1 },
+            "at least two classes"
+        ),
+        case!(
+            "chunks with different columns",
+            || LogisticRegression::new().fit_chunks(&Ragged).map(drop),
+            Error::ChunkData { .. },
+            "chunk 1, column features: 3 feature columns, expected 2"
+        ),
+        case!(
+            "negative weight in a chunk",
+            || {
+                let (x, y) = (x(), y());
+                let w = array![1.0, 1.0, -1.0, 1.0];
+                let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), 2)?;
+                LogisticRegression::new().fit_chunks(&chunks).map(drop)
+            },
+            Error::ChunkData { .. },
+            "chunk 1, column weight: weight -1 at row 0: weights must be finite and ≥ 0"
+        ),
+        invalid_case!(
+            "minibatch solver over chunks",
+            "solver",
+            || {
+                let (x, y) = (x(), y());
+                let chunks = MemoryChunks::new(x.view(), y.view(), None, 2)?;
+                LogisticRegression::new()
+                    .solver(Sgd::new())
+                    .fit_chunks(&chunks)
+                    .map(drop)
+            },
+            "Newton, L-BFGS"
+        ),
+        case!(
+            "truncated partial sums",
+            || PartialSums::from_bytes(&partial_bytes()[..50]).map(drop),
+            Error::PartialSums(PartialSumsError::Truncated {
+                needed: 88,
+                got: 50
+            }),
+            "truncated"
+        ),
+        case!(
+            "partial sums from a future format version",
+            || {
+                let mut bytes = partial_bytes();
+                bytes[4] = 9;
+                PartialSums::from_bytes(&bytes).map(drop)
+            },
+            Error::PartialSums(PartialSumsError::FutureVersion {
+                found: 9,
+                supported: 1
+            }),
+            "upgrade logreg"
+        ),
+        case!(
+            "bytes that are not partial sums",
+            || PartialSums::from_bytes(b"{\"coef\": [1.0, 2.0]}").map(drop),
+            Error::PartialSums(PartialSumsError::NotPartialSums),
+            "no LRPS magic"
+        ),
+        case!(
+            "corrupt partial sums header",
+            || {
+                let mut bytes = partial_bytes();
+                bytes[6] = 5;
+                PartialSums::from_bytes(&bytes).map(drop)
+            },
+            Error::PartialSums(PartialSumsError::Corrupt(_)),
+            "float width"
+        ),
+        case!(
+            "merging partial sums of different shapes",
+            || {
+                let mut a = PartialSums::from_bytes(&partial_bytes())?;
+                let mut wider = partial_bytes();
+                wider[12] = 2; // two features: the header announces more values
+                wider.extend_from_slice(&[0; 8 + 8 * 5]);
+                a.merge(&PartialSums::from_bytes(&wider)?)
+            },
+            Error::PartialSums(PartialSumsError::ShapeMismatch {
+                what: "features",
+                expected: 1,
+                got: 2
+            }),
+            "shapes differ in features"
         ),
     ]
 }

@@ -28,6 +28,23 @@ pub(crate) fn binary_loss_grad<F: Float>(
     intercept: F,
     mut grad_coef: ArrayViewMut1<'_, F>,
 ) -> (F, F) {
+    let sums = binary_loss_grad_sums(data, coef, intercept);
+    for (out, &total) in grad_coef.iter_mut().zip(&sums.grad) {
+        *out = F::from_f64_lossy(total);
+    }
+    (
+        F::from_f64_lossy(sums.loss),
+        F::from_f64_lossy(sums.grad_intercept),
+    )
+}
+
+/// [`binary_loss_grad`]'s sums in f64 (the chunk parts added in chunk
+/// order), for callers that merge them with other rows' sums.
+pub(crate) fn binary_loss_grad_sums<F: Float>(
+    data: BinaryData<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+) -> BinarySums {
     let (n, d) = data.x.dim();
     let parts = map_row_chunks(n, d, |rows| {
         let x = data.x.slice(s![rows.clone(), ..]);
@@ -55,10 +72,18 @@ pub(crate) fn binary_loss_grad<F: Float>(
             *total += g.to_f64_lossy();
         }
     }
-    for (out, total) in grad_coef.iter_mut().zip(grad) {
-        *out = F::from_f64_lossy(total);
+    BinarySums {
+        loss,
+        grad,
+        grad_intercept: grad_b,
     }
-    (F::from_f64_lossy(loss), F::from_f64_lossy(grad_b))
+}
+
+/// A binary pass's sums in f64.
+pub(crate) struct BinarySums {
+    pub loss: f64,
+    pub grad: Vec<f64>,
+    pub grad_intercept: f64,
 }
 
 /// One chunk's share of a binary pass: its loss and intercept gradient in

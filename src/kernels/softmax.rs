@@ -25,10 +25,53 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     mut grad_coef: ndarray::ArrayViewMut2<'_, F>,
     mut grad_intercept: ArrayViewMut1<'_, F>,
 ) -> F {
+    grad_coef.fill(F::zero());
+    grad_intercept.fill(F::zero());
+    let mut loss = 0.0;
+    for (l, g, gb) in multinomial_parts(data, coef, intercept) {
+        loss += l;
+        grad_coef += &g;
+        grad_intercept += &gb;
+    }
+    F::from_f64_lossy(loss)
+}
+
+/// [`multinomial_loss_grad`]'s sums with the chunk parts added in f64 (in
+/// chunk order): Σ sᵢ ℓᵢ, the k × d gradient (class-major) and the k
+/// intercept gradients. For callers that merge them with other rows' sums;
+/// over one chunk of rows they are the in-memory pass's part exactly.
+pub(crate) fn multinomial_loss_grad_sums<F: Float>(
+    data: MultinomialData<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> (f64, Vec<f64>, Vec<f64>) {
+    let (k, d) = (coef.nrows(), data.x.ncols());
+    let mut loss = 0.0;
+    let mut grad = vec![0.0; k * d];
+    let mut grad_intercept = vec![0.0; k];
+    for (l, g, gb) in multinomial_parts(data, coef, intercept) {
+        loss += l;
+        for (total, &v) in grad.iter_mut().zip(g.iter()) {
+            *total += v.to_f64_lossy();
+        }
+        for (total, &v) in grad_intercept.iter_mut().zip(gb.iter()) {
+            *total += v.to_f64_lossy();
+        }
+    }
+    (loss, grad, grad_intercept)
+}
+
+/// Each row chunk's weighted loss (f64), k × d gradient and k intercept
+/// gradients, in chunk order.
+fn multinomial_parts<F: Float>(
+    data: MultinomialData<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> Vec<(f64, Array2<F>, ndarray::Array1<F>)> {
     let (n, d) = data.x.dim();
     // A chunk holds its rows of X and their k scores: size it by both, so
     // that thousands of classes do not make a chunk hundreds of megabytes.
-    let parts = map_row_chunks(n, d + coef.nrows(), |rows| {
+    map_row_chunks(n, d + coef.nrows(), |rows| {
         let x = data.x.slice(s![rows.clone(), ..]);
         let mut eta = scores(x, coef, intercept);
         let class = &data.class[rows.clone()];
@@ -46,16 +89,7 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
         let mut grad = Array2::zeros((coef.nrows(), x.ncols()));
         F::gemm_tn_add(grad.view_mut(), eta.view(), x);
         (loss, grad, eta.sum_axis(Axis(0)))
-    });
-    grad_coef.fill(F::zero());
-    grad_intercept.fill(F::zero());
-    let mut loss = 0.0;
-    for (l, g, gb) in parts {
-        loss += l;
-        grad_coef += &g;
-        grad_intercept += &gb;
-    }
-    F::from_f64_lossy(loss)
+    })
 }
 
 with_avx2! {

@@ -10,8 +10,10 @@
 //!   strengths, standardization, a minibatch solver), kept with the model;
 //! - `labels`: label encoding;
 //! - `predict`: scores, probabilities, labels;
-//! - `csr`: the same on sparse CSR input.
+//! - `csr`: the same on sparse CSR input;
+//! - `chunks`: fits over a [`ChunkSource`](crate::chunked::ChunkSource).
 
+mod chunks;
 mod csr;
 mod display;
 mod fit;

@@ -18,8 +18,9 @@ pub use penalty::Penalty;
 pub use rows::{Row, RowAccess};
 
 use crate::Float;
+pub(crate) use multinomial::{SoftmaxHessianSums, softmax_redundant_params};
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
-pub(crate) use penalty::l1_value;
+pub(crate) use penalty::{add_l2_hessian, l1_value, scaled_with_l2};
 
 /// A smooth objective a [`Solver`](crate::solver::Solver) can minimize.
 ///

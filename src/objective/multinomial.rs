@@ -155,15 +155,6 @@ impl<'a, F: Float> Multinomial<'a, F> {
         }
         scaled_with_l2(loss, scale, self.alpha, self.n_coef(), params, grad)
     }
-
-    /// Flat index of class `a`'s parameter `j` (j = d is its intercept).
-    fn flat_index(&self, a: usize, j: usize) -> usize {
-        let layout = self.layout();
-        match layout.intercept_index(a) {
-            Some(intercept) if j == layout.n_features => intercept,
-            _ => layout.coef_index(a, j),
-        }
-    }
 }
 
 l1_setters!(
@@ -189,60 +180,17 @@ impl<F: Float> Objective<F> for Multinomial<'_, F> {
     /// Hessian's `weighted_gram`, weights sᵢpᵢₐ) for the diagonal part and
     /// a GEMM per chunk of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest.
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
-        let (n, k, d) = (self.x.nrows(), self.n_classes, self.x.ncols());
-        let p = d + usize::from(self.fit_intercept);
+        let n = self.x.nrows();
         let (coef, intercept) = self.split(params);
-        let mut diagonal = Array2::<F>::zeros((k * p, k * p));
-        let mut cross = Array2::<F>::zeros((k * p, k * p));
-        let step = gram_chunk_rows(k * p);
-        let mut outer = Array2::<F>::zeros((step.min(n), k * p));
+        let mut sums = SoftmaxHessianSums::new(self.layout());
+        let step = sums.rows_per_block();
         for start in (0..n).step_by(step) {
             let rows = start..(start + step).min(n);
-            let len = rows.len();
             let x = self.x.slice(s![rows.clone(), ..]);
             let weight = self.weight.slice(s![rows]);
-            let prob = multinomial_probabilities(x, coef, intercept.view());
-            Zip::from(outer.slice_mut(s![..len, ..]).rows_mut())
-                .and(x.rows())
-                .and(prob.rows())
-                .and(&weight)
-                .for_each(|mut out, xi, pi, &w| {
-                    let root = w.sqrt();
-                    for (mut segment, &pa) in out.exact_chunks_mut(p).into_iter().zip(pi) {
-                        let c = root * pa;
-                        segment
-                            .slice_mut(s![..d])
-                            .zip_mut_with(&xi, |o, &v| *o = c * v);
-                        if self.fit_intercept {
-                            segment[d] = c;
-                        }
-                    }
-                });
-            let block = outer.slice(s![..len, ..]);
-            F::gemm_tn_add(cross.view_mut(), block, block);
-            for a in 0..k {
-                let h = &weight * &prob.column(a);
-                let diag = s![a * p..(a + 1) * p, a * p..(a + 1) * p];
-                let mut block = diagonal.slice_mut(diag);
-                block += &weighted_gram(x, h.view(), self.fit_intercept);
-            }
+            sums.add_block(x, weight, coef, intercept.view());
         }
-        let blocks = diagonal - cross;
-        let n_params = self.n_params();
-        let scale = self.weight_sum.recip();
-        let mut hess = Array2::zeros((n_params, n_params));
-        for a in 0..k {
-            for b in a..k {
-                for i in 0..p {
-                    for j in 0..p {
-                        let v = blocks[(a * p + i, b * p + j)] * scale;
-                        let (r, c) = (self.flat_index(a, i), self.flat_index(b, j));
-                        hess[(r, c)] = v;
-                        hess[(c, r)] = v;
-                    }
-                }
-            }
-        }
+        let mut hess = sums.finish(self.weight_sum.recip());
         add_l2_hessian(self.alpha, self.n_coef(), hess.view_mut());
         hess
     }
@@ -330,7 +278,7 @@ impl<F: Float> RowAccess<F> for Multinomial<'_, F> {
 
 /// The parameters a softmax fit holds fixed, in the layout `[W (k×d), b (k)]`:
 /// the last class's intercept, and without a penalty all its coefficients.
-pub(super) fn softmax_redundant_params(
+pub(crate) fn softmax_redundant_params(
     k: usize,
     d: usize,
     penalized: bool,
@@ -345,4 +293,110 @@ pub(super) fn softmax_redundant_params(
         redundant.push(k * d + last);
     }
     redundant
+}
+
+/// The softmax Hessian's unscaled sums, block of rows by block of rows (the
+/// blocks are [`rows_per_block`](Self::rows_per_block) long, and the sums
+/// depend on where they start): block (a, b) is Σ sᵢ pᵢₐ(δₐᵦ − pᵢᵦ) x̃ᵢx̃ᵢᵀ
+/// with x̃ = [x, 1], i.e. H = Σ sᵢ diag(pᵢ) ⊗ x̃ᵢx̃ᵢᵀ − Σ sᵢ (pᵢ ⊗ x̃ᵢ)(pᵢ ⊗ x̃ᵢ)ᵀ.
+/// Built without copying X: k weighted Gram matrices (the binary Hessian's
+/// `weighted_gram`, weights sᵢpᵢₐ) for the diagonal part and a GEMM per
+/// block of the rows √sᵢ·(pᵢ ⊗ x̃ᵢ) for the rest. The in-memory objective
+/// and the chunked one both build their Hessians with it.
+pub(crate) struct SoftmaxHessianSums<F> {
+    layout: Layout,
+    diagonal: Array2<F>,
+    cross: Array2<F>,
+    outer: Array2<F>,
+}
+
+impl<F: Float> SoftmaxHessianSums<F> {
+    pub fn new(layout: Layout) -> Self {
+        let (k, d) = (layout.rows, layout.n_features);
+        let p = d + usize::from(layout.fit_intercept);
+        let step = gram_chunk_rows(k * p);
+        Self {
+            layout,
+            diagonal: Array2::zeros((k * p, k * p)),
+            cross: Array2::zeros((k * p, k * p)),
+            outer: Array2::zeros((step, k * p)),
+        }
+    }
+
+    /// The layout of the parameters.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// Rows per block: the in-memory pass adds rows in blocks this long.
+    pub fn rows_per_block(&self) -> usize {
+        self.outer.nrows()
+    }
+
+    /// Adds one block of at most [`rows_per_block`](Self::rows_per_block) rows.
+    pub fn add_block(
+        &mut self,
+        x: ArrayView2<'_, F>,
+        weight: ArrayView1<'_, F>,
+        coef: ArrayView2<'_, F>,
+        intercept: ArrayView1<'_, F>,
+    ) {
+        let (k, d) = (self.layout.rows, self.layout.n_features);
+        let fit_intercept = self.layout.fit_intercept;
+        let p = d + usize::from(fit_intercept);
+        let len = x.nrows();
+        let prob = multinomial_probabilities(x, coef, intercept);
+        Zip::from(self.outer.slice_mut(s![..len, ..]).rows_mut())
+            .and(x.rows())
+            .and(prob.rows())
+            .and(&weight)
+            .for_each(|mut out, xi, pi, &w| {
+                let root = w.sqrt();
+                for (mut segment, &pa) in out.exact_chunks_mut(p).into_iter().zip(pi) {
+                    let c = root * pa;
+                    segment
+                        .slice_mut(s![..d])
+                        .zip_mut_with(&xi, |o, &v| *o = c * v);
+                    if fit_intercept {
+                        segment[d] = c;
+                    }
+                }
+            });
+        let block = self.outer.slice(s![..len, ..]);
+        F::gemm_tn_add(self.cross.view_mut(), block, block);
+        for a in 0..k {
+            let h = &weight * &prob.column(a);
+            let diag = s![a * p..(a + 1) * p, a * p..(a + 1) * p];
+            let mut block = self.diagonal.slice_mut(diag);
+            block += &weighted_gram(x, h.view(), fit_intercept);
+        }
+    }
+
+    /// The Hessian of the data term times `scale` (1/S), in the flat
+    /// parameter layout, without the penalty.
+    pub fn finish(self, scale: F) -> Array2<F> {
+        let layout = self.layout;
+        let (k, d) = (layout.rows, layout.n_features);
+        let p = d + usize::from(layout.fit_intercept);
+        let flat_index = |a: usize, j: usize| match layout.intercept_index(a) {
+            Some(intercept) if j == d => intercept,
+            _ => layout.coef_index(a, j),
+        };
+        let blocks = self.diagonal - self.cross;
+        let n_params = layout.n_params();
+        let mut hess = Array2::zeros((n_params, n_params));
+        for a in 0..k {
+            for b in a..k {
+                for i in 0..p {
+                    for j in 0..p {
+                        let v = blocks[(a * p + i, b * p + j)] * scale;
+                        let (r, c) = (flat_index(a, i), flat_index(b, j));
+                        hess[(r, c)] = v;
+                        hess[(c, r)] = v;
+                    }
+                }
+            }
+        }
+        hess
+    }
 }

@@ -1,0 +1,46 @@
+//! Exact fits over chunks of rows: partial sums, a first pass, and an
+//! objective over a [`ChunkSource`] that the crate's solvers minimize.
+//!
+//! The objective, its gradient and its Hessian are sums over rows. A chunk
+//! of rows gives [`PartialSums`] at the current parameters; partial sums
+//! are merged in chunk order (never in the order workers finish) and the
+//! merged sums give the objective the solvers see. Partial sums have a
+//! versioned little-endian byte encoding ([`PartialSums::to_bytes`]), so
+//! they can cross processes.
+//!
+//! - `source`: the [`ChunkSource`] trait and [`MemoryChunks`];
+//! - `partial`: [`PartialSums`] and their merge;
+//! - `encoding`: the byte encoding;
+//! - `first_pass`: classes, counts, weights and moments, mergeable
+//!   ([`FirstPass`], Chan et al.'s pairwise update);
+//! - `problem`: [`ChunkProblem`], what a chunk's partial sums need (classes,
+//!   weights, standardization, the run), and the Hessian's row blocks;
+//! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
+//!   over a source;
+//! - `passes`: reading a source in windows of chunks, in order;
+//! - `parquet` (feature `parquet`): `ParquetSource`, one chunk per row group.
+//!
+//! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
+//! fits from a source. Chunks whose boundaries are the in-memory pass's
+//! ([`in_memory_chunk_rows`]) give the in-memory fit's coefficients bit for
+//! bit; other chunkings agree to rounding.
+
+mod encoding;
+mod first_pass;
+mod objective;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod partial;
+mod passes;
+mod problem;
+mod source;
+
+pub use first_pass::{FirstPass, Moments};
+pub use objective::ChunkedObjective;
+#[cfg(feature = "parquet")]
+pub use parquet::{ParquetLabel, ParquetSource};
+pub use partial::PartialSums;
+pub use problem::{ChunkProblem, RunKind};
+pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};
+
+pub(crate) use passes::{Passes, exact_preparation};

@@ -1,0 +1,414 @@
+//! Parquet files or directories as a [`ChunkSource`]: one chunk per row
+//! group, read with the `arrow` and `parquet` crates (feature `parquet`).
+
+use super::source::{Chunk, ChunkSource};
+use crate::{Error, Float, Result};
+use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow_schema::{DataType, SchemaRef};
+use ndarray::{Array1, Array2};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// A label read from Parquet: an integer column's value, or a string
+/// column's. Labels of one source are all of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParquetLabel {
+    /// From an integer (or boolean) column.
+    Int(i64),
+    /// From a string column.
+    Text(String),
+}
+
+impl std::fmt::Display for ParquetLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParquetLabel::Int(v) => write!(f, "{v}"),
+            ParquetLabel::Text(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// Parquet files as chunks of rows: a file, or every `*.parquet` file of a
+/// directory (sorted by name), one chunk per row group. Feature columns of
+/// any integer or float type, a label column (integer or string) and an
+/// optional weight column, chosen by name; every file must have the same
+/// schema. Row groups load in parallel, at most
+/// [`max_in_flight`](Self::max_in_flight) at once.
+///
+/// ```no_run
+/// use logreg::chunked::ParquetSource;
+/// use logreg::LogisticRegression;
+/// let source = ParquetSource::open("data/", "label")?
+///     .weight_column("w")?
+///     .features(&["age", "income"])?;
+/// let model = LogisticRegression::<f64>::new().fit_chunks(&source)?;
+/// println!("{:?}", model.coef());
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ParquetSource {
+    files: Vec<PathBuf>,
+    groups: Vec<(usize, usize)>,
+    schema: SchemaRef,
+    target: String,
+    weight: Option<String>,
+    features: Vec<String>,
+    chosen: bool,
+    in_flight: usize,
+}
+
+fn file_error(file: &Path, column: &str, problem: impl std::fmt::Display) -> Error {
+    Error::ChunkData {
+        location: file.display().to_string(),
+        column: column.to_string(),
+        problem: problem.to_string(),
+    }
+}
+
+fn is_number(t: &DataType) -> bool {
+    t.is_integer() || t.is_floating()
+}
+
+impl ParquetSource {
+    /// Opens a Parquet file, or every `*.parquet` file of a directory,
+    /// with `target` the label column; the features are every other
+    /// numeric column until [`features`](Self::features) chooses.
+    ///
+    /// # Errors
+    /// [`Error::ChunkData`] naming the file: unreadable, not Parquet, no
+    /// files, schemas that differ, a missing label column or one that is
+    /// neither integer nor string.
+    pub fn open(path: impl AsRef<Path>, target: &str) -> Result<Self> {
+        let path = path.as_ref();
+        let files = if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| file_error(path, "-", e))?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        if files.is_empty() {
+            return Err(file_error(path, "-", "no *.parquet files in the directory"));
+        }
+        let mut schema: Option<SchemaRef> = None;
+        let mut groups = Vec::new();
+        for (f, file) in files.iter().enumerate() {
+            let builder = File::open(file)
+                .map_err(|e| file_error(file, "-", e))
+                .and_then(|h| {
+                    ParquetRecordBatchReaderBuilder::try_new(h)
+                        .map_err(|e| file_error(file, "-", e))
+                })?;
+            let this = builder.schema().clone();
+            match &schema {
+                None => schema = Some(this),
+                Some(first) if first.fields() != this.fields() => {
+                    return Err(file_error(
+                        file,
+                        "-",
+                        format!(
+                            "the schema differs from {}'s: every file needs the same columns and types",
+                            files[0].display()
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+            groups.extend((0..builder.metadata().num_row_groups()).map(|g| (f, g)));
+        }
+        let schema = schema.ok_or_else(|| file_error(path, "-", "no schema"))?;
+        let label = schema
+            .field_with_name(target)
+            .map_err(|_| file_error(&files[0], target, "no such column (the label column)"))?;
+        let t = label.data_type();
+        if !(t.is_integer()
+            || matches!(
+                t,
+                DataType::Boolean | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+            ))
+        {
+            return Err(file_error(
+                &files[0],
+                target,
+                format!("label column of type {t}: use integers or strings"),
+            ));
+        }
+        let mut source = Self {
+            files,
+            groups,
+            schema,
+            target: target.to_string(),
+            weight: None,
+            features: Vec::new(),
+            chosen: false,
+            in_flight: rayon::current_num_threads(),
+        };
+        source.default_features();
+        Ok(source)
+    }
+
+    fn default_features(&mut self) {
+        if self.chosen {
+            return;
+        }
+        self.features = self
+            .schema
+            .fields()
+            .iter()
+            .filter(|f| f.name() != &self.target && Some(f.name()) != self.weight.as_ref())
+            .filter(|f| is_number(f.data_type()))
+            .map(|f| f.name().clone())
+            .collect();
+    }
+
+    fn check_numeric(&self, name: &str, what: &str) -> Result<()> {
+        let field = self
+            .schema
+            .field_with_name(name)
+            .map_err(|_| file_error(&self.files[0], name, format!("no such column (a {what})")))?;
+        if !is_number(field.data_type()) {
+            return Err(file_error(
+                &self.files[0],
+                name,
+                format!(
+                    "a {what} of type {}: needs an integer or float column",
+                    field.data_type()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads sample weights from column `name` (numeric, ≥ 0).
+    ///
+    /// # Errors
+    /// [`Error::ChunkData`]: a missing or non-numeric column.
+    pub fn weight_column(mut self, name: &str) -> Result<Self> {
+        self.check_numeric(name, "weight column")?;
+        self.weight = Some(name.to_string());
+        self.default_features();
+        Ok(self)
+    }
+
+    /// Uses the given feature columns, in this order.
+    ///
+    /// # Errors
+    /// [`Error::ChunkData`]: a missing or non-numeric column.
+    pub fn features(mut self, names: &[&str]) -> Result<Self> {
+        for name in names {
+            self.check_numeric(name, "feature column")?;
+        }
+        self.features = names.iter().map(|s| s.to_string()).collect();
+        self.chosen = true;
+        Ok(self)
+    }
+
+    /// Loads at most `n` row groups at once (≥ 1; the rayon threads by default).
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.in_flight = n.max(1);
+        self
+    }
+
+    /// The feature columns, in the order of the model's coefficients.
+    pub fn feature_names(&self) -> &[String] {
+        &self.features
+    }
+
+    /// The files read, in order.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// Reads one row group's chosen columns.
+    fn read<F: Float>(&self, index: usize) -> Result<Chunk<'_, F, ParquetLabel>> {
+        let (f, g) = self.groups[index];
+        let file = &self.files[f];
+        let location = self.location_of(index);
+        let fail = |column: &str, e: &dyn std::fmt::Display| Error::ChunkData {
+            location: location.clone(),
+            column: column.to_string(),
+            problem: e.to_string(),
+        };
+        let handle = File::open(file).map_err(|e| fail("-", &e))?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| fail("-", &e))?;
+        let rows = builder.metadata().row_group(g).num_rows().max(0) as usize;
+        let mut names: Vec<&String> = self.features.iter().collect();
+        names.push(&self.target);
+        if let Some(w) = &self.weight {
+            names.push(w);
+        }
+        let indices: Vec<usize> = names
+            .iter()
+            .map(|n| self.schema.index_of(n).map_err(|e| fail(n, &e)))
+            .collect::<Result<_>>()?;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
+        let reader = builder
+            .with_row_groups(vec![g])
+            .with_projection(mask)
+            .with_batch_size(rows.max(1))
+            .build()
+            .map_err(|e| fail("-", &e))?;
+        let d = self.features.len();
+        let mut x = Array2::<F>::zeros((rows, d));
+        let mut y = Vec::with_capacity(rows);
+        let mut weight = self.weight.as_ref().map(|_| Vec::with_capacity(rows));
+        let mut at = 0;
+        for batch in reader {
+            let batch = batch.map_err(|e| fail("-", &e))?;
+            let n = batch.num_rows();
+            if at + n > rows {
+                return Err(fail("-", &"more rows than the row group's metadata says"));
+            }
+            let column = |name: &String| -> Result<ArrayRef> {
+                batch
+                    .column_by_name(name)
+                    .cloned()
+                    .ok_or_else(|| fail(name, &"missing from the batch"))
+            };
+            for (j, name) in self.features.iter().enumerate() {
+                let values = floats(&column(name)?, name, at, &fail)?;
+                for (r, v) in values.iter().enumerate() {
+                    x[(at + r, j)] = F::from_f64_lossy(v.unwrap_or(f64::NAN));
+                }
+            }
+            y.extend(labels(&column(&self.target)?, &self.target, at, &fail)?);
+            if let (Some(w), Some(name)) = (&mut weight, &self.weight) {
+                let values = floats(&column(name)?, name, at, &fail)?;
+                w.extend(
+                    values
+                        .iter()
+                        .map(|v| F::from_f64_lossy(v.unwrap_or(f64::NAN))),
+                );
+            }
+            at += n;
+        }
+        if at != rows {
+            return Err(fail(
+                "-",
+                &format!("{at} rows read, the metadata says {rows}"),
+            ));
+        }
+        Ok(Chunk::new(
+            x.into(),
+            y.into(),
+            weight.map(|w| Array1::from(w).into()),
+        ))
+    }
+
+    fn location_of(&self, index: usize) -> String {
+        let (f, g) = self.groups[index];
+        format!("{}, row group {g}", self.files[f].display())
+    }
+}
+
+/// A numeric column as f64, refusing nulls (naming the row).
+fn floats(
+    array: &ArrayRef,
+    name: &str,
+    first_row: usize,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
+) -> Result<Float64Array> {
+    no_nulls(array, name, first_row, fail)?;
+    let cast = arrow_cast::cast(array, &DataType::Float64).map_err(|e| fail(name, &e))?;
+    cast.as_any()
+        .downcast_ref::<Float64Array>()
+        .cloned()
+        .ok_or_else(|| fail(name, &"not numeric"))
+}
+
+fn no_nulls(
+    array: &ArrayRef,
+    name: &str,
+    first_row: usize,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
+) -> Result<()> {
+    if array.null_count() > 0 {
+        let row = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
+        return Err(fail(
+            name,
+            &format!(
+                "null at row {} of the row group: drop or impute it",
+                first_row + row
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A label column as labels, refusing nulls.
+fn labels(
+    array: &ArrayRef,
+    name: &str,
+    first_row: usize,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
+) -> Result<Vec<ParquetLabel>> {
+    no_nulls(array, name, first_row, fail)?;
+    let t = array.data_type();
+    if t.is_integer() || matches!(t, DataType::Boolean) {
+        let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| fail(name, &e))?;
+        let ints = cast
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or_else(|| fail(name, &"not an integer column"))?;
+        Ok(ints
+            .values()
+            .iter()
+            .map(|&v| ParquetLabel::Int(v))
+            .collect())
+    } else {
+        let cast = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| fail(name, &e))?;
+        let text = cast
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| fail(name, &"not a string column"))?;
+        Ok(text
+            .iter()
+            .map(|v| ParquetLabel::Text(v.unwrap_or_default().to_string()))
+            .collect())
+    }
+}
+
+impl<F: Float> ChunkSource<F> for ParquetSource {
+    type Label = ParquetLabel;
+
+    fn n_chunks(&self) -> usize {
+        self.groups.len()
+    }
+
+    fn n_features(&self) -> usize {
+        self.features.len()
+    }
+
+    fn chunk(&self, index: usize) -> Result<Chunk<'_, F, ParquetLabel>> {
+        if index >= self.groups.len() {
+            return Err(Error::invalid(
+                "chunk index",
+                index,
+                "must be below n_chunks()",
+            ));
+        }
+        self.read(index)
+    }
+
+    fn location(&self, index: usize) -> String {
+        self.location_of(index)
+    }
+
+    fn feature_name(&self, j: usize) -> String {
+        self.features
+            .get(j)
+            .cloned()
+            .unwrap_or_else(|| format!("feature {j}"))
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.in_flight
+    }
+}

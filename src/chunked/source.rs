@@ -1,0 +1,280 @@
+//! Where chunks come from: the [`ChunkSource`] trait and in-memory chunks.
+
+use crate::kernels::chunk_rows;
+use crate::{Error, Float, Result};
+use ndarray::{ArrayView1, ArrayView2, CowArray, Ix1, Ix2, s};
+use std::borrow::Cow;
+
+/// One chunk of rows: features (rows × d), labels and optional sample weights.
+///
+/// ```
+/// use logreg::chunked::Chunk;
+/// use ndarray::array;
+/// let x = array![[0.0_f64, 1.0], [2.0, 3.0]];
+/// let chunk = Chunk::new(x.view().into(), vec![0, 1].into(), None);
+/// assert_eq!(chunk.n_rows(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Chunk<'a, F, L: Clone> {
+    /// The features, one row per sample.
+    pub x: CowArray<'a, F, Ix2>,
+    /// One label per row.
+    pub y: Cow<'a, [L]>,
+    /// One weight per row (finite, ≥ 0), or `None` for unit weights.
+    pub sample_weight: Option<CowArray<'a, F, Ix1>>,
+}
+
+impl<'a, F, L: Clone> Chunk<'a, F, L> {
+    /// A chunk from its parts (checked when it is used).
+    ///
+    /// ```
+    /// use logreg::chunked::Chunk;
+    /// use ndarray::array;
+    /// let chunk = Chunk::new(array![[1.0_f64]].into(), vec!["a"].into(), Some(array![2.0].into()));
+    /// assert_eq!(chunk.y[0], "a");
+    /// ```
+    pub fn new(
+        x: CowArray<'a, F, Ix2>,
+        y: Cow<'a, [L]>,
+        sample_weight: Option<CowArray<'a, F, Ix1>>,
+    ) -> Self {
+        Self {
+            x,
+            y,
+            sample_weight,
+        }
+    }
+
+    /// Rows in the chunk.
+    ///
+    /// ```
+    /// use logreg::chunked::Chunk;
+    /// use ndarray::array;
+    /// assert_eq!(Chunk::new(array![[1.0_f64], [2.0]].into(), vec![0, 1].into(), None).n_rows(), 2);
+    /// ```
+    pub fn n_rows(&self) -> usize {
+        self.x.nrows()
+    }
+}
+
+/// Chunks of rows in a fixed order: what a fit over chunks reads, once per
+/// pass. Users and engines implement it (Parquet row groups, partitions of
+/// a table, files); [`MemoryChunks`] splits arrays.
+///
+/// `chunk(i)` must return the same rows every time it is called with `i`:
+/// the fit reads every chunk once per pass, in windows of
+/// [`max_in_flight`](Self::max_in_flight) chunks that load in parallel,
+/// and merges their partial sums in index order.
+///
+/// ```
+/// use logreg::chunked::{Chunk, ChunkSource};
+/// use logreg::LogisticRegression;
+/// use ndarray::Array2;
+/// // Rows generated on demand: chunk i holds rows 10i..10i+10.
+/// struct Generated;
+/// impl ChunkSource<f64> for Generated {
+///     type Label = bool;
+///     fn n_chunks(&self) -> usize { 4 }
+///     fn n_features(&self) -> usize { 1 }
+///     fn chunk(&self, i: usize) -> logreg::Result<Chunk<'_, f64, bool>> {
+///         let rows: Vec<usize> = (10 * i..10 * i + 10).collect();
+///         let x = Array2::from_shape_fn((10, 1), |(r, _)| rows[r] as f64);
+///         let y: Vec<bool> = rows.iter().map(|&r| (r * 7) % 10 < (r / 4)).collect();
+///         Ok(Chunk::new(x.into(), y.into(), None))
+///     }
+/// }
+/// let model = LogisticRegression::new().fit_chunks(&Generated)?;
+/// assert_eq!(model.classes(), &[false, true]);
+/// # Ok::<(), logreg::Error>(())
+/// ```
+pub trait ChunkSource<F: Float>: Sync {
+    /// The label type (integers, strings, `bool`, …).
+    type Label: Clone + Ord + Send + Sync;
+
+    /// How many chunks there are.
+    fn n_chunks(&self) -> usize;
+
+    /// Features per row (every chunk has this many columns).
+    fn n_features(&self) -> usize;
+
+    /// Chunk `index` (< [`n_chunks`](Self::n_chunks)).
+    ///
+    /// # Errors
+    /// Whatever reading the chunk can meet (I/O, a missing column, …),
+    /// naming where.
+    fn chunk(&self, index: usize) -> Result<Chunk<'_, F, Self::Label>>;
+
+    /// Where chunk `index` comes from, for error messages ("chunk 3", or a
+    /// file and row group).
+    fn location(&self, index: usize) -> String {
+        format!("chunk {index}")
+    }
+
+    /// The name of feature column `j`, for error messages.
+    fn feature_name(&self, j: usize) -> String {
+        format!("feature {j}")
+    }
+
+    /// How many chunks may be loaded and computed on at once (bounds the
+    /// memory a pass holds): the number of rayon threads by default.
+    fn max_in_flight(&self) -> usize {
+        rayon::current_num_threads()
+    }
+}
+
+/// Rows per chunk that make a fit over [`MemoryChunks`] give the in-memory
+/// fit's bits: the row chunks of the in-memory passes, which depend on the
+/// number of features and (for the softmax) of classes. `outputs` is 1 for
+/// binary and one-vs-rest fits, the number of classes for multinomial ones.
+///
+/// ```
+/// use logreg::chunked::in_memory_chunk_rows;
+/// assert_eq!(in_memory_chunk_rows(8, 1), 2048);
+/// assert_eq!(in_memory_chunk_rows(5, 3), 2048);
+/// ```
+pub fn in_memory_chunk_rows(n_features: usize, outputs: usize) -> usize {
+    if outputs <= 1 {
+        chunk_rows(n_features)
+    } else {
+        chunk_rows(n_features + outputs)
+    }
+}
+
+/// Chunks of in-memory arrays, split at given row boundaries (for tests,
+/// and for data that fits in memory but should be fitted chunk by chunk).
+///
+/// ```
+/// use logreg::chunked::MemoryChunks;
+/// use logreg::LogisticRegression;
+/// use ndarray::array;
+/// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+/// let y = array![0, 0, 1, 0, 1, 1];
+/// let chunks = MemoryChunks::new(x.view(), y.view(), None, 4)?; // rows 0..4, 4..6
+/// let settings = LogisticRegression::new().tol(1e-10);
+/// let chunked = settings.fit_chunks(&chunks)?;
+/// let in_memory = settings.fit(&x, &y)?;
+/// assert!((chunked.coef()[(0, 0)] - in_memory.coef()[(0, 0)]).abs() < 1e-12);
+/// # Ok::<(), logreg::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct MemoryChunks<'a, F, L> {
+    x: ArrayView2<'a, F>,
+    y: ArrayView1<'a, L>,
+    sample_weight: Option<ArrayView1<'a, F>>,
+    starts: Vec<usize>,
+}
+
+impl<'a, F: Float, L: Clone + Ord> MemoryChunks<'a, F, L> {
+    /// Chunks of `rows_per_chunk` rows (the last one shorter).
+    ///
+    /// ```
+    /// use logreg::chunked::{ChunkSource, MemoryChunks};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0]];
+    /// let y = array![0, 1, 0];
+    /// assert_eq!(MemoryChunks::new(x.view(), y.view(), None, 2)?.n_chunks(), 2);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] for y or weights of another length,
+    /// [`Error::InvalidParameter`] for 0 rows per chunk.
+    pub fn new(
+        x: ArrayView2<'a, F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        rows_per_chunk: usize,
+    ) -> Result<Self> {
+        if rows_per_chunk == 0 {
+            return Err(Error::invalid("rows_per_chunk", 0, "must be ≥ 1"));
+        }
+        let starts = (0..x.nrows()).step_by(rows_per_chunk).collect();
+        Self::with_starts(x, y, sample_weight, starts)
+    }
+
+    /// Chunks starting at the given rows (increasing, the first 0).
+    ///
+    /// ```
+    /// use logreg::chunked::{ChunkSource, MemoryChunks};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0]];
+    /// let y = array![0, 1, 0, 1];
+    /// let chunks = MemoryChunks::with_starts(x.view(), y.view(), None, vec![0, 1, 3])?;
+    /// assert_eq!(chunks.chunk(1)?.n_rows(), 2);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`new`](Self::new), and [`Error::InvalidParameter`] for starts
+    /// that do not increase from 0 within the rows.
+    pub fn with_starts(
+        x: ArrayView2<'a, F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        starts: Vec<usize>,
+    ) -> Result<Self> {
+        crate::validate::check_length("y", x.nrows(), y.len())?;
+        if let Some(w) = &sample_weight {
+            crate::validate::check_length("sample_weight", x.nrows(), w.len())?;
+        }
+        let increasing = starts.windows(2).all(|w| w[0] < w[1]);
+        let valid = starts.first().is_none_or(|&s| s == 0)
+            && starts.last().is_none_or(|&s| s < x.nrows())
+            && increasing;
+        if !valid {
+            return Err(Error::invalid(
+                "starts",
+                format!("{starts:?}"),
+                "chunk starts must increase from 0 and lie within the rows",
+            ));
+        }
+        Ok(Self {
+            x,
+            y,
+            sample_weight,
+            starts,
+        })
+    }
+
+    fn rows(&self, index: usize) -> std::ops::Range<usize> {
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.x.nrows());
+        self.starts[index]..end
+    }
+}
+
+impl<F: Float, L: Clone + Ord + Send + Sync> ChunkSource<F> for MemoryChunks<'_, F, L> {
+    type Label = L;
+
+    fn n_chunks(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn n_features(&self) -> usize {
+        self.x.ncols()
+    }
+
+    fn chunk(&self, index: usize) -> Result<Chunk<'_, F, L>> {
+        if index >= self.starts.len() {
+            return Err(Error::invalid(
+                "chunk index",
+                index,
+                "must be below n_chunks()",
+            ));
+        }
+        let rows = self.rows(index);
+        let y = self.y.slice(s![rows.clone()]);
+        let y = match y.to_slice() {
+            Some(y) => Cow::Borrowed(y),
+            None => Cow::Owned(y.to_vec()),
+        };
+        Ok(Chunk {
+            x: self.x.slice(s![rows.clone(), ..]).into(),
+            y,
+            sample_weight: self.sample_weight.map(|w| w.slice_move(s![rows]).into()),
+        })
+    }
+}

@@ -1,0 +1,140 @@
+//! The model over chunks of rows: `fit_chunks`.
+
+use super::{FittedLogisticRegression, LogisticRegression};
+use crate::chunked::{ChunkSource, ChunkedObjective, Passes, RunKind, exact_preparation};
+use crate::multiclass::{Fit, Runs, Strategy, centre};
+use crate::objective::Objective;
+use crate::solver::NoObserver;
+use crate::{Error, Float, Result};
+use ndarray::{Array1, Array2};
+
+impl<F: Float> LogisticRegression<F> {
+    /// Fits from chunks of rows read one after another (and a bounded
+    /// number at once): an exact fit of data that need not fit in memory.
+    /// Returns the ordinary fitted model, with the coefficients of the
+    /// in-memory fit of the same rows: bit for bit when the chunks are the
+    /// in-memory passes' ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
+    /// to rounding otherwise.
+    ///
+    /// Every setting applies (penalties, class and sample weights,
+    /// standardization, multiclass form, warm starts). Solvers: Newton,
+    /// L-BFGS, gradient descent, coordinate descent and FISTA (each
+    /// iteration reads the data once or twice: see the `passes` of
+    /// [`fit_chunks_counted`](Self::fit_chunks_counted)); minibatch and
+    /// per-row solvers (SGD, Adam, SAGA) are refused. Separation is not
+    /// diagnosed.
+    ///
+    /// ```
+    /// use logreg::chunked::MemoryChunks;
+    /// use logreg::{LogisticRegression, Multiclass};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 1.5], [3.0, 0.5], [4.0, 2.0], [5.0, 1.0]];
+    /// let y = array!["a", "b", "a", "c", "b", "c"];
+    /// let settings = LogisticRegression::new().multiclass(Multiclass::Multinomial).tol(1e-10);
+    /// let chunked = settings.fit_chunks(&MemoryChunks::new(x.view(), y.view(), None, 4)?)?;
+    /// let in_memory = settings.fit(&x, &y)?;
+    /// assert_eq!(chunked.classes(), in_memory.classes());
+    /// assert!((&chunked.coef() - &in_memory.coef()).iter().all(|d| d.abs() < 1e-9));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), errors of the source (naming the chunk or
+    /// file, row group and column: [`Error::ChunkData`]), and
+    /// [`Error::InvalidParameter`] for a minibatch or per-row solver.
+    pub fn fit_chunks<S>(&self, source: &S) -> Result<FittedLogisticRegression<F, S::Label>>
+    where
+        S: ChunkSource<F> + ?Sized,
+    {
+        self.fit_chunks_counted(source).map(|(model, _)| model)
+    }
+
+    /// [`fit_chunks`](Self::fit_chunks), also returning how many times the
+    /// data was read (the first passes included).
+    ///
+    /// ```
+    /// use logreg::chunked::MemoryChunks;
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let chunks = MemoryChunks::new(x.view(), y.view(), None, 2)?;
+    /// let (model, passes) = LogisticRegression::new().fit_chunks_counted(&chunks)?;
+    /// assert!(passes > model.report().iterations);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit_chunks`](Self::fit_chunks).
+    pub fn fit_chunks_counted<S>(
+        &self,
+        source: &S,
+    ) -> Result<(FittedLogisticRegression<F, S::Label>, usize)>
+    where
+        S: ChunkSource<F> + ?Sized,
+    {
+        let stop = self.check_settings()?;
+        if matches!(self.solver.name(), "sgd" | "adam" | "saga") {
+            return Err(Error::invalid(
+                "solver",
+                self.solver.name(),
+                "fits over chunks take Newton, L-BFGS, gradient descent, coordinate descent or FISTA",
+            ));
+        }
+        let preparation = Passes::default();
+        let (first, problem) = exact_preparation(self, source, &preparation)?;
+        let mut passes = preparation.count();
+        let classes = first.classes().to_vec();
+        let k = classes.len();
+        let d = source.n_features();
+        let strategy = self.multiclass.strategy(k);
+        let runs = Runs::new(strategy, k, d, self.fit_intercept);
+        let mut start = self.warm_start_for(strategy, k, d)?;
+        if let (Some(scaling), Some((coef, intercept))) = (&problem.scaling, &mut start) {
+            scaling.to_standardized(coef, intercept);
+        }
+        let mut coef = Array2::zeros((runs.model_rows(), d));
+        let mut intercept = Array1::zeros(runs.model_rows());
+        let mut reports = Vec::with_capacity(runs.count());
+        for index in 0..runs.count() {
+            let run = match strategy {
+                Strategy::Binary => RunKind::Binary,
+                Strategy::OneVsRest => RunKind::OneVsRest { positive: index },
+                Strategy::Multinomial => RunKind::Multinomial,
+            };
+            let objective =
+                ChunkedObjective::from_problem(source, problem.with_run(run), Passes::default());
+            let params = match &start {
+                Some((c, b)) => runs.params(c, b, index),
+                None => Array1::zeros(objective.n_params()),
+            };
+            let solved = self
+                .solver
+                .minimize(&objective, params, &stop, &mut NoObserver);
+            passes += objective.passes();
+            if let Some(error) = objective.take_error() {
+                return Err(error);
+            }
+            let solution = solved?;
+            runs.store(solution.params.view(), &mut coef, &mut intercept, index);
+            reports.push(solution.report);
+        }
+        if strategy == Strategy::Multinomial {
+            centre(problem.alpha, problem.l1, &mut coef, &mut intercept);
+        }
+        if let Some(scaling) = &problem.scaling {
+            scaling.to_original(&mut coef, &mut intercept)?;
+        }
+        let fit = Fit {
+            coef,
+            intercept,
+            reports,
+            diagnostics: Vec::new(),
+        };
+        let record = self.record(problem.alpha, problem.l1);
+        Ok((
+            FittedLogisticRegression::new(classes, strategy, fit, record),
+            passes,
+        ))
+    }
+}

@@ -1,0 +1,619 @@
+//! Fits over chunks of rows (`fit_chunks`) against the in-memory fit of the
+//! same rows: the reference is the crate's own in-memory fit, whose
+//! agreement with scikit-learn and statsmodels tests/reference.rs checks.
+//!
+//! - chunks whose boundaries are the in-memory passes' give the same bits;
+//! - other chunkings (1, 7 and 64 uneven chunks) agree to rounding for
+//!   Newton (1e-12 relative at tol 1e-10) and within the bound L-BFGS's
+//!   tolerance implies;
+//! - partial sums round-trip through bytes and merge in chunk order.
+
+use crate::common::synthetic::{SplitMix, correlated_problem};
+use logreg::chunked::{
+    Chunk, ChunkProblem, ChunkSource, FirstPass, MemoryChunks, PartialSums, RunKind,
+    in_memory_chunk_rows,
+};
+use logreg::solver::{Lbfgs, Newton, Solver};
+use logreg::{ClassWeight, FittedLogisticRegression, LogisticRegression, Multiclass};
+use ndarray::{Array1, Array2, array, s};
+
+/// Rows of a 3-class problem (labels 0..3), or 2 classes, with uneven
+/// sample weights in [0.25, 2.25).
+fn data(n: usize, d: usize, classes: usize) -> (Array2<f64>, Array1<usize>, Array1<f64>) {
+    let (x, y) = correlated_problem(n, d, classes, 17);
+    let mut rng = SplitMix(5);
+    let w = (0..n).map(|_| 0.25 + 2.0 * rng.uniform()).collect();
+    // Shift and scale the columns so that standardization has work to do.
+    let x = &x * &array![3.0, 0.5, 10.0, 1.0, 2.0, 0.1] + &array![1.0, -2.0, 50.0, 0.0, 3.0, 0.5];
+    (x, Array1::from(y), w)
+}
+
+fn bits(m: &FittedLogisticRegression<f64, usize>) -> Vec<u64> {
+    m.coef()
+        .iter()
+        .chain(m.intercept().iter())
+        .map(|v| v.to_bits())
+        .collect()
+}
+
+/// The settings the exactness tests run: sample weights come with the
+/// data, balanced class weights, standardize(true), C = 10.
+fn settings(solver: impl Solver<f64> + 'static, multiclass: Multiclass) -> LogisticRegression<f64> {
+    LogisticRegression::new()
+        .solver(solver)
+        .multiclass(multiclass)
+        .class_weight(ClassWeight::Balanced)
+        .standardize(true)
+        .c(10.0)
+        .tol(1e-10)
+        .max_iter(200)
+}
+
+fn cases() -> Vec<(&'static str, usize, Multiclass)> {
+    vec![
+        ("binary", 2, Multiclass::Auto),
+        ("one-vs-rest", 3, Multiclass::OneVsRest),
+        ("multinomial", 3, Multiclass::Multinomial),
+    ]
+}
+
+#[test]
+fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
+    for (name, classes, multiclass) in cases() {
+        // Several in-memory chunks, and a short last one.
+        let outputs = if multiclass == Multiclass::Multinomial {
+            classes
+        } else {
+            1
+        };
+        let rows = in_memory_chunk_rows(6, outputs);
+        let (x, y, w) = data(3 * rows + 123, 6, classes);
+        let solvers: Vec<(&str, LogisticRegression<f64>)> = vec![
+            ("newton", settings(Newton::new(), multiclass)),
+            ("lbfgs", settings(Lbfgs::new(), multiclass).tol(1e-8)),
+        ];
+        for (solver, settings) in solvers {
+            let in_memory = settings.fit_weighted(&x, &y, &w).expect("in-memory fit");
+            let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), rows).unwrap();
+            let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+            assert_eq!(bits(&chunked), bits(&in_memory), "{name} {solver}");
+            assert_eq!(
+                chunked.report().iterations,
+                in_memory.report().iterations,
+                "{name} {solver}"
+            );
+            assert!(chunked.report().converged(), "{name} {solver}");
+        }
+    }
+}
+
+/// 1, 7 and 64 chunks of uneven sizes.
+fn uneven_chunkings(n: usize) -> Vec<Vec<usize>> {
+    let mut rng = SplitMix(99);
+    let mut out = vec![vec![0]];
+    for count in [7, 64] {
+        let mut cuts: Vec<usize> = (1..count)
+            .map(|_| 1 + (rng.uniform() * (n - 1) as f64) as usize)
+            .collect();
+        cuts.push(0);
+        cuts.sort();
+        cuts.dedup();
+        assert_eq!(cuts.len(), count, "distinct cut points");
+        out.push(cuts);
+    }
+    out
+}
+
+fn max_relative_gap(
+    a: &FittedLogisticRegression<f64, usize>,
+    b: &FittedLogisticRegression<f64, usize>,
+) -> f64 {
+    let scale = a.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let gap = (&a.coef() - &b.coef())
+        .iter()
+        .chain((&a.intercept() - &b.intercept()).iter())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    gap / scale
+}
+
+#[test]
+fn newton_over_uneven_chunks_agrees_to_1e_12() {
+    for (name, classes, multiclass) in cases() {
+        let (x, y, w) = data(2500, 6, classes);
+        let settings = settings(Newton::new(), multiclass);
+        let in_memory = settings.fit_weighted(&x, &y, &w).expect("in-memory fit");
+        for starts in uneven_chunkings(x.nrows()) {
+            let count = starts.len();
+            let chunks =
+                MemoryChunks::with_starts(x.view(), y.view(), Some(w.view()), starts).unwrap();
+            let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+            let gap = max_relative_gap(&in_memory, &chunked);
+            assert!(gap <= 1e-12, "{name}, {count} chunks: relative gap {gap:e}");
+            assert!(chunked.report().converged());
+        }
+    }
+}
+
+/// L-BFGS stops when max |∇f| ≤ tol. With an L2 strength α every
+/// eigenvalue of the Hessian is ≥ α, so a point whose gradient has 2-norm
+/// ≤ √p·tol lies within √p·tol/α of the optimum (the standardized
+/// coefficients, in which the fit runs), and two such fits within
+/// 2√p·tol/α of each other. Tested on the standardized scale (no
+/// standardize), unit weights, C = 1: α = 1/n.
+#[test]
+fn lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound() {
+    for (name, classes, multiclass) in cases() {
+        let (x, y) = correlated_problem(2500, 6, classes, 23);
+        let y = Array1::from(y);
+        let tol = 1e-8;
+        let settings = LogisticRegression::new()
+            .solver(Lbfgs::new())
+            .multiclass(multiclass)
+            .tol(tol)
+            .max_iter(500);
+        let in_memory = settings.fit(&x, &y).expect("in-memory fit");
+        let rows = in_memory.coef().nrows();
+        let p = (rows * 7) as f64;
+        let alpha = 1.0 / x.nrows() as f64;
+        let bound = 2.0 * p.sqrt() * tol / alpha;
+        for starts in uneven_chunkings(x.nrows()) {
+            let count = starts.len();
+            let chunks = MemoryChunks::with_starts(x.view(), y.view(), None, starts).unwrap();
+            let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+            let gap = (&in_memory.coef() - &chunked.coef())
+                .iter()
+                .chain((&in_memory.intercept() - &chunked.intercept()).iter())
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            assert!(
+                gap <= bound,
+                "{name}, {count} chunks: gap {gap:e} > bound {bound:e}"
+            );
+            assert!(chunked.report().converged());
+        }
+    }
+}
+
+/// A source that loads one chunk at a time, to check that the parallel
+/// windows change nothing.
+struct OneAtATime<'a>(MemoryChunks<'a, f64, usize>);
+
+impl ChunkSource<f64> for OneAtATime<'_> {
+    type Label = usize;
+    fn n_chunks(&self) -> usize {
+        self.0.n_chunks()
+    }
+    fn n_features(&self) -> usize {
+        self.0.n_features()
+    }
+    fn chunk(&self, index: usize) -> logreg::Result<Chunk<'_, f64, usize>> {
+        self.0.chunk(index)
+    }
+    fn max_in_flight(&self) -> usize {
+        1
+    }
+}
+
+#[test]
+fn the_number_of_chunks_in_flight_does_not_change_the_bits() {
+    let (x, y, w) = data(3000, 6, 3);
+    let settings = settings(Lbfgs::new(), Multiclass::Multinomial).tol(1e-8);
+    let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), 97).unwrap();
+    let parallel = settings.fit_chunks(&chunks).unwrap();
+    let sequential = settings.fit_chunks(&OneAtATime(chunks)).unwrap();
+    assert_eq!(bits(&parallel), bits(&sequential));
+}
+
+#[test]
+fn passes_count_the_reads() {
+    let (x, y, _) = data(500, 6, 2);
+    let chunks = MemoryChunks::new(x.view(), y.view(), None, 100).unwrap();
+    // No class weights, no standardization: one first pass; then Newton
+    // reads the data for each gradient and each Hessian.
+    let settings = LogisticRegression::new().solver(Newton::new()).tol(1e-10);
+    let (model, passes) = settings.fit_chunks_counted(&chunks).unwrap();
+    let iterations = model.report().iterations;
+    assert!(
+        passes > 1 + 2 * iterations,
+        "{passes} passes, {iterations} iterations"
+    );
+    // Standardizing adds two first passes (the means, then the second moments).
+    let (model, standardized) = settings
+        .standardize(true)
+        .fit_chunks_counted(&chunks)
+        .unwrap();
+    let iterations = model.report().iterations;
+    assert!(
+        standardized > 3 + 2 * iterations,
+        "{standardized} passes, {iterations} iterations"
+    );
+}
+
+#[test]
+fn partial_sums_of_two_chunks_merge_to_those_of_both() {
+    let (x, y, w) = data(400, 6, 3);
+    let y: Vec<usize> = y.to_vec();
+    let all = Chunk::new(x.view().into(), y.clone().into(), Some(w.view().into()));
+    let first = FirstPass::of_chunk(&all, 0).unwrap();
+    let settings = LogisticRegression::new().class_weight(ClassWeight::Balanced);
+    let problem = ChunkProblem::new(&settings, first, RunKind::Multinomial).unwrap();
+    let mut rng = SplitMix(3);
+    let params: Array1<f64> = (0..problem.n_params())
+        .map(|_| rng.normal() * 0.1)
+        .collect();
+    let part = |rows: std::ops::Range<usize>| {
+        let chunk = Chunk::new(
+            x.slice(s![rows.clone(), ..]).into(),
+            y[rows.clone()].to_vec().into(),
+            Some(w.slice(s![rows]).into()),
+        );
+        problem.partial(&chunk, params.view(), true).unwrap()
+    };
+    let mut merged = part(0..150);
+    merged.merge(&part(150..400)).unwrap();
+    let whole = problem.partial(&all, params.view(), true).unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+    assert!(close(merged.loss(), whole.loss()));
+    assert!(
+        merged
+            .grad()
+            .iter()
+            .zip(whole.grad())
+            .all(|(&a, &b)| close(a, b))
+    );
+    let (hm, hw) = (merged.hessian().unwrap(), whole.hessian().unwrap());
+    assert!(hm.iter().zip(hw).all(|(&a, &b)| close(a, b)));
+    assert_eq!(merged.n_rows(), 400);
+    // Bytes round-trip exactly.
+    assert_eq!(PartialSums::from_bytes(&merged.to_bytes()).unwrap(), merged);
+}
+
+/// The engines' path: S and the standardization from the merged f64
+/// moments of a first pass over chunks (Chan's update) give the objective
+/// of the in-memory standardized fit to rounding.
+#[test]
+fn first_pass_moments_give_the_in_memory_objective() {
+    let (x, y, w) = data(1000, 6, 2);
+    let y: Vec<usize> = y.to_vec();
+    let settings = LogisticRegression::new()
+        .class_weight(ClassWeight::Balanced)
+        .standardize(true)
+        .c(10.0)
+        .tol(1e-10);
+    let chunk = |rows: std::ops::Range<usize>| {
+        Chunk::new(
+            x.slice(s![rows.clone(), ..]).into(),
+            y[rows.clone()].to_vec().into(),
+            Some(w.slice(s![rows]).into()),
+        )
+    };
+    let bounds = [0, 130, 555, 1000];
+    let mut first = FirstPass::of_chunk(&chunk(0..130), 0).unwrap();
+    for (i, pair) in bounds[1..].windows(2).enumerate() {
+        first.merge(&FirstPass::of_chunk(&chunk(pair[0]..pair[1]), i + 1).unwrap());
+    }
+    let problem = ChunkProblem::new(&settings, first, RunKind::Binary).unwrap();
+    // The in-memory fit's optimum: the chunked objective's gradient there
+    // (through the standardized parameters) must vanish to rounding.
+    let memory = MemoryChunks::new(x.view(), y.as_slice().into(), Some(w.view()), 1000).unwrap();
+    let exact = settings.fit_chunks(&memory).unwrap();
+    let approx_fit = {
+        let mut sums: Option<PartialSums> = None;
+        let mut params = Array1::zeros(problem.n_params());
+        // Newton on the merged partials of the three chunks.
+        for _ in 0..30 {
+            sums = None;
+            for pair in bounds.windows(2) {
+                let p = problem
+                    .partial(&chunk(pair[0]..pair[1]), params.view(), true)
+                    .unwrap();
+                match &mut sums {
+                    Some(s) => s.merge(&p).unwrap(),
+                    None => sums = Some(p),
+                }
+            }
+            let sums = sums.as_ref().unwrap();
+            let mut grad = Array1::zeros(params.len());
+            problem.value_grad(sums, params.view(), grad.view_mut());
+            let hess = problem.hessian(sums).unwrap();
+            let step = solve(&hess, &grad);
+            params = &params - &step;
+        }
+        drop(sums);
+        params
+    };
+    // Back on the original scale through the exact fit's intercept and
+    // coefficients: compare probabilities instead of parameters.
+    let z = approx_fit.slice(s![..6]).to_owned();
+    let b = approx_fit[6];
+    let std_x = {
+        let first = FirstPass::of_chunk(&chunk(0..1000), 0).unwrap();
+        let m = first.moments(&ClassWeight::<f64>::Balanced).unwrap();
+        let mean = Array1::from(m.mean().to_vec());
+        let sd = Array1::from(m.variance()).mapv(f64::sqrt);
+        (&x - &mean) / &sd
+    };
+    let eta_approx = std_x.dot(&z) + b;
+    let eta_exact = exact.decision_function(&x).unwrap().column(0).to_owned();
+    let gap = (&eta_approx - &eta_exact)
+        .iter()
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    assert!(gap < 1e-8, "scores differ by {gap:e}");
+}
+
+/// Solves H s = g by Gaussian elimination (small, well-conditioned H).
+fn solve(h: &Array2<f64>, g: &Array1<f64>) -> Array1<f64> {
+    let n = g.len();
+    let mut a = h.clone();
+    let mut b = g.clone();
+    for i in 0..n {
+        let pivot = a[(i, i)];
+        for r in i + 1..n {
+            let f = a[(r, i)] / pivot;
+            for c in i..n {
+                a[(r, c)] -= f * a[(i, c)];
+            }
+            b[r] -= f * b[i];
+        }
+    }
+    let mut s = Array1::zeros(n);
+    for i in (0..n).rev() {
+        let rest: f64 = (i + 1..n).map(|c| a[(i, c)] * s[c]).sum();
+        s[i] = (b[i] - rest) / a[(i, i)];
+    }
+    s
+}
+
+#[test]
+fn f32_data_fits_over_chunks() {
+    let (x, y, _) = data(3000, 6, 2);
+    let x = x.mapv(|v| v as f32);
+    let settings = LogisticRegression::<f32>::new()
+        .solver(Newton::new())
+        .tol(1e-4);
+    let rows = in_memory_chunk_rows(6, 1);
+    let chunks = MemoryChunks::new(x.view(), y.view(), None, rows).unwrap();
+    let chunked = settings.fit_chunks(&chunks).unwrap();
+    let in_memory = settings.fit(&x, &y).unwrap();
+    let same = chunked
+        .coef()
+        .iter()
+        .zip(in_memory.coef().iter())
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(same, "{} vs {}", chunked.coef(), in_memory.coef());
+}
+
+/// Parquet files written here (mixed float and integer feature columns,
+/// string labels, a weight column, several row groups per file) fit to the
+/// in-memory fit of the same rows; bad files get errors that name the
+/// file, row group and column.
+#[cfg(feature = "parquet")]
+mod parquet_files {
+    use super::*;
+    use arrow_array::{
+        ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    };
+    use logreg::Error;
+    use logreg::chunked::{ParquetLabel, ParquetSource};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    /// A fresh directory under the target dir's tmp.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        dir
+    }
+
+    fn write(path: &Path, columns: Vec<(&str, ArrayRef)>, rows_per_group: usize) {
+        let batch = RecordBatch::try_from_iter(columns).expect("a batch");
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(rows_per_group))
+            .build();
+        let file = std::fs::File::create(path).expect("a file");
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("a writer");
+        writer.write(&batch).expect("written");
+        writer.close().expect("closed");
+    }
+
+    /// Integer-valued columns a and b (stored as i32 and i64), c as f32
+    /// (so its f64 value is exactly the f32), d as f64; labels "no"/"yes"/
+    /// "maybe"; weights. Returns the in-memory arrays of the same rows.
+    fn write_set(
+        dir: &Path,
+        n: usize,
+        files: usize,
+        classes: usize,
+    ) -> (Array2<f64>, Vec<String>, Array1<f64>) {
+        let (x, y) = correlated_problem(n, 4, classes, 41);
+        let mut rng = SplitMix(8);
+        let names = ["maybe", "no", "yes"];
+        let w: Vec<f64> = (0..n).map(|_| 0.5 + rng.uniform()).collect();
+        let a: Vec<i32> = x
+            .column(0)
+            .iter()
+            .map(|v| (v * 10.0).round() as i32)
+            .collect();
+        let b: Vec<i64> = x
+            .column(1)
+            .iter()
+            .map(|v| (v * 5.0).round() as i64)
+            .collect();
+        let c: Vec<f32> = x.column(2).iter().map(|&v| v as f32).collect();
+        let d: Vec<f64> = x.column(3).to_vec();
+        let labels: Vec<String> = y.iter().map(|&c| names[c].to_string()).collect();
+        let per_file = n.div_ceil(files);
+        for f in 0..files {
+            let r = f * per_file..((f + 1) * per_file).min(n);
+            let cols: Vec<(&str, ArrayRef)> = vec![
+                ("a", Arc::new(Int32Array::from(a[r.clone()].to_vec()))),
+                (
+                    "label",
+                    Arc::new(StringArray::from(labels[r.clone()].to_vec())),
+                ),
+                ("b", Arc::new(Int64Array::from(b[r.clone()].to_vec()))),
+                ("c", Arc::new(Float32Array::from(c[r.clone()].to_vec()))),
+                ("w", Arc::new(Float64Array::from(w[r.clone()].to_vec()))),
+                ("d", Arc::new(Float64Array::from(d[r.clone()].to_vec()))),
+            ];
+            write(&dir.join(format!("part-{f:02}.parquet")), cols, 700);
+        }
+        let mut xm = Array2::zeros((n, 4));
+        for i in 0..n {
+            xm[(i, 0)] = a[i] as f64;
+            xm[(i, 1)] = b[i] as f64;
+            xm[(i, 2)] = c[i] as f64;
+            xm[(i, 3)] = d[i];
+        }
+        (xm, labels, Array1::from(w))
+    }
+
+    #[test]
+    fn a_parquet_directory_fits_to_the_in_memory_coefficients() {
+        let dir = scratch("parquet_fit");
+        let (x, labels, w) = write_set(&dir, 5000, 3, 3);
+        let source = ParquetSource::open(&dir, "label")
+            .unwrap()
+            .weight_column("w")
+            .unwrap();
+        assert_eq!(source.feature_names(), &["a", "b", "c", "d"]);
+        for multiclass in [Multiclass::Multinomial, Multiclass::OneVsRest] {
+            let settings = LogisticRegression::new()
+                .solver(Newton::new())
+                .multiclass(multiclass)
+                .standardize(true)
+                .tol(1e-10);
+            let from_parquet = settings.fit_chunks(&source).unwrap();
+            let in_memory = settings
+                .fit_weighted(&x, &Array1::from(labels.clone()), &w)
+                .unwrap();
+            let text: Vec<ParquetLabel> = ["maybe", "no", "yes"]
+                .iter()
+                .map(|s| ParquetLabel::Text(s.to_string()))
+                .collect();
+            assert_eq!(from_parquet.classes(), &text[..]);
+            let scale = in_memory.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            let gap = (&from_parquet.coef() - &in_memory.coef())
+                .iter()
+                .chain((&from_parquet.intercept() - &in_memory.intercept()).iter())
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            assert!(gap <= 1e-10 * scale, "{multiclass:?}: gap {gap:e}");
+        }
+        // Chosen features, in the order given.
+        let two = source.clone().features(&["d", "a"]).unwrap();
+        let model = LogisticRegression::<f64>::new().fit_chunks(&two).unwrap();
+        assert_eq!(model.coef().ncols(), 2);
+    }
+
+    fn error_of(result: logreg::Result<impl Sized>) -> (String, String, String) {
+        match result.map(drop) {
+            Err(Error::ChunkData {
+                location,
+                column,
+                problem,
+            }) => (location, column, problem),
+            other => panic!("expected ChunkData, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_parquet_files_get_errors_naming_file_row_group_and_column() {
+        let dir = scratch("parquet_errors");
+        let good: Vec<(&str, ArrayRef)> = vec![
+            ("x", Arc::new(Float64Array::from(vec![0.0, 1.0, 2.0, 3.0]))),
+            ("s", Arc::new(StringArray::from(vec!["p", "q", "r", "s"]))),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        let file = dir.join("good.parquet");
+        write(&file, good, 2);
+        // A missing column, a non-numeric one.
+        let (loc, col, _) = error_of(ParquetSource::open(&file, "label"));
+        assert!(loc.ends_with("good.parquet") && col == "label");
+        let source = ParquetSource::open(&file, "y").unwrap();
+        let (_, col, problem) = error_of(source.clone().features(&["s"]));
+        assert!(col == "s" && problem.contains("Utf8"), "{problem}");
+        let (_, col, _) = error_of(source.clone().weight_column("nope"));
+        assert_eq!(col, "nope");
+        // One class in the whole data.
+        let one: Vec<(&str, ArrayRef)> = vec![
+            ("x", Arc::new(Float64Array::from(vec![0.0, 1.0]))),
+            ("y", Arc::new(Int64Array::from(vec![3, 3]))),
+        ];
+        let one_dir = scratch("parquet_one_class");
+        write(&one_dir.join("a.parquet"), one, 1);
+        let err = LogisticRegression::<f64>::new()
+            .fit_chunks(&ParquetSource::open(&one_dir, "y").unwrap())
+            .unwrap_err();
+        assert_eq!(err, Error::TooFewClasses { found: 1 });
+        // A null in the second row group, a NaN in the first.
+        let nulls_dir = scratch("parquet_nulls");
+        let with_null: Vec<(&str, ArrayRef)> = vec![
+            (
+                "x",
+                Arc::new(Float64Array::from(vec![
+                    Some(0.0),
+                    Some(1.0),
+                    Some(2.0),
+                    None,
+                ])),
+            ),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        write(&nulls_dir.join("n.parquet"), with_null, 2);
+        let (loc, col, problem) = error_of(
+            LogisticRegression::<f64>::new()
+                .fit_chunks(&ParquetSource::open(&nulls_dir, "y").unwrap()),
+        );
+        assert!(
+            loc.ends_with("n.parquet, row group 1") && col == "x",
+            "{loc}"
+        );
+        assert!(problem.contains("null at row 1"), "{problem}");
+        let nan_dir = scratch("parquet_nan");
+        let with_nan: Vec<(&str, ArrayRef)> = vec![
+            (
+                "x",
+                Arc::new(Float64Array::from(vec![0.0, f64::NAN, 2.0, 3.0])),
+            ),
+            ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
+        ];
+        write(&nan_dir.join("n.parquet"), with_nan, 2);
+        let (loc, col, problem) = error_of(
+            LogisticRegression::<f64>::new()
+                .fit_chunks(&ParquetSource::open(&nan_dir, "y").unwrap()),
+        );
+        assert!(
+            loc.ends_with("n.parquet, row group 0") && col == "x",
+            "{loc}"
+        );
+        assert!(problem.contains("NaN at row 1"), "{problem}");
+        // Files whose schemas differ.
+        let mixed = scratch("parquet_schemas");
+        write(
+            &mixed.join("a.parquet"),
+            vec![
+                (
+                    "x",
+                    Arc::new(Float64Array::from(vec![0.0, 1.0])) as ArrayRef,
+                ),
+                ("y", Arc::new(Int64Array::from(vec![0, 1]))),
+            ],
+            2,
+        );
+        write(
+            &mixed.join("b.parquet"),
+            vec![
+                ("x", Arc::new(Int32Array::from(vec![0, 1])) as ArrayRef),
+                ("y", Arc::new(Int64Array::from(vec![0, 1]))),
+            ],
+            2,
+        );
+        let (loc, _, problem) = error_of(ParquetSource::open(&mixed, "y"));
+        assert!(
+            loc.ends_with("b.parquet") && problem.contains("schema differs"),
+            "{problem}"
+        );
+    }
+}
