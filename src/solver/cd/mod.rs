@@ -16,26 +16,34 @@ use ndarray::Array1;
 /// Coordinate descent for L1 and elastic-net penalties (also plain L2 or
 /// none): the proximal Newton method of glmnet and newGLMNET.
 ///
-/// Each outer iteration builds the objective's Hessian H and gradient g at
-/// the current point p and minimizes the quadratic model plus the L1 term,
+/// Each outer iteration takes the gradient g at the current point p and
+/// minimizes the quadratic model of the objective plus the L1 term,
 ///
 ///   gᵀδ + ½δᵀHδ + λ₁‖p + δ‖₁,
 ///
-/// by cyclic coordinate descent (one soft-threshold per coordinate, keeping
-/// Hδ up to date): a sweep over every coordinate, then sweeps over the
-/// active set (non-zero or unpenalized coordinates) until they settle, then a
-/// full sweep again to let new coordinates in. The inner tolerance tightens
-/// with the outer optimality, so the outer iteration converges
-/// superlinearly. A backtracking line search (σ = 0.01, halving) on the full
+/// by cyclic coordinate descent (one soft-threshold per coordinate): a
+/// sweep over the working set, then sweeps over the active coordinates
+/// (non-zero or unpenalized) until they settle, then a full sweep again to
+/// let new coordinates in. The inner tolerance tightens with the outer
+/// optimality. A backtracking line search (σ = 0.01, halving) on the full
 /// objective makes every step a descent step.
+///
+/// On the crate's objectives (any that give [`Objective::as_rows`]) H is
+/// never formed: the solver copies X once per fit into columns (compressed
+/// when at most half the entries are non-zero, column-major otherwise) and
+/// keeps X·δ up to date, so a coordinate update reads one column, using the
+/// per-row curvatures (sᵢ/S)·σ(1 − σ) (binary) or the softmax's per-class
+/// blocks (multinomial, exact cross-class terms). A sweep costs O(nnz·k) on
+/// sparse data and O(n·p·k) on dense, whatever the width. Penalized
+/// coordinates at zero whose gradient lies well inside (−λ₁, λ₁) are left
+/// out of the model (shrinking) until the optimality test, over all
+/// coordinates, says otherwise. Other objectives give their dense Hessian
+/// (O(n·p²) per iteration, for a few hundred parameters at most).
 ///
 /// Stops when the largest entry of the minimum-norm subgradient is ≤ tol:
 /// |∂ⱼf + λ₁·sign(pⱼ)| for non-zero penalized pⱼ, max(|∂ⱼf| − λ₁, 0) for
 /// zero ones, |∂ⱼf| for the intercepts. Coefficients the L1 term removes are
-/// exactly zero.
-///
-/// Costs one Hessian per iteration (O(n·p²)): the choice for up to a few
-/// hundred parameters; [`Fista`](super::Fista) needs only gradients.
+/// exactly zero. Sequential and deterministic.
 ///
 /// ```
 /// use logreg::{LogisticRegression, Penalty};
@@ -55,7 +63,9 @@ use ndarray::Array1;
 /// ```
 ///
 /// # Requirements on the problem
-/// [`Objective::value_grad`] and [`Objective::hessian`];
+/// [`Objective::value_grad`]; [`Objective::as_rows`] (binary or softmax
+/// rows in the crate's layout) for the column updates, else
+/// [`Objective::hessian`];
 /// [`Objective::l1_penalty`] and [`Objective::n_penalized`] for the L1 term.
 ///
 /// # References
@@ -83,7 +93,7 @@ const SUFFICIENT_DECREASE: f64 = 0.01;
 const MAX_HALVINGS: usize = 40;
 
 impl CoordinateDescent {
-    /// At most 1,000 coordinate sweeps per quadratic model.
+    /// At most 100 coordinate sweeps per quadratic model.
     ///
     /// ```
     /// use logreg::solver::{CoordinateDescent, Solver};
@@ -147,7 +157,7 @@ impl<F: Float> Solver<F> for CoordinateDescent {
             let inner_tol = (optimality * F::from_f64_lossy(0.1))
                 .min(optimality * optimality)
                 .max(stop.tol() * F::from_f64_lossy(0.1));
-            let working = working_set(&point, &l1, &coords, optimality);
+            let working = working_set(&point, &l1, &coords, optimality, objective.n_samples());
             let from_columns = data.as_ref().and_then(|(columns, shape)| {
                 let model = ColumnModel::at(
                     columns,
@@ -238,17 +248,19 @@ fn column_data<F: Float>(
 }
 
 /// The coordinates of one outer iteration's model. A penalized coordinate
-/// at zero whose gradient lies deeper inside (−λ₁, λ₁) than the current
-/// largest violation M (|gⱼ| < λ₁ − M) is shrunk: it would stay at zero, and
-/// the optimality test of the next iteration, over every coordinate, brings
-/// it back if it should move (newGLMNET's shrinking).
+/// at zero whose gradient lies inside (−λ₁, λ₁) by more than M/n (M the
+/// current largest violation, n the rows) is shrunk: it would most likely
+/// stay at zero, and the optimality test of the next iteration, over every
+/// coordinate, brings it back if it should move (newGLMNET's shrinking rule,
+/// |gⱼ| < λ₁ − M/n, in this crate's scaling).
 fn working_set<F: Float>(
     point: &Point<F>,
     l1: &L1Term<F>,
     coords: &[usize],
     optimality: F,
+    n_rows: usize,
 ) -> Vec<usize> {
-    let inside = l1.lambda - optimality;
+    let inside = l1.lambda - optimality / F::from_f64_lossy(n_rows.max(1) as f64);
     coords
         .iter()
         .copied()
