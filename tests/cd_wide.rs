@@ -246,3 +246,38 @@ fn csr_path_refuses_what_it_cannot_do() {
         .unwrap_err();
     assert!(matches!(err, Error::LengthMismatch { .. }), "{err:?}");
 }
+
+#[test]
+fn dense_columns_agree_with_fista() {
+    // Every entry non-zero: coordinate descent keeps X column-major (the
+    // compressed copy is for data at most half full); FISTA is the check.
+    let (n, d) = (80, 300);
+    let mut state = 12345_u64;
+    let x = Array2::from_shape_fn((n, d), |_| {
+        // A fixed linear congruential sequence, uniform in [-1, 1) (never 0).
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0 + 1e-9
+    });
+    let y: Array1<i64> = (0..n)
+        .map(|i| i64::from(x[(i, 0)] - 0.5 * x[(i, 3)] + 0.3 * x[(i, 7)] > 0.0))
+        .collect();
+    let settings = lasso(Penalty::L1, 0.5);
+    let cd = settings
+        .clone()
+        .solver(CoordinateDescent::new())
+        .fit(&x, &y)
+        .unwrap();
+    let fista = settings
+        .clone()
+        .tol(1e-9)
+        .max_iter(1_000_000)
+        .solver(logreg::solver::Fista::new())
+        .fit(&x, &y)
+        .unwrap();
+    assert!(cd.report().converged() && fista.report().converged());
+    assert!(cd.coef().iter().filter(|w| w.abs() > 0.0).count() > 2);
+    let scale = fista.coef().iter().fold(1.0_f64, |m, w| m.max(w.abs()));
+    assert_close(&cd.coef(), &fista.coef(), 1e-5, scale, "coef");
+}

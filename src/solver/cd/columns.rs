@@ -136,6 +136,12 @@ impl<F: Float> Columns<F> {
         Column::Ones(self.n_rows)
     }
 
+    /// Whether the columns are stored column-major (more than half the
+    /// entries non-zero).
+    pub fn is_dense(&self) -> bool {
+        matches!(self.storage, Storage::Dense(_))
+    }
+
     pub fn n_rows(&self) -> usize {
         self.n_rows
     }
