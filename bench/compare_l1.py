@@ -18,6 +18,17 @@ same objectives.
   (sklearn's objective - logreg's) / logreg's, both evaluated here.
 - cv: `fit --cv K` (folds in parallel) against `LogisticRegressionCV(Cs=...,
   cv=StratifiedKFold(K), solver="saga", l1_ratios=(1.0,), n_jobs=2)`.
+
+With `--bow` (section "l1_wide" of BENCHMARKS.md) it times instead, on
+generated bag-of-words data (`make_bow`: log(1 + count) features, Zipf word
+frequencies), the `--n-alphas` lasso path from alpha_max down to
+alpha_max * `--min-ratio` (the grid of `Alphas::auto`), dense and CSR, and
+the same alphas as separate fits, against scikit-learn liblinear's separate
+fits in the same run (liblinear penalizes its intercept: comparable time,
+not coefficients):
+
+    cargo build --release --example l1_path
+    /work/venv/bin/python bench/compare_l1.py --bow --n 1500 --d 3000 --n-alphas 8 --min-ratio 1e-4
 """
 import argparse
 import json
@@ -78,6 +89,97 @@ def run_fit(args):
     return json.loads(out.stdout)
 
 
+L1_PATH = os.path.join("target", "release", "examples", "l1_path")
+
+
+def make_bow(n, d, words_per_row, seed):
+    """Counts of Zipf-distributed words, log(1 + count); labels from a
+    sparse linear model of 50 words."""
+    rng = np.random.default_rng(seed)
+    freq = 1.0 / np.arange(1, d + 1) ** 1.1
+    freq /= freq.sum()
+    lengths = rng.poisson(words_per_row * 1.25, size=n) + 1
+    x = np.zeros((n, d))
+    for i in range(n):
+        words = rng.choice(d, size=lengths[i], p=freq)
+        np.add.at(x[i], words, 1.0)
+    x = np.log1p(x)
+    w = np.zeros(d)
+    chosen = rng.choice(d, size=50, replace=False)
+    w[chosen] = rng.standard_normal(50) * 1.5
+    eta = x @ w
+    y = (eta - np.median(eta) + rng.logistic(size=n) > 0).astype(np.int64)
+    return x, y
+
+
+def liblinear_fits(x, y, alphas, tol):
+    n = len(y)
+    start = time.perf_counter()
+    nonzero = []
+    for alpha in alphas:
+        model = LogisticRegression(penalty="l1", solver="liblinear", C=1.0 / (alpha * n), tol=tol)
+        model.fit(x, y)
+        nonzero.append(int(np.count_nonzero(model.coef_)))
+    return time.perf_counter() - start, nonzero
+
+
+def run_l1_path(args):
+    out = subprocess.run([L1_PATH] + args, check=True, capture_output=True, text=True, env=FIT_ENV)
+    return json.loads(out.stdout)
+
+
+def main_bow(args):
+    import scipy.sparse as sp
+    x, y = make_bow(args.n, args.d, args.words, seed=0)
+    alphas = alpha_grid(x, y, args.n_alphas, args.min_ratio)
+    density = np.count_nonzero(x) / x.size
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        xpath, ypath = os.path.join(tmp, "x.npy"), os.path.join(tmp, "y.npy")
+        np.save(xpath, x)
+        np.save(ypath, y)
+        data = ["--data", xpath, "--target", ypath, "--alphas", ",".join(repr(float(a)) for a in alphas)]
+        common = data + ["--tol", repr(args.logreg_tol)]
+        for name, extra in [("path dense", []), ("path CSR", ["--csr"]),
+                            ("separate dense", ["--separate"]), ("separate CSR", ["--csr", "--separate"])]:
+            times[name] = min((run_l1_path(common + extra) for _ in range(args.repeats)),
+                              key=lambda o: o["fit_seconds"])
+            print(name, times[name], file=sys.stderr)
+        tight = run_l1_path(data + ["--csr", "--separate", "--tol", "1e-10"])
+    xs = sp.csr_matrix(x)
+    lib_dense = min((liblinear_fits(x, y, alphas, args.tol) for _ in range(args.repeats)), key=lambda r: r[0])
+    lib_csr = min((liblinear_fits(xs, y, alphas, args.tol) for _ in range(args.repeats)), key=lambda r: r[0])
+    reference = np.array(tight["objective"])
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    command = ("python bench/compare_l1.py " + " ".join(sys.argv[1:])).strip()
+    lines = [
+        f"- Machine: {platform.machine()}, {cpu} cores shared with other builds (noisy); Python "
+        f"{platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
+        f"- Data: `make_bow({args.n}, {args.d}, {args.words}, seed=0)` (bench/compare_l1.py), density "
+        f"{density:.3%}; L1; {args.n_alphas} alphas from alpha_max = {alphas[0]:.4g} down to {alphas[-1]:.4g}, "
+        f"log-spaced; logreg tol {args.logreg_tol} (max subgradient), liblinear tol {args.tol} (its own "
+        f"criterion; its intercept is penalized, so times compare, coefficients do not); time = minimum of "
+        f"{args.repeats} runs.",
+        f"- Reproduce: `cargo build --release --example l1_path && {command}`.",
+        "- Objective gap: largest over the grid of (objective − reference) / reference, the reference being "
+        "logreg's separate CSR fits at tol 1e-10.",
+        "",
+        "| task | seconds | vs liblinear (same input) | largest objective gap | iterations per alpha |",
+        "|---|---:|---:|---:|---|",
+        f"| liblinear, {args.n_alphas} separate fits, dense | {lib_dense[0]:.3f} | 1 | | |",
+        f"| liblinear, {args.n_alphas} separate fits, CSR | {lib_csr[0]:.3f} | 1 | | |",
+    ]
+    for name, result in times.items():
+        lib = lib_csr[0] if "CSR" in name else lib_dense[0]
+        gap = np.max((np.array(result["objective"]) - reference) / np.abs(reference))
+        lines.append(f"| logreg {name} | {result['fit_seconds']:.3f} | {result['fit_seconds'] / lib:.2f}× | "
+                     f"{gap:.1e} | {result['iterations']} |")
+    lines += ["", f"Non-zeros per alpha: logreg {tight['n_nonzero']}, liblinear {lib_csr[1]}."]
+    body = "\n".join(lines) + "\n"
+    print(body)
+    write_section(args.output, "l1_wide", body)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
@@ -89,7 +191,13 @@ def main():
     parser.add_argument("--logreg-tol", type=float, default=1e-6, help="logreg's tol (max subgradient)")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--output", default="BENCHMARKS.md")
+    parser.add_argument("--bow", action="store_true", help="bag-of-words path against liblinear")
+    parser.add_argument("--words", type=int, default=60, help="--bow: words per row (mean, before repeats)")
     args = parser.parse_args()
+    if args.bow:
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        main_bow(args)
+        return
     assert args.n % args.folds == 0, "equal folds keep alpha = 1/(C n_train) the same on every fold"
     warnings.simplefilter("ignore", ConvergenceWarning)
     warnings.simplefilter("ignore", FutureWarning)  # LogisticRegressionCV attribute layout in 1.10

@@ -4,10 +4,12 @@
 use crate::folds::stratified_folds;
 use crate::model::{FittedLogisticRegression, LogisticRegression};
 use crate::path::Alphas;
+use crate::sparse::{CsrMatrix, CsrView};
 use crate::validate::check_length;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix1, Ix2};
 use rayon::prelude::*;
+use sprs::CsMat;
 
 /// How a held-out fold scores a model; higher is better.
 ///
@@ -196,8 +198,22 @@ impl<F: Float> CrossValidation<F> {
             .into_par_iter()
             .map(|fold| self.score_fold(x, y, &fold_of_row, fold, &grid))
             .collect::<Result<Vec<_>>>()?;
+        self.choose(grid, &fold_scores, |alpha| {
+            self.settings.clone().alpha(alpha).fit(&x, &y)
+        })
+    }
+
+    /// The mean scores and their standard errors, the best α and the
+    /// one-standard-error α, and the refit at the best.
+    fn choose<L>(
+        &self,
+        grid: Vec<F>,
+        fold_scores: &[Array1<F>],
+        refit: impl FnOnce(F) -> Result<FittedLogisticRegression<F, L>>,
+    ) -> Result<CrossValidated<F, L>> {
+        let k = fold_scores.len();
         let mut scores = Array2::zeros((k, grid.len()));
-        for (mut row, fold) in scores.rows_mut().into_iter().zip(&fold_scores) {
+        for (mut row, fold) in scores.rows_mut().into_iter().zip(fold_scores) {
             row.assign(fold);
         }
         let n_folds = F::from_f64_lossy(k as f64);
@@ -209,7 +225,7 @@ impl<F: Float> CrossValidation<F> {
         let best = (0..grid.len()).fold(0, |b, i| if mean[i] > mean[b] { i } else { b });
         let floor = mean[best] - std_error[best];
         let one_se = (0..grid.len()).find(|&i| mean[i] >= floor).unwrap_or(best);
-        let model = self.settings.clone().alpha(grid[best]).fit(&x, &y)?;
+        let model = refit(grid[best])?;
         Ok(CrossValidated {
             alphas: Array1::from(grid),
             scores,
@@ -218,6 +234,66 @@ impl<F: Float> CrossValidation<F> {
             best,
             one_se,
             model,
+        })
+    }
+
+    /// [`fit`](Self::fit) on sparse CSR features (an `sprs` matrix): each
+    /// fold's path runs on a CSR copy of its training rows
+    /// ([`LogisticRegression::path_csr`]), folds in parallel, and the refit
+    /// uses [`LogisticRegression::fit_csr`].
+    ///
+    /// ```
+    /// use logreg::{Alphas, CrossValidation, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0], [5.0, 0.0], [6.0, 1.0], [7.0, 0.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let cv = CrossValidation::new(LogisticRegression::new().penalty(Penalty::L1))
+    ///     .alphas(Alphas::Given(vec![1.0, 0.1, 0.01]))
+    ///     .fold_ids(vec![0, 1, 0, 1, 0, 1, 0, 1]);
+    /// let sparse = cv.fit_csr(&CsMat::csr_from_dense(x.view(), 0.0), &y)?;
+    /// let dense = cv.fit(&x, &y)?;
+    /// assert_eq!(sparse.best_alpha(), dense.best_alpha());
+    /// assert!((&sparse.scores() - &dense.scores()).iter().all(|d| d.abs() < 1e-8));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit) and [`LogisticRegression::path_csr`].
+    pub fn fit_csr<T, L>(
+        &self,
+        x: &impl CsrMatrix<F>,
+        y: &ArrayBase<T, Ix1>,
+    ) -> Result<CrossValidated<F, L>>
+    where
+        T: Data<Elem = L>,
+        L: Clone + Ord + Send + Sync,
+    {
+        let y = y.view();
+        self.settings.check_path_settings()?;
+        let view = self.settings.checked_csr(x)?;
+        let labelled = self.settings.labelled_rows(view.nrows(), y, None)?;
+        let fold_of_row = self.assign_folds(&labelled.class, labelled.classes.len())?;
+        let k = fold_of_row.iter().max().map_or(0, |m| m + 1);
+        let grid = self.settings.grid_for_csr(view, &labelled, &self.alphas)?;
+        let fold_scores = (0..k)
+            .into_par_iter()
+            .map(|fold| {
+                let (test, train): (Vec<usize>, Vec<usize>) =
+                    (0..fold_of_row.len()).partition(|&i| fold_of_row[i] == fold);
+                let (x_train, y_train) = (csr_rows(view, &train), y.select(Axis(0), &train));
+                let (x_test, y_test) = (csr_rows(view, &test), y.select(Axis(0), &test));
+                let path =
+                    self.settings
+                        .path_csr(&x_train, &y_train, &Alphas::Given(grid.clone()))?;
+                path.models()
+                    .iter()
+                    .map(|model| score(model, self.scoring, Held::Sparse(&x_test), y_test.view()))
+                    .collect::<Result<Array1<F>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.choose(grid, &fold_scores, |alpha| {
+            self.settings.clone().alpha(alpha).fit_csr(x, &y)
         })
     }
 
@@ -274,22 +350,47 @@ impl<F: Float> CrossValidation<F> {
             .path(&x_train, &y_train, &Alphas::Given(grid.to_vec()))?;
         path.models()
             .iter()
-            .map(|model| score(model, self.scoring, x_test.view(), y_test.view()))
+            .map(|model| {
+                score(
+                    model,
+                    self.scoring,
+                    Held::Dense(x_test.view()),
+                    y_test.view(),
+                )
+            })
             .collect()
     }
+}
+
+/// Held-out rows, dense or CSR.
+#[derive(Clone, Copy)]
+enum Held<'a, F> {
+    Dense(ArrayView2<'a, F>),
+    Sparse(&'a CsMat<F>),
 }
 
 /// A model's score on held-out rows.
 fn score<F: Float, L: Clone + Ord>(
     model: &FittedLogisticRegression<F, L>,
     scoring: Scoring,
-    x: ArrayView2<'_, F>,
+    x: Held<'_, F>,
     y: ArrayView1<'_, L>,
 ) -> Result<F> {
+    let n = F::from_f64_lossy(y.len().max(1) as f64);
     match scoring {
-        Scoring::Accuracy => model.score(&x, &y),
+        Scoring::Accuracy => match x {
+            Held::Dense(x) => model.score(&x, &y),
+            Held::Sparse(x) => {
+                let predicted = model.predict_csr(x)?;
+                let hits = predicted.iter().zip(y).filter(|(p, l)| p == l).count();
+                Ok(F::from_f64_lossy(hits as f64) / n)
+            }
+        },
         Scoring::NegLogLoss => {
-            let log_proba = model.predict_log_proba(&x)?;
+            let log_proba = match x {
+                Held::Dense(x) => model.predict_log_proba(&x)?,
+                Held::Sparse(x) => model.predict_log_proba_csr(x)?,
+            };
             let mut total = F::zero();
             for (index, (row, label)) in log_proba.rows().into_iter().zip(y).enumerate() {
                 let class = model
@@ -298,9 +399,24 @@ fn score<F: Float, L: Clone + Ord>(
                     .map_err(|_| Error::UnknownLabel { index })?;
                 total += row[class];
             }
-            Ok(total / F::from_f64_lossy(y.len().max(1) as f64))
+            Ok(total / n)
         }
     }
+}
+
+/// Rows `rows` of a CSR matrix, as an owned CSR matrix.
+fn csr_rows<F: Float>(x: CsrView<'_, F>, rows: &[usize]) -> CsMat<F> {
+    let mut indptr = Vec::with_capacity(rows.len() + 1);
+    let (mut indices, mut data) = (Vec::new(), Vec::new());
+    indptr.push(0);
+    for &i in rows {
+        let (row_indices, values) = x.row(i);
+        indices.extend_from_slice(row_indices);
+        data.extend_from_slice(values);
+        indptr.push(indices.len());
+    }
+    // The rows of a checked CSR matrix, so still a valid one.
+    CsMat::new((rows.len(), x.ncols()), indptr, indices, data)
 }
 
 /// The outcome of a [`CrossValidation`]: the scores per fold and α, the

@@ -10,6 +10,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
+mod cd_wide;
 mod chunked;
 mod custom_solver;
 mod errors;

@@ -13,10 +13,11 @@ impl<F: Float> LogisticRegression<F> {
     /// Fits on sparse CSR features (an `sprs` matrix) without densifying
     /// them: every pass costs O(nnz·k). All settings apply except
     /// `standardize` (centring would densify; scale the columns beforehand).
-    /// With many features pick a first-order solver, as [`Auto`](crate::solver::Auto)
-    /// does (L-BFGS, or FISTA with an L1 term): Newton and coordinate
-    /// descent build a dense p × p Hessian. Separation is not diagnosed on
-    /// sparse data.
+    /// With many features and no L1 term pick a first-order solver, as
+    /// [`Auto`](crate::solver::Auto) does (L-BFGS): Newton builds a dense
+    /// p × p Hessian. With an L1 term `Auto` picks coordinate descent, which
+    /// reads the columns of X and never forms the Hessian. Separation is not
+    /// diagnosed on sparse data.
     ///
     /// ```
     /// use logreg::LogisticRegression;

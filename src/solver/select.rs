@@ -23,12 +23,19 @@ use ndarray::Array1;
 ///
 /// With an L1 or elastic-net term ([`Objective::l1_penalty`] > 0), which
 /// Newton and L-BFGS cannot minimize, it picks [`CoordinateDescent`] for up
-/// to `cd_max_params` parameters (256 by default) and [`Fista`] above. The
-/// two cross between 201 and 401 parameters on this crate's benchmark
-/// (`cargo bench --bench solvers -- l1_crossover`; binary, n = 20,000,
-/// α = α_max/20, tol 1e-6, 2 cores): coordinate descent took 59 / 90 / 198
-/// / 376 / 1,539 ms at 26 / 51 / 101 / 201 / 401 parameters, FISTA 580 /
-/// 850 / 952 / 990 / 1,366 ms.
+/// to `cd_max_params` parameters (any number by default) and [`Fista`]
+/// above. On the crate's objectives coordinate descent reads X by column
+/// and never forms the Hessian, so it costs O(nnz) per sweep whatever the
+/// width (dense data with at most 256 parameters keep the Hessian model,
+/// which is faster there). On a 1,500 × 3,000 bag-of-words lasso, issue 22
+/// measured FISTA's eight separate fits at 31.5 s; one run of the same kind
+/// here took 4.3–7.9 s by coordinate descent (BENCHMARKS.md, "Wide L1
+/// paths"); no crossover back to FISTA was measured at any width
+/// (`cargo bench --bench solvers -- l1_crossover` covers dense data up to
+/// 401 parameters only). An objective
+/// without row access ([`Objective::as_rows`] is `None`) gives coordinate
+/// descent only its dense Hessian; for those `Auto` keeps the old limit of
+/// 256 parameters, where the Hessian model and FISTA crossed.
 ///
 /// ```
 /// use logreg::LogisticRegression;
@@ -50,7 +57,7 @@ impl Default for Auto {
     fn default() -> Self {
         Self {
             newton_max_params: 64,
-            cd_max_params: 256,
+            cd_max_params: usize::MAX,
         }
     }
 }
@@ -97,7 +104,7 @@ impl Auto {
     }
 
     /// The largest number of parameters for which an L1 or elastic-net fit
-    /// uses [`CoordinateDescent`]; [`Fista`] above.
+    /// uses [`CoordinateDescent`] (no limit by default); [`Fista`] above.
     ///
     /// ```
     /// use logreg::objective::BinaryLogistic;
@@ -132,7 +139,12 @@ impl<F: Float> Solver<F> for Auto {
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
         if objective.l1_penalty() > F::zero() {
-            if objective.n_params() <= self.cd_max_params {
+            let limit = if objective.as_rows().is_some() {
+                self.cd_max_params
+            } else {
+                self.cd_max_params.min(HESSIAN_CD_MAX_PARAMS)
+            };
+            if objective.n_params() <= limit {
                 CoordinateDescent::new().minimize(objective, start, stop, observer)
             } else {
                 Fista::new().minimize(objective, start, stop, observer)
@@ -144,6 +156,10 @@ impl<F: Float> Solver<F> for Auto {
         }
     }
 }
+
+/// Above this many parameters an objective without row access gets FISTA:
+/// coordinate descent would need its p × p Hessian.
+const HESSIAN_CD_MAX_PARAMS: usize = 256;
 
 /// A solver with default settings by name: `"auto"`, `"newton"`, `"lbfgs"`,
 /// `"gd"`, `"sgd"`, `"adam"`, `"cd"`, `"fista"` or `"saga"` — for command lines and

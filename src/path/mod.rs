@@ -1,10 +1,15 @@
 //! Regularization paths: one fit per penalty strength, down a decreasing
 //! grid, each warm-started from the last (glmnet's pathwise scheme).
 
+mod csr;
+
+use csr::csr_columns;
+
 use crate::model::{FittedLogisticRegression, Labelled, LogisticRegression};
 use crate::multiclass::{self, Design, Problem, Run, Strategy, loss_and_coef_gradient};
 use crate::objective::Penalty;
 use crate::solver::{FitReport, StopRule, Termination};
+use crate::sparse::CsrView;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix1, Ix2};
 
@@ -232,7 +237,7 @@ impl<F: Float> LogisticRegression<F> {
         let labelled = self.labelled(x, y.view(), None)?;
         let scaled = self.scaled(x, &labelled.weight);
         let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
-        let mut path = Walk::new(self, x_fit, &labelled, &stop)?.run(alphas)?;
+        let mut path = Walk::new(self, Design::Dense(x_fit), &labelled, &stop)?.run(alphas)?;
         if let Some((scaling, _)) = &scaled {
             for model in &mut path.models {
                 scaling.to_original(&mut model.coef, &mut model.intercept)?;
@@ -267,7 +272,7 @@ impl<F: Float> LogisticRegression<F> {
         let stop = self.check_path_settings()?;
         let scaled = self.scaled(x, &labelled.weight);
         let x_fit = scaled.as_ref().map_or(x, |(_, x)| x.view());
-        Walk::new(self, x_fit, labelled, &stop)?.grid(alphas)
+        Walk::new(self, Design::Dense(x_fit), labelled, &stop)?.grid(alphas)
     }
 }
 
@@ -279,7 +284,7 @@ struct Walk<'a, F: Float, L> {
     /// The whole problem, unpenalized (its strengths are set per α).
     full: Problem<'a, F>,
     /// Its features, from which the strong rules select columns.
-    x: ArrayView2<'a, F>,
+    x: Design<'a, F>,
     strategy: Strategy,
     l1_ratio: F,
     null: NullFit<F>,
@@ -296,16 +301,11 @@ struct NullFit<F> {
 impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
     fn new(
         settings: &'a LogisticRegression<F>,
-        x: ArrayView2<'a, F>,
+        x: Design<'a, F>,
         labelled: &'a Labelled<F, L>,
         stop: &'a StopRule<F>,
     ) -> Result<Self> {
-        let full = labelled.problem(
-            Design::Dense(x),
-            F::zero(),
-            F::zero(),
-            settings.fit_intercept,
-        );
+        let full = labelled.problem(x, F::zero(), F::zero(), settings.fit_intercept);
         let strategy = settings.multiclass.strategy(full.n_classes);
         let intercept = null_intercepts(&full, strategy);
         let rows = intercept.len();
@@ -509,24 +509,34 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
                 diagnostics: Vec::new(),
             });
         }
-        let x = self.x.select(Axis(1), columns);
-        let problem = Problem {
-            x: Design::Dense(x.view()),
-            alpha: l2,
-            l1,
-            ..self.full.clone()
-        };
         let run = Run {
             start: Some((coef.select(Axis(1), columns), intercept.clone())),
             observer: None,
         };
-        let fit = multiclass::fit(
-            &problem,
-            self.strategy,
-            self.settings.solver.as_ref(),
-            self.stop,
-            run,
-        )?;
+        let fit_on = |x: Design<'_, F>| {
+            let problem = Problem {
+                x,
+                alpha: l2,
+                l1,
+                ..self.full.clone()
+            };
+            multiclass::fit(
+                &problem,
+                self.strategy,
+                self.settings.solver.as_ref(),
+                self.stop,
+                run,
+            )
+        };
+        let fit = match self.x {
+            Design::Dense(x) if columns.len() == x.ncols() => fit_on(Design::Dense(x))?,
+            Design::Dense(x) => fit_on(Design::Dense(x.select(Axis(1), columns).view()))?,
+            Design::Sparse(x) if columns.len() == x.ncols() => fit_on(Design::Sparse(x))?,
+            Design::Sparse(x) => {
+                let subset = csr_columns(x, columns)?;
+                fit_on(Design::Sparse(CsrView::new(&subset)?))?
+            }
+        };
         for (i, &j) in columns.iter().enumerate() {
             full_coef.column_mut(j).assign(&fit.coef.column(i));
         }

@@ -1,0 +1,148 @@
+//! The features by column, built once per fit from an objective's rows:
+//! what coordinate descent reads, one column per coordinate update.
+
+use crate::Float;
+use crate::objective::RowAccess;
+
+/// The columns of X: compressed (CSC) when at most half the entries are
+/// non-zero, so a sweep costs O(nnz) even for a dense array of mostly
+/// zeros; column-major otherwise.
+#[derive(Debug)]
+pub(super) struct Columns<F> {
+    n_rows: usize,
+    storage: Storage<F>,
+}
+
+#[derive(Debug)]
+enum Storage<F> {
+    /// Column j is `values[j·n .. (j + 1)·n]`.
+    Dense(Vec<F>),
+    /// Column j holds `rows[start[j]..start[j + 1]]` and their values.
+    Sparse {
+        start: Vec<usize>,
+        rows: Vec<u32>,
+        values: Vec<F>,
+    },
+}
+
+/// One column: its entries, or the intercept's column of ones.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Column<'a, F> {
+    Dense(&'a [F]),
+    Sparse(&'a [u32], &'a [F]),
+    Ones(usize),
+}
+
+impl<F: Float> Column<'_, F> {
+    /// Folds `f(acc, i, xᵢ)` over the column's entries, in row order.
+    #[inline(always)]
+    pub fn fold<A>(self, mut acc: A, mut f: impl FnMut(A, usize, F) -> A) -> A {
+        match self {
+            Column::Dense(values) => {
+                for (i, &v) in values.iter().enumerate() {
+                    acc = f(acc, i, v);
+                }
+            }
+            Column::Sparse(rows, values) => {
+                for (&i, &v) in rows.iter().zip(values) {
+                    acc = f(acc, i as usize, v);
+                }
+            }
+            Column::Ones(n) => {
+                for i in 0..n {
+                    acc = f(acc, i, F::one());
+                }
+            }
+        }
+        acc
+    }
+
+    /// Calls `f(i, xᵢ)` for the column's entries, in row order.
+    #[inline(always)]
+    pub fn for_each(self, mut f: impl FnMut(usize, F)) {
+        self.fold((), |(), i, v| f(i, v));
+    }
+}
+
+impl<F: Float> Columns<F> {
+    /// The transpose of the objective's `n_rows` rows; `None` when the row
+    /// count does not fit the compressed indices (2³² rows).
+    pub fn from_rows(rows: &dyn RowAccess<F>, n_rows: usize) -> Option<Self> {
+        let d = rows.n_features();
+        u32::try_from(n_rows).ok()?;
+        let mut count = vec![0_usize; d];
+        for i in 0..n_rows {
+            rows.row(i).for_each(|j, v| {
+                if v != F::zero() {
+                    count[j] += 1;
+                }
+            });
+        }
+        let nnz: usize = count.iter().sum();
+        let storage = if nnz.saturating_mul(2) > n_rows.saturating_mul(d) {
+            let mut values = vec![F::zero(); n_rows * d];
+            for i in 0..n_rows {
+                rows.row(i).for_each(|j, v| values[j * n_rows + i] = v);
+            }
+            Storage::Dense(values)
+        } else {
+            let mut start = Vec::with_capacity(d + 1);
+            start.push(0);
+            for &c in &count {
+                start.push(start.last().copied().unwrap_or(0) + c);
+            }
+            let mut next = start[..d].to_vec();
+            let mut row_index = vec![0_u32; nnz];
+            let mut values = vec![F::zero(); nnz];
+            for i in 0..n_rows {
+                rows.row(i).for_each(|j, v| {
+                    if v != F::zero() {
+                        // i < 2³² was checked above.
+                        row_index[next[j]] = i as u32;
+                        values[next[j]] = v;
+                        next[j] += 1;
+                    }
+                });
+            }
+            Storage::Sparse {
+                start,
+                rows: row_index,
+                values,
+            }
+        };
+        Some(Self { n_rows, storage })
+    }
+
+    /// Feature column j.
+    #[inline]
+    pub fn column(&self, j: usize) -> Column<'_, F> {
+        match &self.storage {
+            Storage::Dense(values) => {
+                Column::Dense(&values[j * self.n_rows..(j + 1) * self.n_rows])
+            }
+            Storage::Sparse {
+                start,
+                rows,
+                values,
+            } => {
+                let range = start[j]..start[j + 1];
+                Column::Sparse(&rows[range.clone()], &values[range])
+            }
+        }
+    }
+
+    /// The intercept's column of ones.
+    pub fn ones(&self) -> Column<'_, F> {
+        Column::Ones(self.n_rows)
+    }
+
+    /// Whether the columns are stored column-major (more than half the
+    /// entries non-zero).
+    pub fn is_dense(&self) -> bool {
+        matches!(self.storage, Storage::Dense(_))
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+}
