@@ -121,7 +121,7 @@ pub use cv::{CrossValidated, CrossValidation, Scoring};
 pub use diagnostics::Diagnostic;
 pub use error::{Error, Result};
 pub use float::Float;
-pub use inference::Summary;
+pub use inference::{Covariance, MarginalEffects, PredictionInterval, Summary};
 pub use model::{FittedLogisticRegression, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;

@@ -14,6 +14,8 @@ mod custom_solver;
 mod errors;
 mod extreme;
 mod inference;
+mod inference_robust;
+mod inference_values;
 mod kernels;
 mod model;
 mod objective;

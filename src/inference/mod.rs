@@ -11,9 +11,17 @@
 //! This file estimates; `summary.rs` holds the [`Summary`], its derived
 //! statistics and its table.
 
+mod covariance;
+mod margins;
 mod summary;
+mod table;
 
+pub use covariance::Covariance;
+pub use margins::{MarginalEffects, PredictionInterval};
 pub use summary::Summary;
+
+use covariance::{augmented, sandwich};
+use summary::Warning;
 
 use crate::model::FittedLogisticRegression;
 use crate::multiclass::{Strategy, binary_targets};
@@ -49,7 +57,44 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         S: Data<Elem = F>,
         T: Data<Elem = L>,
     {
-        self.summary_inner(x.view(), y.view(), None)
+        self.summary_inner(x.view(), y.view(), None, &Covariance::Nonrobust)
+    }
+
+    /// Like [`summary`](Self::summary), with standard errors, z, p-values
+    /// and intervals from the chosen [`Covariance`]: robust (HC0, HC1) or
+    /// cluster-robust (statsmodels' `fit(cov_type=...)`). Binary and
+    /// multinomial models.
+    ///
+    /// ```
+    /// use logreg::{Covariance, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let robust = model.summary_with(&x, &y, Covariance::Hc1)?;
+    /// assert!(robust.to_string().contains("HC1"));
+    /// let groups = vec![0, 0, 0, 0, 1, 1, 1, 1, 2]; // one id too many
+    /// assert!(model.summary_with(&x, &y, Covariance::Cluster(groups)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`summary`](Self::summary); [`Error::LengthMismatch`] when the
+    /// cluster ids are not one per row; [`Error::InvalidParameter`] for fewer
+    /// than two clusters, and for a robust covariance of a penalized (L2)
+    /// fit: the sandwich assumes the estimate zeroes the sum of the scores,
+    /// which a penalized estimate does not (refit with `Penalty::None`).
+    pub fn summary_with<S, T>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        covariance: Covariance,
+    ) -> Result<Summary<F>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        self.summary_inner(x.view(), y.view(), None, &covariance)
     }
 
     /// Like [`summary`](Self::summary), with the sample weights of the fit.
@@ -89,7 +134,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         T: Data<Elem = L>,
         W: Data<Elem = F>,
     {
-        self.summary_inner(x.view(), y.view(), Some(sample_weight.view()))
+        self.summary_inner(
+            x.view(),
+            y.view(),
+            Some(sample_weight.view()),
+            &Covariance::Nonrobust,
+        )
     }
 
     /// One summary per fitted sub-model: one for binary and multinomial
@@ -123,7 +173,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
     {
         let (x, y) = (x.view(), y.view());
         if self.strategy != Strategy::OneVsRest {
-            return Ok(vec![self.summary_inner(x, y, None)?]);
+            return Ok(vec![self.summary_inner(
+                x,
+                y,
+                None,
+                &Covariance::Nonrobust,
+            )?]);
         }
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, None)?;
@@ -132,7 +187,15 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 let target = binary_targets(&class, c);
                 let params = self.binary_params(c);
                 let name = format!("{} vs rest", self.classes[c]);
-                self.binary_summary(x, target, weight.clone(), params, name, c)
+                self.binary_summary(
+                    x,
+                    target,
+                    weight.clone(),
+                    params,
+                    name,
+                    c,
+                    &Covariance::Nonrobust,
+                )
             })
             .collect()
     }
@@ -170,6 +233,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         if self.strategy == Strategy::OneVsRest {
             return Err(Error::invalid(
@@ -180,6 +244,15 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         }
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, sample_weight)?;
+        covariance.check(x.nrows())?;
+        if *covariance != Covariance::Nonrobust && self.record.alpha > F::zero() {
+            return Err(Error::invalid(
+                "covariance",
+                covariance.name(),
+                "a robust covariance needs an unpenalized fit: at a penalized estimate the \
+                 scores do not sum to zero, so the sandwich is not centred (refit with Penalty::None)",
+            ));
+        }
         for diagnostic in &self.diagnostics {
             if let Diagnostic::CompleteSeparation { features } = diagnostic {
                 return Err(Error::PerfectSeparation {
@@ -190,11 +263,13 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         if self.strategy == Strategy::Binary {
             let target = binary_targets(&class, 1);
             let name = format!("{} vs {}", self.classes[1], self.classes[0]);
-            return self.binary_summary(x, target, weight, self.binary_params(0), name, 0);
+            let params = self.binary_params(0);
+            return self.binary_summary(x, target, weight, params, name, 0, covariance);
         }
-        self.multinomial_summary(x, class, weight)
+        self.multinomial_summary(x, class, weight, covariance)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn binary_summary(
         &self,
         x: ArrayView2<'_, F>,
@@ -203,53 +278,56 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         params: Array1<F>,
         row_name: String,
         report_index: usize,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         let d = x.ncols();
+        let offset = usize::from(self.record.fit_intercept);
         let total = weight.sum();
         let positive = Zip::from(&target)
             .and(&weight)
             .fold(F::zero(), |acc, &t, &w| acc + t * w);
         let null =
             xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
-        let likelihood =
-            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.record.fit_intercept);
-        let log_likelihood = -likelihood.value(params.view()) * total;
-        let mut information = likelihood.hessian(params.view()).mapv(|h| h * total);
-        for i in 0..d {
-            information[(i, i)] += self.record.alpha * total;
-        }
-        let covariance = invert(
-            information,
-            x,
-            self.record.fit_intercept,
-            self.record.alpha > F::zero(),
-        )?;
-        let std_errors = covariance.diag().mapv(F::sqrt);
-        // Objective layout [w, b] → summary layout [b, w].
-        let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
-            let mut out: Vec<F> = Vec::with_capacity(v.len());
-            if self.record.fit_intercept {
-                out.push(v[d]);
-            }
-            out.extend(v.slice(s![..d]).iter().copied());
-            Array2::from_shape_vec((1, out.len()), out).unwrap_or_else(|_| unreachable!())
+        let class: Vec<usize> = target.iter().map(|&t| usize::from(t > F::zero())).collect();
+        let class_names = if self.strategy == Strategy::OneVsRest {
+            vec!["rest".to_string(), self.classes[report_index].to_string()]
+        } else {
+            vec![self.classes[0].to_string(), self.classes[1].to_string()]
         };
+        let likelihood = BinaryLogistic::new_unchecked(
+            x,
+            target,
+            weight.clone(),
+            F::zero(),
+            self.record.fit_intercept,
+        );
+        let log_likelihood = -likelihood.value(params.view()) * total;
+        let hessian = likelihood.hessian(params.view());
+        // Objective layout [w, b] → summary layout [b, w].
+        let source = |j: usize| if offset == 1 && j == 0 { d } else { j - offset };
+        let p = d + offset;
+        let mut information =
+            Array2::from_shape_fn((p, p), |(a, b)| hessian[(source(a), source(b))] * total);
+        for j in offset..p {
+            information[(j, j)] += self.record.alpha * total;
+        }
+        let params = Array2::from_shape_fn((1, p), |(_, j)| params[source(j)]);
         let report = self.reports.get(report_index).unwrap_or(&self.report);
-        Ok(Summary {
-            params: reorder(params.view()),
-            std_errors: reorder(std_errors.view()),
-            row_names: vec![row_name],
-            feature_names: default_names(d),
-            has_intercept: self.record.fit_intercept,
+        let pieces = Pieces {
+            params,
+            information,
+            class,
+            weight,
             log_likelihood,
             null_log_likelihood: null,
-            n_obs: x.nrows(),
+            row_names: vec![row_name],
+            class_names,
             df_model: d,
-            df_resid: x.nrows() as isize - (d + usize::from(self.record.fit_intercept)) as isize,
             converged: report.converged(),
+            termination: format!("{:?}", report.termination),
             iterations: report.iterations,
-            penalized: self.record.alpha > F::zero(),
-        })
+        };
+        self.finish(x, pieces, covariance)
     }
 
     fn multinomial_summary(
@@ -257,6 +335,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         x: ArrayView2<'_, F>,
         class: Vec<usize>,
         weight: Array1<F>,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         let (k, d) = (self.classes.len(), x.ncols());
         let p = d + usize::from(self.record.fit_intercept);
@@ -274,8 +353,14 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let intercept = &self.intercept - self.intercept[0];
         let layout = self.runs().layout;
         let full = layout.flatten(coef.view(), intercept.view());
-        let likelihood =
-            Multinomial::new_unchecked(x, class, k, weight, F::zero(), self.record.fit_intercept);
+        let likelihood = Multinomial::new_unchecked(
+            x,
+            class.clone(),
+            k,
+            weight.clone(),
+            F::zero(),
+            self.record.fit_intercept,
+        );
         let log_likelihood = -likelihood.value(full.view()) * total;
         let hessian = likelihood.hessian(full.view());
         // Keep classes 1..k, in summary layout: row r = class r + 1, column 0
@@ -299,35 +384,136 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 information[(a, a)] += self.record.alpha * total;
             }
         }
-        let covariance = invert(
-            information,
-            x,
-            self.record.fit_intercept,
-            self.record.alpha > F::zero(),
-        )?;
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
-        let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
-            covariance[(r * p + j, r * p + j)].sqrt()
-        });
         let row_names = (1..k)
             .map(|c| format!("{} vs {}", self.classes[c], self.classes[0]))
             .collect();
-        Ok(Summary {
+        let pieces = Pieces {
             params,
-            std_errors,
-            row_names,
-            feature_names: default_names(d),
-            has_intercept: self.record.fit_intercept,
+            information,
+            class,
+            weight,
             log_likelihood,
             null_log_likelihood: null,
-            n_obs: x.nrows(),
+            row_names,
+            class_names: self.classes.iter().map(ToString::to_string).collect(),
             df_model: d * (k - 1),
-            df_resid: x.nrows() as isize - ((k - 1) * p) as isize,
             converged: self.report.converged(),
+            termination: format!("{:?}", self.report.termination),
             iterations: self.report.iterations,
-            penalized: self.record.alpha > F::zero(),
+        };
+        self.finish(x, pieces, covariance)
+    }
+
+    /// Inverts the information, applies the chosen covariance and collects
+    /// the warnings of the table.
+    fn finish(
+        &self,
+        x: ArrayView2<'_, F>,
+        pieces: Pieces<F>,
+        covariance: &Covariance,
+    ) -> Result<Summary<F>> {
+        let has_intercept = self.record.fit_intercept;
+        let penalized = self.record.alpha > F::zero();
+        let (rows, p) = pieces.params.dim();
+        let bread = invert(pieces.information.clone(), x, has_intercept, penalized)?;
+        let design = augmented(x, has_intercept);
+        let cov = match covariance {
+            Covariance::Nonrobust => bread,
+            robust => sandwich(
+                robust,
+                &bread,
+                &pieces.params,
+                &design,
+                &pieces.class,
+                pieces.weight.as_slice().unwrap_or(&pieces.weight.to_vec()),
+            ),
+        };
+        let std_errors =
+            Array2::from_shape_fn((rows, p), |(r, j)| cov[(r * p + j, r * p + j)].sqrt());
+        let mut warnings = Vec::new();
+        if !pieces.converged {
+            warnings.push(Warning::NotConverged(pieces.termination));
+        }
+        for diagnostic in &self.diagnostics {
+            if let Diagnostic::QuasiSeparation { features, rows } = diagnostic {
+                warnings.push(Warning::QuasiSeparation {
+                    features: features.clone(),
+                    rows: *rows,
+                });
+            }
+        }
+        let condition = condition_number(&pieces.information);
+        if condition > NEAR_SINGULAR {
+            warnings.push(Warning::NearSingular(condition));
+        }
+        let n_params = rows * p;
+        Ok(Summary {
+            params: pieces.params,
+            std_errors,
+            covariance: cov,
+            covariance_name: covariance.name(),
+            row_names: pieces.row_names,
+            class_names: pieces.class_names,
+            feature_names: default_names(x.ncols()),
+            has_intercept,
+            log_likelihood: pieces.log_likelihood,
+            null_log_likelihood: pieces.null_log_likelihood,
+            n_obs: x.nrows(),
+            df_model: pieces.df_model,
+            df_resid: x.nrows() as isize - n_params as isize,
+            converged: pieces.converged,
+            iterations: pieces.iterations,
+            penalized,
+            warnings,
         })
     }
+}
+
+/// What the binary and multinomial summaries hand to `finish`, in summary
+/// layout (rows × p; the information m × m with m = rows · p, row-major).
+struct Pieces<F> {
+    params: Array2<F>,
+    information: Array2<F>,
+    class: Vec<usize>,
+    weight: Array1<F>,
+    log_likelihood: F,
+    null_log_likelihood: F,
+    row_names: Vec<String>,
+    class_names: Vec<String>,
+    df_model: usize,
+    converged: bool,
+    termination: String,
+    iterations: usize,
+}
+
+/// The 1-norm condition number of the information scaled to unit diagonal,
+/// above which the table warns of a near-singular design: beyond it, half
+/// of the digits of the standard errors are lost.
+const NEAR_SINGULAR: f64 = 1e8;
+
+/// ‖A‖₁·‖A⁻¹‖₁ of the information A scaled to unit diagonal.
+fn condition_number<F: Float>(information: &Array2<F>) -> f64 {
+    let m = information.nrows();
+    let scale: Vec<f64> = information
+        .diag()
+        .iter()
+        .map(|v| 1.0 / v.to_f64_lossy().max(f64::MIN_POSITIVE).sqrt())
+        .collect();
+    let scaled = Array2::from_shape_fn((m, m), |(a, b)| {
+        F::from_f64_lossy(information[(a, b)].to_f64_lossy() * scale[a] * scale[b])
+    });
+    let identity = Array2::<F>::eye(m);
+    let Some(inverse) = F::cholesky_solve_many(scaled.view(), identity.view()) else {
+        return f64::INFINITY;
+    };
+    let norm1 = |a: &Array2<F>| {
+        a.columns()
+            .into_iter()
+            .map(|c| c.iter().map(|v| v.to_f64_lossy().abs()).sum::<f64>())
+            .fold(0.0, f64::max)
+    };
+    norm1(&scaled) * norm1(&inverse)
 }
 
 /// t·ln(q), with 0·ln(0) = 0.
