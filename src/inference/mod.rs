@@ -12,7 +12,9 @@
 //! statistics and its table.
 
 mod covariance;
+mod likelihood;
 mod margins;
+mod refit;
 mod summary;
 mod table;
 
@@ -21,6 +23,8 @@ pub use margins::{MarginalEffects, PredictionInterval};
 pub use summary::Summary;
 
 use covariance::{augmented, sandwich};
+use refit::Refit;
+use std::sync::Arc;
 use summary::Warning;
 
 use crate::model::FittedLogisticRegression;
@@ -245,7 +249,8 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, sample_weight)?;
         covariance.check(x.nrows())?;
-        if *covariance != Covariance::Nonrobust && self.record.alpha > F::zero() {
+        let firth = self.record.penalty == crate::Penalty::Firth;
+        if *covariance != Covariance::Nonrobust && (self.record.alpha > F::zero() || firth) {
             return Err(Error::invalid(
                 "covariance",
                 covariance.name(),
@@ -289,6 +294,8 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let null =
             xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
         let class: Vec<usize> = target.iter().map(|&t| usize::from(t > F::zero())).collect();
+        let refit =
+            (self.record.alpha == F::zero()).then(|| self.refit(x, &target, &weight, &params));
         let class_names = if self.strategy == Strategy::OneVsRest {
             vec!["rest".to_string(), self.classes[report_index].to_string()]
         } else {
@@ -311,6 +318,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         for j in offset..p {
             information[(j, j)] += self.record.alpha * total;
         }
+        if let Some(firth) = refit.as_ref().filter(|r| r.firth) {
+            let augmented = firth.information().ok_or(Error::SingularInformation)?;
+            information = Array2::from_shape_fn((p, p), |(a, b)| {
+                F::from_f64_lossy(augmented[source(a) * p + source(b)])
+            });
+        }
         let params = Array2::from_shape_fn((1, p), |(_, j)| params[source(j)]);
         let report = self.reports.get(report_index).unwrap_or(&self.report);
         let pieces = Pieces {
@@ -322,6 +335,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             null_log_likelihood: null,
             row_names: vec![row_name],
             class_names,
+            refit,
             df_model: d,
             converged: report.converged(),
             termination: format!("{:?}", report.termination),
@@ -397,12 +411,34 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             null_log_likelihood: null,
             row_names,
             class_names: self.classes.iter().map(ToString::to_string).collect(),
+            refit: None,
             df_model: d * (k - 1),
             converged: self.report.converged(),
             termination: format!("{:?}", self.report.termination),
             iterations: self.report.iterations,
         };
         self.finish(x, pieces, covariance)
+    }
+
+    /// What a binary summary keeps for likelihood-ratio refits.
+    fn refit(
+        &self,
+        x: ArrayView2<'_, F>,
+        target: &Array1<F>,
+        weight: &Array1<F>,
+        params: &Array1<F>,
+    ) -> Refit<F> {
+        let mut refit = Refit {
+            x: x.to_owned(),
+            y: target.to_vec(),
+            weight: weight.to_vec(),
+            fit_intercept: self.record.fit_intercept,
+            firth: self.record.penalty == crate::Penalty::Firth,
+            params: params.iter().map(|v| v.to_f64_lossy()).collect(),
+            loglik: f64::NAN,
+        };
+        refit.loglik = refit.log_likelihood();
+        refit
     }
 
     /// Inverts the information, applies the chosen covariance and collects
@@ -455,6 +491,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             covariance_name: covariance.name(),
             row_names: pieces.row_names,
             class_names: pieces.class_names,
+            penalized_log_likelihood: pieces
+                .refit
+                .as_ref()
+                .filter(|refit| refit.firth)
+                .map(|refit| F::from_f64_lossy(refit.loglik)),
+            refit: pieces.refit.map(Arc::new),
             feature_names: default_names(x.ncols()),
             has_intercept,
             log_likelihood: pieces.log_likelihood,
@@ -481,6 +523,7 @@ struct Pieces<F> {
     null_log_likelihood: F,
     row_names: Vec<String>,
     class_names: Vec<String>,
+    refit: Option<Refit<F>>,
     df_model: usize,
     converged: bool,
     termination: String,

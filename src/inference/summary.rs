@@ -40,6 +40,10 @@ pub struct Summary<F> {
     pub(super) warnings: Vec<Warning>,
     /// The class labels: the reference, then one per row.
     pub(super) class_names: Vec<String>,
+    /// For binary ML and Firth fits: what likelihood-ratio refits need.
+    pub(super) refit: Option<std::sync::Arc<super::refit::Refit<F>>>,
+    /// For Firth fits: log L + ½ log det I at the estimate.
+    pub(super) penalized_log_likelihood: Option<F>,
     pub(super) row_names: Vec<String>,
     pub(super) feature_names: Vec<String>,
     pub(super) has_intercept: bool,
@@ -99,6 +103,26 @@ impl<F: Float> Summary<F> {
     /// ```
     pub fn covariance(&self) -> &Array2<F> {
         &self.covariance
+    }
+
+    /// For a [`Penalty::Firth`](crate::Penalty::Firth) fit, the penalized
+    /// log-likelihood log L + ½ log det I at the estimate (firthmodels'
+    /// `loglik_`); `None` for other fits.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[1.0_f64], [2.0], [3.0], [4.0], [5.0], [6.0]];
+    /// let y = array![0, 0, 0, 1, 1, 1];
+    /// let firth = LogisticRegression::new().penalty(Penalty::Firth).fit(&x, &y)?;
+    /// let summary = firth.summary(&x, &y)?;
+    /// assert!(summary.penalized_log_likelihood().unwrap() > summary.log_likelihood() - 10.0);
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &[0, 1, 0, 1, 1, 0].into())?;
+    /// assert!(mle.summary(&x, &ndarray::arr1(&[0, 1, 0, 1, 1, 0]))?.penalized_log_likelihood().is_none());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn penalized_log_likelihood(&self) -> Option<F> {
+        self.penalized_log_likelihood
     }
 
     /// The covariance's name as the table prints it: `nonrobust`, `HC0`,

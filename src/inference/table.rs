@@ -52,6 +52,13 @@ impl<F: Float> fmt::Display for Summary<F> {
             format!("{:.2} / {:.2}", self.aic(), self.bic()),
         )?;
         writeln!(f, "{:<18}{:>20}", "Covariance type:", self.covariance_name)?;
+        if let Some(penalized) = self.penalized_log_likelihood {
+            writeln!(
+                f,
+                "Firth's penalized likelihood: log L + ½ log det I = {:.4}",
+                penalized
+            )?;
+        }
         if self.penalized {
             writeln!(
                 f,

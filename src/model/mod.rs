@@ -13,6 +13,7 @@
 //! - `csr`: the same on sparse CSR input.
 
 mod csr;
+mod firth;
 mod fit;
 mod fitted;
 mod labels;
