@@ -117,8 +117,9 @@ impl<F: Float> Summary<F> {
     /// let firth = LogisticRegression::new().penalty(Penalty::Firth).fit(&x, &y)?;
     /// let summary = firth.summary(&x, &y)?;
     /// assert!(summary.penalized_log_likelihood().unwrap() > summary.log_likelihood() - 10.0);
-    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &[0, 1, 0, 1, 1, 0].into())?;
-    /// assert!(mle.summary(&x, &ndarray::arr1(&[0, 1, 0, 1, 1, 0]))?.penalized_log_likelihood().is_none());
+    /// let overlap = array![0, 1, 0, 1, 1, 0];
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &overlap)?;
+    /// assert!(mle.summary(&x, &overlap)?.penalized_log_likelihood().is_none());
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn penalized_log_likelihood(&self) -> Option<F> {
