@@ -90,6 +90,42 @@
 //! | `feature_names_in_` (from a DataFrame) | `.feature_names([...])`, [`FittedLogisticRegression::feature_names`] |
 //! | `predict_proba(X)[:, list(classes_).index(c)]`, `FixedThresholdClassifier` | `predict_proba_of(&x, &c)`, `predict_with_threshold(&x, t)` |
 //! | `ConvergenceWarning` | [`FitReport::converged`], or `.require_convergence(true)` → [`Error::NotConverged`] |
+//! | `fit(cov_type="HC0"/"HC1"/"cluster", cov_kwds={"groups": g})` | [`FittedLogisticRegression::summary_with`] with [`Covariance`] |
+//! | `get_margeff(at="overall", method="dydx")` | [`Summary::marginal_effects`] → [`MarginalEffects`] |
+//! | `get_prediction(X).summary_frame()` | [`Summary::predict_interval`] → [`PredictionInterval`] |
+//! | firthmodels `FirthLogisticRegression`, R `logistf` | `.penalty(Penalty::Firth)`, [`Summary::lr_p_values`], [`Summary::profile_conf_int`] |
+//!
+//! ## Which standard error to report when
+//!
+//! - **Non-robust** ([`Covariance::Nonrobust`], the default of
+//!   [`summary`](FittedLogisticRegression::summary)): the inverse
+//!   information. Right when the model is correctly specified and the rows
+//!   are independent; the smallest and the most fragile.
+//! - **HC0 / HC1** ([`Covariance::Hc0`], [`Covariance::Hc1`]): the sandwich
+//!   over per-row scores, valid when the logistic link is only an
+//!   approximation but rows are independent. HC1 (× n/(n − p), Stata's
+//!   `robust`) is the one most applied papers print; the two differ little
+//!   unless p is a sizeable share of n. (statsmodels' discrete models return
+//!   HC0 for `cov_type="HC1"`.)
+//! - **Cluster** ([`Covariance::Cluster`]): rows are correlated within
+//!   groups (pupils of a school, visits of a patient, days of a firm) and
+//!   groups are independent. Use it whenever the design has such groups: the
+//!   non-robust errors can be several times too small. It needs many groups
+//!   (a few dozen); with fewer than about 20 the errors themselves are
+//!   noisy.
+//! - **Likelihood ratio and profile intervals** ([`Summary::lr_p_values`],
+//!   [`Summary::profile_conf_int`]): in small samples, with rare events or
+//!   large effects the likelihood is far from quadratic and Wald intervals
+//!   mislead; these do not assume it is (binary fits).
+//! - **Firth** ([`Penalty::Firth`]): for separation (the maximum-likelihood
+//!   estimate does not exist) and rare events. Report its profile
+//!   penalized-likelihood intervals and LR p-values rather than Wald ones,
+//!   as logistf does.
+//! - Penalized (L2) fits have no valid standard errors at all; robust
+//!   covariances of them are refused (the penalized estimate does not zero
+//!   the score sum that the sandwich is built on).
+//!
+//! `examples/inference.rs` prints each of them for one data set.
 //!
 //! Labels may be any ordered type (integers, `bool`, `String`, `&str`: see
 //! [`Label`]); floats are not `Ord`, which rules out float labels at
@@ -131,7 +167,7 @@ pub use cv::{CrossValidated, CrossValidation, Scoring};
 pub use diagnostics::Diagnostic;
 pub use error::{Error, PartialSumsError, Result};
 pub use float::Float;
-pub use inference::Summary;
+pub use inference::{Covariance, MarginalEffects, PredictionInterval, Summary};
 pub use model::{FittedLogisticRegression, Label, LogisticRegression};
 pub use multiclass::Multiclass;
 pub use objective::Penalty;

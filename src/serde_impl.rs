@@ -148,6 +148,7 @@ enum SavedPenalty {
     L2,
     L1,
     ElasticNet { l1_ratio: f64 },
+    Firth,
 }
 
 impl SavedPenalty {
@@ -156,6 +157,7 @@ impl SavedPenalty {
             Penalty::None => Self::None,
             Penalty::L1 => Self::L1,
             Penalty::ElasticNet { l1_ratio } => Self::ElasticNet { l1_ratio },
+            Penalty::Firth => Self::Firth,
             _ => Self::L2,
         }
     }
@@ -166,6 +168,7 @@ impl SavedPenalty {
             Self::L2 => Penalty::L2,
             Self::L1 => Penalty::L1,
             Self::ElasticNet { l1_ratio } => Penalty::ElasticNet { l1_ratio },
+            Self::Firth => Penalty::Firth,
         };
         penalty.check()?;
         Ok(penalty)

@@ -11,15 +11,29 @@
 //! This file estimates; `summary.rs` holds the [`Summary`], its derived
 //! statistics and its table.
 
+mod covariance;
+mod information;
+mod likelihood;
+mod margins;
+mod refit;
 mod summary;
+mod table;
 
+pub use covariance::Covariance;
+pub use margins::{MarginalEffects, PredictionInterval};
 pub use summary::Summary;
+
+use covariance::{augmented, sandwich};
+use information::{NEAR_SINGULAR, condition_number, invert};
+use refit::Refit;
+use std::sync::Arc;
+use summary::Warning;
 
 use crate::model::FittedLogisticRegression;
 use crate::multiclass::{Strategy, binary_targets};
 use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::{Diagnostic, Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip};
 use std::fmt;
 
 impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
@@ -49,7 +63,44 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         S: Data<Elem = F>,
         T: Data<Elem = L>,
     {
-        self.summary_inner(x.view(), y.view(), None)
+        self.summary_inner(x.view(), y.view(), None, &Covariance::Nonrobust)
+    }
+
+    /// Like [`summary`](Self::summary), with standard errors, z, p-values
+    /// and intervals from the chosen [`Covariance`]: robust (HC0, HC1) or
+    /// cluster-robust (statsmodels' `fit(cov_type=...)`). Binary and
+    /// multinomial models.
+    ///
+    /// ```
+    /// use logreg::{Covariance, LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let robust = model.summary_with(&x, &y, Covariance::Hc1)?;
+    /// assert!(robust.to_string().contains("HC1"));
+    /// let groups = vec![0, 0, 0, 0, 1, 1, 1, 1, 2]; // one id too many
+    /// assert!(model.summary_with(&x, &y, Covariance::Cluster(groups)).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`summary`](Self::summary); [`Error::LengthMismatch`] when the
+    /// cluster ids are not one per row; [`Error::InvalidParameter`] for fewer
+    /// than two clusters, and for a robust covariance of a penalized (L2)
+    /// fit: the sandwich assumes the estimate zeroes the sum of the scores,
+    /// which a penalized estimate does not (refit with `Penalty::None`).
+    pub fn summary_with<S, T>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        y: &ArrayBase<T, Ix1>,
+        covariance: Covariance,
+    ) -> Result<Summary<F>>
+    where
+        S: Data<Elem = F>,
+        T: Data<Elem = L>,
+    {
+        self.summary_inner(x.view(), y.view(), None, &covariance)
     }
 
     /// Like [`summary`](Self::summary), with the sample weights of the fit.
@@ -89,7 +140,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         T: Data<Elem = L>,
         W: Data<Elem = F>,
     {
-        self.summary_inner(x.view(), y.view(), Some(sample_weight.view()))
+        self.summary_inner(
+            x.view(),
+            y.view(),
+            Some(sample_weight.view()),
+            &Covariance::Nonrobust,
+        )
     }
 
     /// One summary per fitted sub-model: one for binary and multinomial
@@ -123,7 +179,12 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
     {
         let (x, y) = (x.view(), y.view());
         if self.strategy != Strategy::OneVsRest {
-            return Ok(vec![self.summary_inner(x, y, None)?]);
+            return Ok(vec![self.summary_inner(
+                x,
+                y,
+                None,
+                &Covariance::Nonrobust,
+            )?]);
         }
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, None)?;
@@ -132,7 +193,15 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 let target = binary_targets(&class, c);
                 let params = self.binary_params(c);
                 let name = format!("{} vs rest", self.classes[c]);
-                self.binary_summary(x, target, weight.clone(), params, name, c)
+                self.binary_summary(
+                    x,
+                    target,
+                    weight.clone(),
+                    params,
+                    name,
+                    c,
+                    &Covariance::Nonrobust,
+                )
             })
             .collect()
     }
@@ -170,6 +239,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         if self.strategy == Strategy::OneVsRest {
             return Err(Error::invalid(
@@ -180,6 +250,16 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         }
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, sample_weight)?;
+        covariance.check(x.nrows())?;
+        let firth = self.record.penalty == crate::Penalty::Firth;
+        if *covariance != Covariance::Nonrobust && (self.record.alpha > F::zero() || firth) {
+            return Err(Error::invalid(
+                "covariance",
+                covariance.name(),
+                "a robust covariance needs an unpenalized fit: at a penalized estimate the \
+                 scores do not sum to zero, so the sandwich is not centred (refit with Penalty::None)",
+            ));
+        }
         for diagnostic in &self.diagnostics {
             if let Diagnostic::CompleteSeparation { features } = diagnostic {
                 return Err(Error::PerfectSeparation {
@@ -190,11 +270,13 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         if self.strategy == Strategy::Binary {
             let target = binary_targets(&class, 1);
             let name = format!("{} vs {}", self.classes[1], self.classes[0]);
-            return self.binary_summary(x, target, weight, self.binary_params(0), name, 0);
+            let params = self.binary_params(0);
+            return self.binary_summary(x, target, weight, params, name, 0, covariance);
         }
-        self.multinomial_summary(x, class, weight)
+        self.multinomial_summary(x, class, weight, covariance)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn binary_summary(
         &self,
         x: ArrayView2<'_, F>,
@@ -203,53 +285,65 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         params: Array1<F>,
         row_name: String,
         report_index: usize,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         let d = x.ncols();
+        let offset = usize::from(self.record.fit_intercept);
         let total = weight.sum();
         let positive = Zip::from(&target)
             .and(&weight)
             .fold(F::zero(), |acc, &t, &w| acc + t * w);
         let null =
             xlogy(positive, positive / total) + xlogy(total - positive, (total - positive) / total);
-        let likelihood =
-            BinaryLogistic::new_unchecked(x, target, weight, F::zero(), self.record.fit_intercept);
-        let log_likelihood = -likelihood.value(params.view()) * total;
-        let mut information = likelihood.hessian(params.view()).mapv(|h| h * total);
-        for i in 0..d {
-            information[(i, i)] += self.record.alpha * total;
-        }
-        let covariance = invert(
-            information,
-            x,
-            self.record.fit_intercept,
-            self.record.alpha > F::zero(),
-        )?;
-        let std_errors = covariance.diag().mapv(F::sqrt);
-        // Objective layout [w, b] → summary layout [b, w].
-        let reorder = |v: ArrayView1<'_, F>| -> Array2<F> {
-            let mut out: Vec<F> = Vec::with_capacity(v.len());
-            if self.record.fit_intercept {
-                out.push(v[d]);
-            }
-            out.extend(v.slice(s![..d]).iter().copied());
-            Array2::from_shape_vec((1, out.len()), out).unwrap_or_else(|_| unreachable!())
+        let class: Vec<usize> = target.iter().map(|&t| usize::from(t > F::zero())).collect();
+        let refit =
+            (self.record.alpha == F::zero()).then(|| self.refit(x, &target, &weight, &params));
+        let class_names = if self.strategy == Strategy::OneVsRest {
+            vec!["rest".to_string(), self.classes[report_index].to_string()]
+        } else {
+            vec![self.classes[0].to_string(), self.classes[1].to_string()]
         };
+        let likelihood = BinaryLogistic::new_unchecked(
+            x,
+            target,
+            weight.clone(),
+            F::zero(),
+            self.record.fit_intercept,
+        );
+        let log_likelihood = -likelihood.value(params.view()) * total;
+        let hessian = likelihood.hessian(params.view());
+        // Objective layout [w, b] → summary layout [b, w].
+        let source = |j: usize| if offset == 1 && j == 0 { d } else { j - offset };
+        let p = d + offset;
+        let mut information =
+            Array2::from_shape_fn((p, p), |(a, b)| hessian[(source(a), source(b))] * total);
+        for j in offset..p {
+            information[(j, j)] += self.record.alpha * total;
+        }
+        if let Some(firth) = refit.as_ref().filter(|r| r.firth) {
+            let augmented = firth.information().ok_or(Error::SingularInformation)?;
+            information = Array2::from_shape_fn((p, p), |(a, b)| {
+                F::from_f64_lossy(augmented[source(a) * p + source(b)])
+            });
+        }
+        let params = Array2::from_shape_fn((1, p), |(_, j)| params[source(j)]);
         let report = self.reports.get(report_index).unwrap_or(&self.report);
-        Ok(Summary {
-            params: reorder(params.view()),
-            std_errors: reorder(std_errors.view()),
-            row_names: vec![row_name],
-            feature_names: self.feature_names_or_default(),
-            has_intercept: self.record.fit_intercept,
+        let pieces = Pieces {
+            params,
+            information,
+            class,
+            weight,
             log_likelihood,
             null_log_likelihood: null,
-            n_obs: x.nrows(),
+            row_names: vec![row_name],
+            class_names,
+            refit,
             df_model: d,
-            df_resid: x.nrows() as isize - (d + usize::from(self.record.fit_intercept)) as isize,
             converged: report.converged(),
+            termination: format!("{:?}", report.termination),
             iterations: report.iterations,
-            penalized: self.record.alpha > F::zero(),
-        })
+        };
+        self.finish(x, pieces, covariance)
     }
 
     fn multinomial_summary(
@@ -257,6 +351,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         x: ArrayView2<'_, F>,
         class: Vec<usize>,
         weight: Array1<F>,
+        covariance: &Covariance,
     ) -> Result<Summary<F>> {
         let (k, d) = (self.classes.len(), x.ncols());
         let p = d + usize::from(self.record.fit_intercept);
@@ -274,8 +369,14 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         let intercept = &self.intercept - self.intercept[0];
         let layout = self.runs().layout;
         let full = layout.flatten(coef.view(), intercept.view());
-        let likelihood =
-            Multinomial::new_unchecked(x, class, k, weight, F::zero(), self.record.fit_intercept);
+        let likelihood = Multinomial::new_unchecked(
+            x,
+            class.clone(),
+            k,
+            weight.clone(),
+            F::zero(),
+            self.record.fit_intercept,
+        );
         let log_likelihood = -likelihood.value(full.view()) * total;
         let hessian = likelihood.hessian(full.view());
         // Keep classes 1..k, in summary layout: row r = class r + 1, column 0
@@ -299,106 +400,139 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 information[(a, a)] += self.record.alpha * total;
             }
         }
-        let covariance = invert(
-            information,
-            x,
-            self.record.fit_intercept,
-            self.record.alpha > F::zero(),
-        )?;
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
-        let std_errors = Array2::from_shape_fn((k - 1, p), |(r, j)| {
-            covariance[(r * p + j, r * p + j)].sqrt()
-        });
         let row_names = (1..k)
             .map(|c| format!("{} vs {}", self.classes[c], self.classes[0]))
             .collect();
-        Ok(Summary {
+        let pieces = Pieces {
             params,
-            std_errors,
-            row_names,
-            feature_names: self.feature_names_or_default(),
-            has_intercept: self.record.fit_intercept,
+            information,
+            class,
+            weight,
             log_likelihood,
             null_log_likelihood: null,
-            n_obs: x.nrows(),
+            row_names,
+            class_names: self.classes.iter().map(ToString::to_string).collect(),
+            refit: None,
             df_model: d * (k - 1),
-            df_resid: x.nrows() as isize - ((k - 1) * p) as isize,
             converged: self.report.converged(),
+            termination: format!("{:?}", self.report.termination),
             iterations: self.report.iterations,
-            penalized: self.record.alpha > F::zero(),
+        };
+        self.finish(x, pieces, covariance)
+    }
+
+    /// What a binary summary keeps for likelihood-ratio refits.
+    fn refit(
+        &self,
+        x: ArrayView2<'_, F>,
+        target: &Array1<F>,
+        weight: &Array1<F>,
+        params: &Array1<F>,
+    ) -> Refit<F> {
+        let mut refit = Refit {
+            x: x.to_owned(),
+            y: target.to_vec(),
+            weight: weight.to_vec(),
+            fit_intercept: self.record.fit_intercept,
+            firth: self.record.penalty == crate::Penalty::Firth,
+            params: params.iter().map(|v| v.to_f64_lossy()).collect(),
+            loglik: f64::NAN,
+        };
+        refit.loglik = refit.log_likelihood();
+        refit
+    }
+
+    /// Inverts the information, applies the chosen covariance and collects
+    /// the warnings of the table.
+    fn finish(
+        &self,
+        x: ArrayView2<'_, F>,
+        pieces: Pieces<F>,
+        covariance: &Covariance,
+    ) -> Result<Summary<F>> {
+        let has_intercept = self.record.fit_intercept;
+        let penalized = self.record.alpha > F::zero();
+        let (rows, p) = pieces.params.dim();
+        let bread = invert(pieces.information.clone(), x, has_intercept, penalized)?;
+        let design = augmented(x, has_intercept);
+        let cov = match covariance {
+            Covariance::Nonrobust => bread,
+            robust => sandwich(
+                robust,
+                &bread,
+                &pieces.params,
+                &design,
+                &pieces.class,
+                pieces.weight.as_slice().unwrap_or(&pieces.weight.to_vec()),
+            ),
+        };
+        let std_errors =
+            Array2::from_shape_fn((rows, p), |(r, j)| cov[(r * p + j, r * p + j)].sqrt());
+        let mut warnings = Vec::new();
+        if !pieces.converged {
+            warnings.push(Warning::NotConverged(pieces.termination));
+        }
+        for diagnostic in &self.diagnostics {
+            if let Diagnostic::QuasiSeparation { features, rows } = diagnostic {
+                warnings.push(Warning::QuasiSeparation {
+                    features: features.clone(),
+                    rows: *rows,
+                });
+            }
+        }
+        let condition = condition_number(&pieces.information);
+        if condition > NEAR_SINGULAR {
+            warnings.push(Warning::NearSingular(condition));
+        }
+        let n_params = rows * p;
+        Ok(Summary {
+            params: pieces.params,
+            std_errors,
+            covariance: cov,
+            covariance_name: covariance.name(),
+            row_names: pieces.row_names,
+            class_names: pieces.class_names,
+            penalized_log_likelihood: pieces
+                .refit
+                .as_ref()
+                .filter(|refit| refit.firth)
+                .map(|refit| F::from_f64_lossy(refit.loglik)),
+            refit: pieces.refit.map(Arc::new),
+            feature_names: self.feature_names_or_default(),
+            has_intercept,
+            log_likelihood: pieces.log_likelihood,
+            null_log_likelihood: pieces.null_log_likelihood,
+            n_obs: x.nrows(),
+            df_model: pieces.df_model,
+            df_resid: x.nrows() as isize - n_params as isize,
+            converged: pieces.converged,
+            iterations: pieces.iterations,
+            penalized,
+            warnings,
         })
     }
+}
+
+/// What the binary and multinomial summaries hand to `finish`, in summary
+/// layout (rows × p; the information m × m with m = rows · p, row-major).
+struct Pieces<F> {
+    params: Array2<F>,
+    information: Array2<F>,
+    class: Vec<usize>,
+    weight: Array1<F>,
+    log_likelihood: F,
+    null_log_likelihood: F,
+    row_names: Vec<String>,
+    class_names: Vec<String>,
+    refit: Option<Refit<F>>,
+    df_model: usize,
+    converged: bool,
+    termination: String,
+    iterations: usize,
 }
 
 /// t·ln(q), with 0·ln(0) = 0.
 fn xlogy<F: Float>(t: F, q: F) -> F {
     if t > F::zero() { t * q.ln() } else { F::zero() }
-}
-
-/// Inverts the information matrix, or names the collinear features. The
-/// design is checked first: a Cholesky of a singular matrix can "succeed"
-/// with tiny pivots and return huge, meaningless standard errors.
-fn invert<F: Float>(
-    information: Array2<F>,
-    x: ArrayView2<'_, F>,
-    fit_intercept: bool,
-    penalized: bool,
-) -> Result<Array2<F>> {
-    // A penalty makes the information positive definite whatever the design.
-    let features = if penalized {
-        Vec::new()
-    } else {
-        collinear_features(x, fit_intercept)
-    };
-    if !features.is_empty() {
-        return Err(Error::Collinear { features });
-    }
-    let identity = Array2::eye(information.nrows());
-    // Not positive definite although the design has full rank: fitted
-    // probabilities of exactly 0 or 1 leave no information.
-    F::cholesky_solve_many(information.view(), identity.view()).ok_or(Error::SingularInformation)
-}
-
-/// Features that are (numerically) linear combinations of the intercept and
-/// earlier features: a Cholesky of the correlation-scaled Gram matrix [1, X]ᵀ[1, X]
-/// that skips a column whose remaining pivot is below 1e-10 of its norm.
-pub(crate) fn collinear_features<F: Float>(
-    x: ArrayView2<'_, F>,
-    fit_intercept: bool,
-) -> Vec<usize> {
-    let (n, d) = x.dim();
-    let offset = usize::from(fit_intercept);
-    let p = d + offset;
-    let mut augmented = Array2::<F>::ones((n, p));
-    augmented.slice_mut(s![.., offset..]).assign(&x);
-    let mut gram = Array2::zeros((p, p));
-    F::gemm_tn_add(gram.view_mut(), augmented.view(), augmented.view());
-    let mut factor = Array2::<F>::zeros((p, p));
-    let mut kept: Vec<usize> = Vec::new();
-    let mut dependent = Vec::new();
-    let threshold = F::from_f64_lossy(1e-10);
-    for j in 0..p {
-        let norm = gram[(j, j)];
-        let mut pivot = norm;
-        for &i in &kept {
-            pivot -= factor[(j, i)] * factor[(j, i)];
-        }
-        if norm <= F::zero() || pivot <= threshold * norm {
-            if j >= offset {
-                dependent.push(j - offset);
-            }
-            continue;
-        }
-        let root = pivot.sqrt();
-        factor[(j, j)] = root;
-        for l in (j + 1)..p {
-            let mut v = gram[(l, j)];
-            for &i in &kept {
-                v -= factor[(l, i)] * factor[(j, i)];
-            }
-            factor[(l, j)] = v / root;
-        }
-        kept.push(j);
-    }
-    dependent
 }

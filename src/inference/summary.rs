@@ -5,7 +5,6 @@ use crate::validate::check_length;
 use crate::{Error, Float, Result};
 use ndarray::Array2;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
-use std::fmt;
 
 /// The statistics of a fitted model on its data: per-coefficient estimates,
 /// standard errors, z, p-values, confidence intervals and odds ratios, and the
@@ -34,6 +33,17 @@ use std::fmt;
 pub struct Summary<F> {
     pub(super) params: Array2<F>,
     pub(super) std_errors: Array2<F>,
+    /// Covariance of the estimates, m × m with m = rows · (1 + d), row-major
+    /// over the per-coefficient arrays.
+    pub(super) covariance: Array2<F>,
+    pub(super) covariance_name: String,
+    pub(super) warnings: Vec<Warning>,
+    /// The class labels: the reference, then one per row.
+    pub(super) class_names: Vec<String>,
+    /// For binary ML and Firth fits: what likelihood-ratio refits need.
+    pub(super) refit: Option<std::sync::Arc<super::refit::Refit<F>>>,
+    /// For Firth fits: log L + ½ log det I at the estimate.
+    pub(super) penalized_log_likelihood: Option<F>,
     pub(super) row_names: Vec<String>,
     pub(super) feature_names: Vec<String>,
     pub(super) has_intercept: bool,
@@ -47,8 +57,137 @@ pub struct Summary<F> {
     pub(super) penalized: bool,
 }
 
+/// The two-sided normal quantile Φ⁻¹(½ + level/2), or an error unless
+/// 0 < level < 1.
+pub(super) fn normal_quantile<F: Float>(level: F) -> Result<F> {
+    let level = level.to_f64_lossy();
+    if !(level > 0.0 && level < 1.0) {
+        return Err(Error::invalid(
+            "level",
+            level,
+            "must lie strictly between 0 and 1",
+        ));
+    }
+    Ok(F::from_f64_lossy(
+        Normal::standard().inverse_cdf(0.5 + level / 2.0),
+    ))
+}
+
+/// Something the table warns about below its coefficients.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Warning {
+    /// The fit stopped for this reason, not by its convergence test.
+    NotConverged(String),
+    /// These features separate the classes except on the overlap rows.
+    QuasiSeparation { features: Vec<usize>, rows: usize },
+    /// The scaled information has this 1-norm condition number.
+    NearSingular(f64),
+}
+
 impl<F: Float> Summary<F> {
-    /// Names the features (length d) for the [`Display`](fmt::Display) table.
+    /// The covariance of the estimates (m × m, m = rows · (1 + d), in the
+    /// row-major order of [`params`](Self::params)), from the chosen
+    /// [`Covariance`](crate::Covariance).
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let cov = summary.covariance();
+    /// assert_eq!(cov.dim(), (2, 2));
+    /// assert!((cov[(1, 1)].sqrt() - summary.std_errors()[(0, 1)]).abs() < 1e-12);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn covariance(&self) -> &Array2<F> {
+        &self.covariance
+    }
+
+    /// For a [`Penalty::Firth`](crate::Penalty::Firth) fit, the penalized
+    /// log-likelihood log L + ½ log det I at the estimate (firthmodels'
+    /// `loglik_`); `None` for other fits.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[1.0_f64], [2.0], [3.0], [4.0], [5.0], [6.0]];
+    /// let y = array![0, 0, 0, 1, 1, 1];
+    /// let firth = LogisticRegression::new().penalty(Penalty::Firth).fit(&x, &y)?;
+    /// let summary = firth.summary(&x, &y)?;
+    /// assert!(summary.penalized_log_likelihood().unwrap() > summary.log_likelihood() - 10.0);
+    /// let overlap = array![0, 1, 0, 1, 1, 0];
+    /// let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &overlap)?;
+    /// assert!(mle.summary(&x, &overlap)?.penalized_log_likelihood().is_none());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn penalized_log_likelihood(&self) -> Option<F> {
+        self.penalized_log_likelihood
+    }
+
+    /// The covariance's name as the table prints it: `nonrobust`, `HC0`,
+    /// `HC1` or `cluster (G groups)`.
+    ///
+    /// ```
+    /// # use logreg::{Covariance, LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// # let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// assert_eq!(model.summary(&x, &y)?.covariance_type(), "nonrobust");
+    /// assert_eq!(model.summary_with(&x, &y, Covariance::Hc0)?.covariance_type(), "HC0");
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn covariance_type(&self) -> &str {
+        &self.covariance_name
+    }
+
+    /// The warnings printed below the table, one line each: a fit that did
+    /// not converge, quasi-separation (naming the features), a near-singular
+    /// information matrix. Empty when there is nothing to warn about.
+    ///
+    /// ```
+    /// # use logreg::{LogisticRegression, Penalty};
+    /// # use ndarray::array;
+    /// # let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// # let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().penalty(Penalty::None);
+    /// assert!(settings.fit(&x, &y)?.summary(&x, &y)?.warnings().is_empty());
+    /// let early = settings.max_iter(1).fit(&x, &y)?.summary(&x, &y)?;
+    /// assert!(early.warnings()[0].contains("did not converge"));
+    /// assert!(early.to_string().contains("did not converge"));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.iter().map(|w| self.warning_text(w)).collect()
+    }
+
+    pub(super) fn warning_text(&self, warning: &Warning) -> String {
+        match warning {
+            Warning::NotConverged(termination) => format!(
+                "The fit did not converge (it stopped with {termination}): the statistics \
+                 are at an unconverged point."
+            ),
+            Warning::QuasiSeparation { features, rows } => {
+                let names: Vec<&str> = features
+                    .iter()
+                    .filter_map(|&j| self.feature_names.get(j).map(String::as_str))
+                    .collect();
+                format!(
+                    "Possibly quasi-separation: {} separate(s) the classes except on {rows} \
+                     row(s); their estimates and standard errors are not meaningful.",
+                    names.join(", ")
+                )
+            }
+            Warning::NearSingular(condition) => format!(
+                "The scaled information matrix is near-singular (condition number {condition:.2e}): \
+                 strong multicollinearity, the standard errors are unreliable."
+            ),
+        }
+    }
+
+    /// Names the features (length d) for the [`Display`](std::fmt::Display) table.
     ///
     /// ```
     /// use logreg::{Error, LogisticRegression, Penalty};
@@ -181,16 +320,7 @@ impl<F: Float> Summary<F> {
     /// # Errors
     /// [`Error::InvalidParameter`] unless 0 < level < 1.
     pub fn conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
-        let level = level.to_f64_lossy();
-        if !(level > 0.0 && level < 1.0) {
-            return Err(Error::invalid(
-                "level",
-                level,
-                "must lie strictly between 0 and 1",
-            ));
-        }
-        let normal = Normal::standard();
-        let q = F::from_f64_lossy(normal.inverse_cdf(0.5 + level / 2.0));
+        let q = normal_quantile::<F>(level)?;
         let half = self.std_errors.mapv(|se| se * q);
         Ok((&self.params - &half, &self.params + &half))
     }
@@ -495,101 +625,4 @@ impl<F: Float> Summary<F> {
     pub fn penalized(&self) -> bool {
         self.penalized
     }
-}
-
-impl<F: Float> fmt::Display for Summary<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let rule = "=".repeat(78);
-        let thin = "-".repeat(78);
-        writeln!(f, "{rule}")?;
-        writeln!(f, "{:^78}", "Logistic regression results")?;
-        writeln!(f, "{rule}")?;
-        let pair = |f: &mut fmt::Formatter<'_>, a: &str, av: String, b: &str, bv: String| {
-            writeln!(f, "{a:<18}{av:>20}   {b:<18}{bv:>19}")
-        };
-        pair(
-            f,
-            "No. observations:",
-            self.n_obs.to_string(),
-            "Log-likelihood:",
-            format!("{:.4}", self.log_likelihood),
-        )?;
-        pair(
-            f,
-            "Df model:",
-            self.df_model.to_string(),
-            "LL-null:",
-            format!("{:.4}", self.null_log_likelihood),
-        )?;
-        pair(
-            f,
-            "Df residuals:",
-            self.df_resid.to_string(),
-            "LLR p-value:",
-            format!("{:.4e}", self.llr_p_value()),
-        )?;
-        pair(
-            f,
-            "Converged:",
-            self.converged.to_string(),
-            "Pseudo R-squ.:",
-            format!("{:.4}", self.pseudo_r2()),
-        )?;
-        pair(
-            f,
-            "Iterations:",
-            self.iterations.to_string(),
-            "AIC / BIC:",
-            format!("{:.2} / {:.2}", self.aic(), self.bic()),
-        )?;
-        if self.penalized {
-            writeln!(
-                f,
-                "Penalized fit: standard errors from the penalized Hessian are approximate."
-            )?;
-        }
-        let z = self.z_values();
-        let p = self.p_values();
-        let (low, high) = self
-            .conf_int(F::from_f64_lossy(0.95))
-            .map_err(|_| fmt::Error)?;
-        let mut names = Vec::new();
-        if self.has_intercept {
-            names.push("intercept".to_string());
-        }
-        names.extend(self.feature_names.iter().cloned());
-        for (r, row_name) in self.row_names.iter().enumerate() {
-            writeln!(f, "{rule}")?;
-            writeln!(
-                f,
-                "{:<16}{:>10}{:>10}{:>9}{:>10}{:>11}{:>11}",
-                truncate(row_name, 16),
-                "coef",
-                "std err",
-                "z",
-                "P>|z|",
-                "[0.025",
-                "0.975]"
-            )?;
-            writeln!(f, "{thin}")?;
-            for (j, name) in names.iter().enumerate() {
-                writeln!(
-                    f,
-                    "{:<16}{:>10.4}{:>10.3}{:>9.3}{:>10.3}{:>11.3}{:>11.3}",
-                    truncate(name, 16),
-                    self.params[(r, j)],
-                    self.std_errors[(r, j)],
-                    z[(r, j)],
-                    p[(r, j)],
-                    low[(r, j)],
-                    high[(r, j)]
-                )?;
-            }
-        }
-        writeln!(f, "{rule}")
-    }
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    s.chars().take(width).collect()
 }

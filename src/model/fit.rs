@@ -199,6 +199,9 @@ impl<F: Float> LogisticRegression<F> {
         self.check_feature_names(x.ncols())?;
         let (alpha, l1) = self.strengths_for(labelled.weight.sum());
         let strategy = self.multiclass.strategy(labelled.classes.len());
+        if self.penalty == crate::Penalty::Firth {
+            return self.fit_firth(labelled, strategy, x, scaling, stop);
+        }
         let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
         let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
         if let (Some(scaling), Some((coef, intercept))) = (scaling, &mut start) {

@@ -16,6 +16,7 @@
 mod chunks;
 mod csr;
 mod display;
+mod firth;
 mod fit;
 mod fitted;
 mod labels;

@@ -22,7 +22,7 @@ impl<F: Float> Strength<F> {
     /// The strength α of `penalty` for data whose weights sum to `weight_sum`.
     pub fn alpha(self, penalty: Penalty, weight_sum: F) -> F {
         match (penalty, self) {
-            (Penalty::None, _) => F::zero(),
+            (Penalty::None | Penalty::Firth, _) => F::zero(),
             (_, Strength::Alpha(alpha)) => alpha,
             (_, Strength::C(c)) => (c * weight_sum).recip(),
         }

@@ -7,6 +7,7 @@
 //! then the intercepts (1 or k) when the model fits them.
 
 mod binary;
+pub(crate) mod firth;
 mod multinomial;
 mod penalty;
 mod rows;

@@ -1,0 +1,116 @@
+//! Likelihood-ratio tests and profile-likelihood intervals per parameter of
+//! a binary fit, maximum-likelihood or Firth: each refits the model with
+//! one parameter held fixed (for Firth, the Jeffreys term keeps the full
+//! information matrix, as logistf and firthmodels do), in parallel over the
+//! parameters.
+
+use super::Summary;
+use super::refit::Refit;
+use crate::{Error, Float, Result};
+use ndarray::Array2;
+use rayon::prelude::*;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+impl<F: Float> Summary<F> {
+    fn refit(&self) -> Result<&Refit<F>> {
+        self.refit.as_deref().ok_or(Error::invalid(
+            "summary",
+            "multinomial or penalized (L2)",
+            "likelihood-ratio tests and profile intervals are implemented for binary \
+             maximum-likelihood and Firth fits",
+        ))
+    }
+
+    /// Likelihood-ratio p-values, one per parameter (shape of
+    /// [`params`](Self::params)): the model refitted with that parameter
+    /// held at 0 against the full fit, χ² with one degree of freedom. For a
+    /// Firth fit the penalized likelihood (logistf's and firthmodels'
+    /// penalized LR test). The refits run in parallel; a refit that does not
+    /// converge gives NaN.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let lr = summary.lr_p_values()?;
+    /// // One regressor: its LR test is the model's LR test against the null.
+    /// assert!((lr[(0, 1)] - summary.llr_p_value()).abs() < 1e-6);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for multinomial and L2-penalized fits.
+    pub fn lr_p_values(&self) -> Result<Array2<F>> {
+        let refit = self.refit()?;
+        let chi2 = ChiSquared::new(1.0).map_err(|_| Error::SingularInformation)?;
+        let p = self.params.ncols();
+        let values: Vec<F> = (0..p)
+            .into_par_iter()
+            .map(|c| {
+                let j = refit.index(c);
+                let p_value = refit
+                    .profile(j, 0.0, &refit.params)
+                    .map_or(f64::NAN, |(value, _)| {
+                        chi2.sf((2.0 * (refit.loglik - value)).max(0.0))
+                    });
+                F::from_f64_lossy(p_value)
+            })
+            .collect();
+        Array2::from_shape_vec((1, p), values).map_err(|_| Error::SingularInformation)
+    }
+
+    /// Profile-likelihood intervals (lower, upper) at `level`: for each
+    /// parameter, the values where the profile (penalized, for Firth)
+    /// log-likelihood falls χ²₁(level)/2 below its maximum. Unlike Wald
+    /// intervals they need not be symmetric, and they stay honest for
+    /// separated data under Firth. Bounds the profile never reaches are
+    /// ±∞; a refit that does not converge gives NaN. In parallel over
+    /// the parameters and both sides.
+    ///
+    /// ```
+    /// use logreg::{LogisticRegression, Penalty};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0]];
+    /// let y = array![0, 0, 1, 0, 1, 0, 1, 1];
+    /// let model = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y)?;
+    /// let summary = model.summary(&x, &y)?;
+    /// let (low, high) = summary.profile_conf_int(0.95)?;
+    /// let slope = summary.params()[(0, 1)];
+    /// assert!(low[(0, 1)] < slope && slope < high[(0, 1)]);
+    /// assert!(summary.profile_conf_int(1.0).is_err());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] unless 0 < level < 1, and for
+    /// multinomial and L2-penalized fits.
+    pub fn profile_conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
+        let level = level.to_f64_lossy();
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Error::invalid(
+                "level",
+                level,
+                "must lie strictly between 0 and 1",
+            ));
+        }
+        let refit = self.refit()?;
+        let chi2 = ChiSquared::new(1.0).map_err(|_| Error::SingularInformation)?;
+        let target = refit.loglik - chi2.inverse_cdf(level) / 2.0;
+        let p = self.params.ncols();
+        let bounds: Vec<F> = (0..2 * p)
+            .into_par_iter()
+            .map(|k| {
+                let (c, direction) = (k / 2, if k % 2 == 0 { -1.0 } else { 1.0 });
+                let se = self.std_errors[(0, c)].to_f64_lossy();
+                let step = if se.is_finite() && se > 0.0 { se } else { 1.0 };
+                F::from_f64_lossy(refit.bound(refit.index(c), direction, step, target))
+            })
+            .collect();
+        let low = Array2::from_shape_fn((1, p), |(_, c)| bounds[2 * c]);
+        let high = Array2::from_shape_fn((1, p), |(_, c)| bounds[2 * c + 1]);
+        Ok((low, high))
+    }
+}

@@ -1,0 +1,203 @@
+//! Firth's penalized logistic regression against firthmodels 0.8.2
+//! (values in tests/firth_values.rs, written by
+//! tests/reference/make_firth_reference.py), and likelihood-ratio tests of
+//! maximum-likelihood fits.
+
+use crate::common;
+use crate::firth_values::*;
+
+use common::assert_close;
+use common::data::{read_csv, spector};
+use logreg::{Covariance, Error, LogisticRegression, Penalty};
+use ndarray::{Array1, Array2, arr1, s};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+fn firth() -> LogisticRegression<f64> {
+    LogisticRegression::new()
+        .penalty(Penalty::Firth)
+        .tol(1e-11)
+        .max_iter(2000)
+}
+
+fn load(text: &str, d: usize) -> (Array2<f64>, Array1<i64>) {
+    let names: Vec<String> = (0..d).map(|j| format!("x{j}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (x, y) = read_csv(text, &names, "y");
+    (x, y.iter().map(|v| v.parse().expect("0 or 1")).collect())
+}
+
+fn flat(a: &Array2<f64>) -> Array1<f64> {
+    a.iter().copied().collect()
+}
+
+struct Reference {
+    params: &'static [f64],
+    bse: &'static [f64],
+    wald_p: &'static [f64],
+    lrt_p: &'static [f64],
+    lower: &'static [f64],
+    upper: &'static [f64],
+    loglik: f64,
+}
+
+fn check(x: &Array2<f64>, y: &Array1<i64>, reference: &Reference, what: &str) {
+    let model = firth().fit(x, y).unwrap();
+    assert!(model.report().converged(), "{what}: {:?}", model.report());
+    let summary = model.summary(x, y).unwrap();
+    assert_close(
+        &flat(summary.params()),
+        &arr1(reference.params),
+        1e-6,
+        1e-2,
+        &format!("{what} params"),
+    );
+    assert_close(
+        &flat(summary.std_errors()),
+        &arr1(reference.bse),
+        1e-6,
+        0.0,
+        &format!("{what} Wald std errors"),
+    );
+    assert_close(
+        &flat(&summary.p_values()),
+        &arr1(reference.wald_p),
+        1e-6,
+        0.0,
+        &format!("{what} Wald p-values"),
+    );
+    let penalized = summary.penalized_log_likelihood().unwrap();
+    assert!(
+        (penalized - reference.loglik).abs() <= 1e-8 * reference.loglik.abs(),
+        "{what}: penalized log-likelihood {penalized} vs {}",
+        reference.loglik
+    );
+    assert!(summary.to_string().contains("Firth"));
+    assert_close(
+        &flat(&summary.lr_p_values().unwrap()),
+        &arr1(reference.lrt_p),
+        1e-4,
+        0.0,
+        &format!("{what} penalized LR p-values"),
+    );
+    let (low, high) = summary.profile_conf_int(0.95).unwrap();
+    assert_close(
+        &flat(&low),
+        &arr1(reference.lower),
+        1e-4,
+        1e-2,
+        &format!("{what} profile lower"),
+    );
+    assert_close(
+        &flat(&high),
+        &arr1(reference.upper),
+        1e-4,
+        1e-2,
+        &format!("{what} profile upper"),
+    );
+}
+
+#[test]
+fn firth_on_separated_data_matches_firthmodels() {
+    let (x, y) = load(include_str!("data/firth_separated.csv"), 2);
+    // Maximum likelihood has no estimate here.
+    let mle = LogisticRegression::new().penalty(Penalty::None).fit(&x, &y);
+    assert!(mle.map_or(true, |m| m.summary(&x, &y).is_err()));
+    let reference = Reference {
+        params: SEPARATED_PARAMS,
+        bse: SEPARATED_BSE,
+        wald_p: SEPARATED_WALD_P,
+        lrt_p: SEPARATED_LRT_P,
+        lower: SEPARATED_PL_LOWER,
+        upper: SEPARATED_PL_UPPER,
+        loglik: SEPARATED_PENALIZED_LOGLIK[0],
+    };
+    check(&x, &y, &reference, "separated");
+}
+
+#[test]
+fn firth_on_rare_events_matches_firthmodels() {
+    let (x, y) = load(include_str!("data/firth_rare.csv"), 3);
+    assert!(y.iter().filter(|&&v| v == 1).count() * 10 < y.len());
+    let reference = Reference {
+        params: RARE_PARAMS,
+        bse: RARE_BSE,
+        wald_p: RARE_WALD_P,
+        lrt_p: RARE_LRT_P,
+        lower: RARE_PL_LOWER,
+        upper: RARE_PL_UPPER,
+        loglik: RARE_PENALIZED_LOGLIK[0],
+    };
+    check(&x, &y, &reference, "rare");
+}
+
+#[test]
+fn firth_inputs_are_checked() {
+    let (x, y) = load(include_str!("data/firth_separated.csv"), 2);
+    let three: Array1<i64> = (0..x.nrows() as i64).map(|i| i % 3).collect();
+    let err = firth().fit(&x, &three).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParameter {
+                name: "penalty",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let model = firth().fit(&x, &y).unwrap();
+    let err = model.summary_with(&x, &y, Covariance::Hc0).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParameter {
+                name: "covariance",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let summary = model.summary(&x, &y).unwrap();
+    assert!(summary.profile_conf_int(0.0).is_err());
+    // L2-penalized and multinomial fits have no LR refits.
+    let ridge = LogisticRegression::new().fit(&x, &y).unwrap();
+    assert!(ridge.summary(&x, &y).unwrap().lr_p_values().is_err());
+}
+
+#[test]
+fn ml_lr_p_values_equal_refits_without_each_feature() {
+    let (x, y) = spector();
+    let mle = LogisticRegression::new().penalty(Penalty::None).tol(1e-12);
+    let full = mle.fit(&x, &y).unwrap().summary(&x, &y).unwrap();
+    let lr = full.lr_p_values().unwrap();
+    let chi2 = ChiSquared::new(1.0).unwrap();
+    for j in 0..x.ncols() {
+        let keep: Vec<usize> = (0..x.ncols()).filter(|&k| k != j).collect();
+        let reduced_x = x.select(ndarray::Axis(1), &keep);
+        let reduced = mle
+            .fit(&reduced_x, &y)
+            .unwrap()
+            .summary(&reduced_x, &y)
+            .unwrap();
+        let statistic = 2.0 * (full.log_likelihood() - reduced.log_likelihood());
+        let expected = chi2.sf(statistic);
+        assert!(
+            (lr[(0, j + 1)] - expected).abs() <= 1e-6 * expected,
+            "feature {j}: {} vs {expected}",
+            lr[(0, j + 1)]
+        );
+    }
+    // The profile interval of a slope holds the values whose LR test is not
+    // rejected: at each bound the LR statistic is the χ² quantile.
+    let (low, high) = full.profile_conf_int(0.95).unwrap();
+    let slope = full.params().slice(s![0, 1..]).to_owned();
+    for j in 0..x.ncols() {
+        assert!(low[(0, j + 1)] < slope[j] && slope[j] < high[(0, j + 1)]);
+    }
+    let wald = full.conf_int(0.95).unwrap();
+    // Same order of magnitude as Wald, not the same numbers.
+    for j in 1..=x.ncols() {
+        let ratio = (high[(0, j)] - low[(0, j)]) / (wald.1[(0, j)] - wald.0[(0, j)]);
+        assert!(0.5 < ratio && ratio < 2.0, "{ratio}");
+    }
+}
