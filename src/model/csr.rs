@@ -43,6 +43,50 @@ impl<F: Float> LogisticRegression<F> {
         T: Data<Elem = L>,
         L: Clone + Ord,
     {
+        self.fit_csr_inner(x, y.view(), None)
+    }
+
+    /// Like [`fit_csr`](Self::fit_csr), with one weight per row (finite,
+    /// ≥ 0, not all zero), as in [`fit_weighted`](Self::fit_weighted).
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let w = array![2.0, 1.0, 0.5, 1.0, 1.0, 3.0];
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let from_sparse = settings.fit_csr_weighted(&sparse, &y, &w)?;
+    /// let from_dense = settings.fit_weighted(&dense, &y, &w)?;
+    /// assert!((&from_sparse.coef() - &from_dense.coef()).iter().all(|d| d.abs() < 1e-8));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`fit_csr`](Self::fit_csr), and bad weights as in
+    /// [`fit_weighted`](Self::fit_weighted).
+    pub fn fit_csr_weighted<T, W, L>(
+        &self,
+        x: &impl CsrMatrix<F>,
+        y: &ArrayBase<T, Ix1>,
+        sample_weight: &ArrayBase<W, Ix1>,
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        T: Data<Elem = L>,
+        W: Data<Elem = F>,
+        L: Clone + Ord,
+    {
+        self.fit_csr_inner(x, y.view(), Some(sample_weight.view()))
+    }
+
+    fn fit_csr_inner<L: Clone + Ord>(
+        &self,
+        x: &impl CsrMatrix<F>,
+        y: ndarray::ArrayView1<'_, L>,
+        sample_weight: Option<ndarray::ArrayView1<'_, F>>,
+    ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
         if self.standardize {
             return Err(Error::invalid(
@@ -58,7 +102,7 @@ impl<F: Float> LogisticRegression<F> {
         if view.ncols() == 0 {
             return Err(Error::NoFeatures { rows: view.nrows() });
         }
-        let labelled = self.labelled_rows(view.nrows(), y.view(), None)?;
+        let labelled = self.labelled_rows(view.nrows(), y, sample_weight)?;
         self.fit_labelled(labelled, Design::Sparse(view), None, &stop, None)
     }
 }
