@@ -205,6 +205,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         unconverged = [r for r in reports if not r[1]]
         if unconverged:
             iterations, _, termination = unconverged[0]
+            if termination == "Separation":
+                warnings.warn(
+                    "logreg: the classes are (quasi-)separated, so the unpenalized"
+                    " maximum-likelihood estimate does not exist (coefficients diverge):"
+                    " fit with a finite C. " + "; ".join(self.diagnostics_),
+                    ConvergenceWarning,
+                )
+                return self
             warnings.warn(
                 f"logreg: solver {settings['solver']!r} did not converge"
                 f" ({termination} after {iterations} iterations, max_iter={self.max_iter},"
