@@ -131,6 +131,7 @@ def test_summary_numbers_and_table():
     assert summary.converged and not summary.penalized
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_stochastic_solvers_are_seeded(cancer):
     X, y = cancer
     a = LogisticRegression(solver="sgd", random_state=3, max_iter=5).fit(X, y)
