@@ -86,6 +86,21 @@ def run_logreg(solver, xpath, ypath, x, y, C, tol, repeats, f32=False):
     return best, out["n_iter"], objective(x, y, np.array(out["coef"]), np.array(out["intercept"]), C)
 
 
+def run_python(solver, x, y, C, tol, repeats):
+    """The Python binding (`pip install ./python`), in this process, on the
+    same numpy arrays: the fit example's time plus the binding's overhead."""
+    import logreg  # noqa: PLC0415 (only when asked for)
+
+    best = None
+    for _ in range(repeats):
+        model = logreg.LogisticRegression(C=C, tol=tol, solver=solver, max_iter=1000)
+        start = time.perf_counter()
+        model.fit(x, y)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, int(np.max(model.n_iter_)), objective(x, y, model.coef_, model.intercept_, C)
+
+
 def parse_problem(text):
     """'100000x100x2' -> (100000, 100, 2)."""
     n, d, k = (int(v) for v in text.lower().split("x"))
@@ -135,6 +150,9 @@ def main():
                         help="n x d x classes, e.g. 1000000x100x2")
     parser.add_argument("--sklearn", nargs="*", default=["lbfgs", "newton-cholesky", "saga", "sgd"])
     parser.add_argument("--logreg", nargs="*", default=["auto", "newton", "lbfgs", "sgd", "adam"])
+    parser.add_argument("--python", nargs="*", default=[],
+                        help="also time the Python binding (pip install ./python) with these solvers")
+    parser.add_argument("--no-f32", action="store_true", help="skip the fit example's --f32 run")
     parser.add_argument("--section", default="main", help="which marked table of --output to replace")
     parser.add_argument("--fit", default=FIT, help="the fit example's binary (e.g. one built from an older commit)")
     global ARGS
@@ -153,7 +171,10 @@ def main():
                 results[f"sklearn {solver}"] = run_sklearn(solver, x, y, C, tol, args.repeats)
             for solver in args.logreg:
                 results[f"logreg {solver}"] = run_logreg(solver, xpath, ypath, x, y, C, tol, args.repeats)
-            results["logreg auto --f32"] = run_logreg("auto", xpath, ypath, x, y, C, tol, args.repeats, f32=True)
+            if not args.no_f32:
+                results["logreg auto --f32"] = run_logreg("auto", xpath, ypath, x, y, C, tol, args.repeats, f32=True)
+            for solver in args.python:
+                results[f"python logreg {solver}"] = run_python(solver, x, y, C, tol, args.repeats)
             best_objective = min(r[2] for r in results.values())
             base = results["sklearn lbfgs"][0] if "sklearn lbfgs" in results else float("nan")
             for name, (seconds, n_iter, obj) in results.items():
