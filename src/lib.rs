@@ -78,7 +78,8 @@
 //! | `fit_intercept`, `tol`, `max_iter`, `class_weight` | the same names |
 //! | `solver="newton-cholesky"` / `"lbfgs"` / `"sag"`, `"saga"` | `Newton` / `Lbfgs` / `Saga` |
 //! | `OneVsRestClassifier(...)` | `.multiclass(Multiclass::OneVsRest)` |
-//! | `penalty="l1"` / `l1_ratio=ρ` (`solver="saga"`) | `.penalty(Penalty::L1)` / `.penalty(Penalty::ElasticNet { l1_ratio: ρ })` |
+//! | `l1_ratio=1` (before 1.8: `penalty="l1"`) / `0 < l1_ratio < 1` (before: `penalty="elasticnet"`) | `.penalty(Penalty::L1)` / `.penalty(Penalty::ElasticNet { l1_ratio: ρ })` |
+//! | `C=np.inf` (before 1.8: `penalty=None`) | `.penalty(Penalty::None)` |
 //! | `LogisticRegressionCV(Cs, cv, scoring)` | [`CrossValidation`] (`.alphas`, `.folds`, `.scoring`), α = 1/(C·n_train) |
 //! | `l1_min_c`, warm-started loop over C | [`LogisticRegression::path`] with [`Alphas::Auto`] (starts at α_max) |
 //! | `coef_`, `intercept_`, `classes_`, `n_iter_` | `coef()`, `intercept()`, `classes()`, `report().iterations` |
