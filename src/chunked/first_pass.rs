@@ -199,19 +199,10 @@ impl<L: Clone + Ord> FirstPass<L> {
         feature_name: &dyn Fn(usize) -> String,
     ) -> Result<Self> {
         check_chunk(chunk, location, feature_name)?;
-        let d = chunk.x.ncols();
         let mut classes: Vec<L> = chunk.y.to_vec();
         classes.sort();
         classes.dedup();
-        let k = classes.len();
-        let mut pass = Self {
-            class_rows: vec![0; k],
-            class_weight: vec![0.0; k],
-            moments: vec![Moments::empty(d); k],
-            max_abs: vec![0.0; d],
-            classes,
-            n_features: d,
-        };
+        let mut pass = Self::empty(classes, chunk.x.ncols());
         for (i, (row, label)) in chunk.x.rows().into_iter().zip(chunk.y.iter()).enumerate() {
             let c = pass.classes.binary_search(label).unwrap_or_default();
             let w = chunk
@@ -247,16 +238,7 @@ impl<L: Clone + Ord> FirstPass<L> {
         let mut classes: Vec<L> = self.classes.iter().chain(&other.classes).cloned().collect();
         classes.sort();
         classes.dedup();
-        let d = self.n_features.max(other.n_features);
-        let k = classes.len();
-        let mut merged = Self {
-            class_rows: vec![0; k],
-            class_weight: vec![0.0; k],
-            moments: vec![Moments::empty(d); k],
-            max_abs: vec![0.0; d],
-            classes,
-            n_features: d,
-        };
+        let mut merged = Self::empty(classes, self.n_features.max(other.n_features));
         for part in [&*self, other] {
             for (c, label) in part.classes.iter().enumerate() {
                 let to = merged.classes.binary_search(label).unwrap_or_default();
@@ -271,15 +253,17 @@ impl<L: Clone + Ord> FirstPass<L> {
         *self = merged;
     }
 
-    /// An empty pass (the start of a merge).
-    pub(crate) fn empty() -> Self {
+    /// A pass over no rows yet, with these classes and `d` features
+    /// (`empty(Vec::new(), 0)` starts a merge).
+    pub(crate) fn empty(classes: Vec<L>, d: usize) -> Self {
+        let k = classes.len();
         Self {
-            classes: Vec::new(),
-            class_rows: Vec::new(),
-            class_weight: Vec::new(),
-            moments: Vec::new(),
-            max_abs: Vec::new(),
-            n_features: 0,
+            class_rows: vec![0; k],
+            class_weight: vec![0.0; k],
+            moments: vec![Moments::empty(d); k],
+            max_abs: vec![0.0; d],
+            classes,
+            n_features: d,
         }
     }
 

@@ -115,7 +115,7 @@ where
     }
     let d = source.n_features();
     let name = |j: usize| source.feature_name(j);
-    let mut first = FirstPass::empty();
+    let mut first = FirstPass::empty(Vec::new(), 0);
     // Without class weights S is the sum of the sample weights: summed here.
     let mut lanes = LaneSum::new();
     let plain = matches!(settings.class_weight, crate::ClassWeight::None);

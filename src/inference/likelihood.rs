@@ -6,6 +6,7 @@
 
 use super::Summary;
 use super::refit::Refit;
+use super::summary::checked_level;
 use crate::{Error, Float, Result};
 use ndarray::Array2;
 use rayon::prelude::*;
@@ -88,14 +89,7 @@ impl<F: Float> Summary<F> {
     /// [`Error::InvalidParameter`] unless 0 < level < 1, and for
     /// multinomial and L2-penalized fits.
     pub fn profile_conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
-        let level = level.to_f64_lossy();
-        if !(level > 0.0 && level < 1.0) {
-            return Err(Error::invalid(
-                "level",
-                level,
-                "must lie strictly between 0 and 1",
-            ));
-        }
+        let level = checked_level(level)?;
         let refit = self.refit()?;
         let chi2 = ChiSquared::new(1.0).map_err(|_| Error::SingularInformation)?;
         let target = refit.loglik - chi2.inverse_cdf(level) / 2.0;

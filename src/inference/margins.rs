@@ -5,7 +5,7 @@
 use super::Summary;
 use super::covariance::{augmented, probabilities};
 use super::summary::normal_quantile;
-use super::table::number;
+use super::table::Block;
 use crate::kernels::sigmoid;
 use crate::validate::check_features;
 use crate::{Error, Float, Result};
@@ -143,41 +143,22 @@ impl<F: Float> fmt::Display for MarginalEffects<F> {
         let (low, high) = self
             .conf_int(F::from_f64_lossy(0.95))
             .map_err(|_| fmt::Error)?;
+        let thin = "-".repeat(78);
         for (r, row_name) in self.row_names.iter().enumerate() {
-            writeln!(f, "{rule}")?;
-            writeln!(
-                f,
-                "{:<16}{:>10}{:>10}{:>9}{:>10}{:>11}{:>11}",
-                truncate(row_name, 16),
-                "dy/dx",
-                "std err",
-                "z",
-                "P>|z|",
-                "[0.025",
-                "0.975]"
-            )?;
-            writeln!(f, "{}", "-".repeat(78))?;
-            for (j, name) in self.feature_names.iter().enumerate() {
-                let (e, se) = (self.effects[(r, j)], self.std_errors[(r, j)]);
-                writeln!(
-                    f,
-                    "{:<16}{:>10}{:>10}{:>9}{:>10.3}{:>11}{:>11}",
-                    truncate(name, 16),
-                    number(e, 4),
-                    number(se, 3),
-                    number(e / se, 3),
-                    p[(r, j)],
-                    number(low[(r, j)], 3),
-                    number(high[(r, j)], 3)
-                )?;
-            }
+            let block = Block {
+                row_name,
+                estimate: "dy/dx",
+                names: &self.feature_names,
+                estimates: self.effects.row(r),
+                std_errors: self.std_errors.row(r),
+                p_values: p.row(r),
+                low: low.row(r),
+                high: high.row(r),
+            };
+            block.write(f, &rule, &thin)?;
         }
         writeln!(f, "{rule}")
     }
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    s.chars().take(width).collect()
 }
 
 /// Predicted probabilities with standard errors and intervals (statsmodels'

@@ -12,6 +12,7 @@
 //! statistics and its table.
 
 mod covariance;
+mod fit_statistics;
 mod information;
 mod likelihood;
 mod margins;

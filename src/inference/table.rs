@@ -4,6 +4,7 @@
 
 use super::Summary;
 use crate::Float;
+use ndarray::ArrayView1;
 use std::fmt;
 
 impl<F: Float> fmt::Display for Summary<F> {
@@ -65,7 +66,6 @@ impl<F: Float> fmt::Display for Summary<F> {
                 "Penalized fit: standard errors from the penalized Hessian are approximate."
             )?;
         }
-        let z = self.z_values();
         let p = self.p_values();
         let (low, high) = self
             .conf_int(F::from_f64_lossy(0.95))
@@ -76,32 +76,17 @@ impl<F: Float> fmt::Display for Summary<F> {
         }
         names.extend(self.feature_names.iter().cloned());
         for (r, row_name) in self.row_names.iter().enumerate() {
-            writeln!(f, "{rule}")?;
-            writeln!(
-                f,
-                "{:<16}{:>10}{:>10}{:>9}{:>10}{:>11}{:>11}",
-                truncate(row_name, 16),
-                "coef",
-                "std err",
-                "z",
-                "P>|z|",
-                "[0.025",
-                "0.975]"
-            )?;
-            writeln!(f, "{thin}")?;
-            for (j, name) in names.iter().enumerate() {
-                writeln!(
-                    f,
-                    "{:<16}{:>10}{:>10}{:>9}{:>10.3}{:>11}{:>11}",
-                    truncate(name, 16),
-                    number(self.params[(r, j)], 4),
-                    number(self.std_errors[(r, j)], 3),
-                    number(z[(r, j)], 3),
-                    p[(r, j)],
-                    number(low[(r, j)], 3),
-                    number(high[(r, j)], 3)
-                )?;
-            }
+            let block = Block {
+                row_name,
+                estimate: "coef",
+                names: &names,
+                estimates: self.params.row(r),
+                std_errors: self.std_errors.row(r),
+                p_values: p.row(r),
+                low: low.row(r),
+                high: high.row(r),
+            };
+            block.write(f, &rule, &thin)?;
         }
         writeln!(f, "{rule}")?;
         if !self.warnings.is_empty() {
@@ -109,6 +94,54 @@ impl<F: Float> fmt::Display for Summary<F> {
             for (i, warning) in self.warnings.iter().enumerate() {
                 writeln!(f, "[{}] {}", i + 1, self.warning_text(warning))?;
             }
+        }
+        Ok(())
+    }
+}
+
+/// One block of a coefficient table: a header line for one modelled row
+/// (a class, or the binary model), then a line per parameter.
+pub(super) struct Block<'a, F> {
+    pub row_name: &'a str,
+    /// The estimate's column title ("coef", "dy/dx").
+    pub estimate: &'a str,
+    pub names: &'a [String],
+    pub estimates: ArrayView1<'a, F>,
+    pub std_errors: ArrayView1<'a, F>,
+    pub p_values: ArrayView1<'a, F>,
+    pub low: ArrayView1<'a, F>,
+    pub high: ArrayView1<'a, F>,
+}
+
+impl<F: Float> Block<'_, F> {
+    /// Writes the block after a `rule`, with a `thin` rule under its header.
+    pub fn write(&self, f: &mut fmt::Formatter<'_>, rule: &str, thin: &str) -> fmt::Result {
+        writeln!(f, "{rule}")?;
+        writeln!(
+            f,
+            "{:<16}{:>10}{:>10}{:>9}{:>10}{:>11}{:>11}",
+            truncate(self.row_name, 16),
+            self.estimate,
+            "std err",
+            "z",
+            "P>|z|",
+            "[0.025",
+            "0.975]"
+        )?;
+        writeln!(f, "{thin}")?;
+        for (j, name) in self.names.iter().enumerate() {
+            let (estimate, se) = (self.estimates[j], self.std_errors[j]);
+            writeln!(
+                f,
+                "{:<16}{:>10}{:>10}{:>9}{:>10.3}{:>11}{:>11}",
+                truncate(name, 16),
+                number(estimate, 4),
+                number(se, 3),
+                number(estimate / se, 3),
+                self.p_values[j],
+                number(self.low[j], 3),
+                number(self.high[j], 3)
+            )?;
         }
         Ok(())
     }

@@ -125,6 +125,14 @@ impl<F: Float> LogisticRegression<F> {
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
+        let view = self.checked_csr(x)?;
+        let labelled = self.labelled_rows(view.nrows(), y, sample_weight)?;
+        self.fit_labelled(labelled, Design::Sparse(view), None, &stop, observer)
+    }
+
+    /// A CSR matrix checked for a sparse fit: CSR, finite, not empty, and
+    /// no `standardize`.
+    pub(crate) fn checked_csr<'x>(&self, x: &'x impl CsrMatrix<F>) -> Result<CsrView<'x, F>> {
         if self.standardize {
             return Err(Error::invalid(
                 "standardize",
@@ -139,8 +147,7 @@ impl<F: Float> LogisticRegression<F> {
         if view.ncols() == 0 {
             return Err(Error::NoFeatures { rows: view.nrows() });
         }
-        let labelled = self.labelled_rows(view.nrows(), y, sample_weight)?;
-        self.fit_labelled(labelled, Design::Sparse(view), None, &stop, observer)
+        Ok(view)
     }
 }
 

@@ -47,26 +47,6 @@ impl<F: Float> LogisticRegression<F> {
         Walk::new(self, Design::Sparse(view), &labelled, &stop)?.run(alphas)
     }
 
-    /// A CSR matrix checked for a sparse fit: CSR, finite, not empty, and
-    /// no `standardize`.
-    pub(crate) fn checked_csr<'x>(&self, x: &'x impl CsrMatrix<F>) -> Result<CsrView<'x, F>> {
-        if self.standardize {
-            return Err(Error::invalid(
-                "standardize",
-                true,
-                "centring sparse features would densify them: scale the columns beforehand",
-            ));
-        }
-        let view = CsrView::new(x)?;
-        if view.nrows() == 0 {
-            return Err(Error::EmptyData);
-        }
-        if view.ncols() == 0 {
-            return Err(Error::NoFeatures { rows: view.nrows() });
-        }
-        Ok(view)
-    }
-
     /// The decreasing α values `alphas` stands for on this sparse data.
     pub(crate) fn grid_for_csr<L: Clone + Ord>(
         &self,
