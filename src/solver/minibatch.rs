@@ -57,6 +57,22 @@ impl Default for Minibatch {
 }
 
 impl Minibatch {
+    /// Rows per minibatch in a pass over `rows` rows: the `batch_size` set,
+    /// or by default 64 (large enough that a minibatch gradient is a
+    /// vectorized pass, small enough for ~n/64 updates an epoch), but at
+    /// most ⌈n/16⌉ in a full fit, so that every epoch of a small data set
+    /// still makes at least 16 updates: with 64, the 150 rows of iris made 3
+    /// an epoch, and the fit stalled 1e-3 above its optimum. A streamed pass
+    /// (`partial_fit`) keeps 64, whatever the size of its chunk. (Seen from
+    /// outside in the `batch_size` setters' example.)
+    pub fn batch_rows(&self, rows: usize, full_fit: bool) -> usize {
+        match self.batch_size {
+            Some(set) => set.max(1),
+            None if full_fit => rows.div_ceil(MIN_UPDATES).clamp(1, DEFAULT_BATCH),
+            None => DEFAULT_BATCH,
+        }
+    }
+
     /// Checks the shared settings: `batch_size` and `n_iter_no_change` ≥ 1.
     ///
     /// ```
@@ -76,21 +92,6 @@ impl Minibatch {
     /// assert!(matches!(err, Error::InvalidParameter { name: "n_iter_no_change", .. }));
     /// # Ok::<(), logreg::Error>(())
     /// ```
-    /// Rows per minibatch in a pass over `rows` rows: the `batch_size` set,
-    /// or by default 64 (large enough that a minibatch gradient is a
-    /// vectorized pass, small enough for ~n/64 updates an epoch), but at
-    /// most ⌈n/16⌉ in a full fit, so that every epoch of a small data set
-    /// still makes at least 16 updates: with 64, the 150 rows of iris made 3
-    /// an epoch, and the fit stalled 1e-3 above its optimum. A streamed pass
-    /// (`partial_fit`) keeps 64, whatever the size of its chunk.
-    pub fn batch_rows(&self, rows: usize, full_fit: bool) -> usize {
-        match self.batch_size {
-            Some(rows) => rows.max(1),
-            None if full_fit => rows.div_ceil(MIN_UPDATES).clamp(1, DEFAULT_BATCH),
-            None => DEFAULT_BATCH,
-        }
-    }
-
     pub fn check(&self) -> Result<()> {
         if self.batch_size == Some(0) {
             return Err(Error::invalid("batch_size", 0, "must be ≥ 1"));
