@@ -59,6 +59,16 @@ impl<F: Float> Scaling<F> {
         sums.finish()
     }
 
+    /// The unit, centre and scale per column (for byte encodings).
+    pub fn parts(&self) -> [&Array1<F>; 3] {
+        [&self.unit, &self.mean, &self.scale]
+    }
+
+    /// The scaling [`parts`](Self::parts) returned.
+    pub fn from_parts(unit: Array1<F>, mean: Array1<F>, scale: Array1<F>) -> Self {
+        Self { unit, mean, scale }
+    }
+
     /// (x − μ)/σ; a constant column (σ = 0) becomes zeros, so its
     /// coefficient stays 0.
     pub fn apply(&self, x: ArrayView2<'_, F>) -> Array2<F> {

@@ -22,9 +22,9 @@ use crate::{Error, Float, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moments {
-    weight: f64,
-    mean: Vec<f64>,
-    m2: Vec<f64>,
+    pub(super) weight: f64,
+    pub(super) mean: Vec<f64>,
+    pub(super) m2: Vec<f64>,
 }
 
 impl Moments {
@@ -163,12 +163,12 @@ impl Moments {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FirstPass<L> {
-    classes: Vec<L>,
-    class_rows: Vec<u64>,
-    class_weight: Vec<f64>,
-    moments: Vec<Moments>,
-    max_abs: Vec<f64>,
-    n_features: usize,
+    pub(super) classes: Vec<L>,
+    pub(super) class_rows: Vec<u64>,
+    pub(super) class_weight: Vec<f64>,
+    pub(super) moments: Vec<Moments>,
+    pub(super) max_abs: Vec<f64>,
+    pub(super) n_features: usize,
 }
 
 impl<L: Clone + Ord> FirstPass<L> {
@@ -310,7 +310,7 @@ impl<L: Clone + Ord> FirstPass<L> {
     }
 
     /// Features per row.
-    pub(crate) fn n_features(&self) -> usize {
+    pub fn n_features(&self) -> usize {
         self.n_features
     }
 

@@ -11,6 +11,8 @@
 //! - `source`: the [`ChunkSource`] trait and [`MemoryChunks`];
 //! - `partial`: [`PartialSums`] and their merge;
 //! - `encoding`: the byte encoding;
+//! - `engine`: [`PartialSumsEngine`], sums computed elsewhere (an engine's
+//!   workers), and the objective over one;
 //! - `first_pass`: classes, counts, weights and moments, mergeable
 //!   ([`FirstPass`], Chan et al.'s pairwise update);
 //! - `problem`: [`ChunkProblem`], what a chunk's partial sums need (classes,
@@ -18,6 +20,8 @@
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
 //! - `passes`: reading a source in windows of chunks, in order;
+//! - `wire`: byte encodings of a [`FirstPass`] and a [`ChunkProblem`], for
+//!   workers in other processes;
 //! - `parquet` (feature `parquet`): `ParquetSource`, one chunk per row group.
 //!
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
@@ -26,6 +30,7 @@
 //! bit; other chunkings agree to rounding.
 
 mod encoding;
+mod engine;
 mod first_pass;
 mod objective;
 #[cfg(feature = "parquet")]
@@ -34,7 +39,9 @@ mod partial;
 mod passes;
 mod problem;
 mod source;
+mod wire;
 
+pub use engine::PartialSumsEngine;
 pub use first_pass::{FirstPass, Moments};
 pub use objective::ChunkedObjective;
 #[cfg(feature = "parquet")]
@@ -43,4 +50,6 @@ pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
 pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};
 
+pub(crate) use engine::EngineObjective;
+pub(crate) use objective::minibatch_refused;
 pub(crate) use passes::{Passes, exact_preparation};

@@ -4,7 +4,7 @@ use super::partial::PartialSums;
 use super::passes::{Passes, in_order};
 use super::problem::{ChunkProblem, HessianSums, Prepared};
 use super::source::ChunkSource;
-use crate::objective::{Objective, add_l2_hessian, softmax_redundant_params};
+use crate::objective::{Objective, add_l2_hessian};
 use crate::{Error, Float, Result};
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, s};
 use std::sync::Mutex;
@@ -251,11 +251,7 @@ impl<F: Float, S: ChunkSource<F> + ?Sized> Objective<F> for ChunkedObjective<'_,
         _rows: &[usize],
         mut grad: ArrayViewMut1<'_, F>,
     ) -> F {
-        self.keep(Error::invalid(
-            "solver",
-            "a minibatch solver",
-            "fits over chunks take Newton, L-BFGS, gradient descent, coordinate descent or FISTA",
-        ));
+        self.keep(minibatch_refused("a minibatch solver"));
         grad.fill(F::nan());
         F::nan()
     }
@@ -273,18 +269,16 @@ impl<F: Float, S: ChunkSource<F> + ?Sized> Objective<F> for ChunkedObjective<'_,
     }
 
     fn redundant_params(&self) -> Vec<usize> {
-        match self.problem.run {
-            super::RunKind::Multinomial => {
-                let layout = self.problem.layout();
-                let penalized = self.problem.alpha != F::zero() || self.problem.l1 != F::zero();
-                softmax_redundant_params(
-                    layout.rows,
-                    layout.n_features,
-                    penalized,
-                    layout.fit_intercept,
-                )
-            }
-            _ => Vec::new(),
-        }
+        self.problem.redundant_params()
     }
+}
+
+/// The error of a minibatch or per-row solver on an objective over chunks:
+/// a minibatch would read every chunk.
+pub(crate) fn minibatch_refused(solver: &str) -> Error {
+    Error::invalid(
+        "solver",
+        solver,
+        "fits over chunks take Newton, L-BFGS, gradient descent, coordinate descent or FISTA",
+    )
 }

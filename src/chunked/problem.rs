@@ -12,7 +12,9 @@ use crate::kernels::{
 use crate::layout::Layout;
 use crate::model::LogisticRegression;
 use crate::multiclass::binary_targets;
-use crate::objective::{SoftmaxHessianSums, add_l2_hessian, scaled_with_l2};
+use crate::objective::{
+    SoftmaxHessianSums, add_l2_hessian, scaled_with_l2, softmax_redundant_params,
+};
 use crate::standardize::Scaling;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, CowArray, Ix2, s};
@@ -194,6 +196,23 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
     /// ```
     pub fn n_params(&self) -> usize {
         self.layout().n_params()
+    }
+
+    /// The softmax's redundant parameters (none for the other runs).
+    pub(crate) fn redundant_params(&self) -> Vec<usize> {
+        match self.run {
+            RunKind::Multinomial => {
+                let layout = self.layout();
+                let penalized = self.alpha != F::zero() || self.l1 != F::zero();
+                softmax_redundant_params(
+                    layout.rows,
+                    layout.n_features,
+                    penalized,
+                    layout.fit_intercept,
+                )
+            }
+            RunKind::Binary | RunKind::OneVsRest { .. } => Vec::new(),
+        }
     }
 
     /// The classes (sorted).

@@ -1,10 +1,12 @@
 //! The model over chunks of rows: `fit_chunks`.
 
 use super::{FittedLogisticRegression, LogisticRegression};
-use crate::chunked::{ChunkSource, ChunkedObjective, Passes, RunKind, exact_preparation};
+use crate::chunked::{
+    ChunkProblem, ChunkSource, ChunkedObjective, EngineObjective, FirstPass, PartialSumsEngine,
+    Passes, RunKind, exact_preparation, minibatch_refused,
+};
 use crate::multiclass::{Fit, Runs, Strategy, centre};
-use crate::objective::Objective;
-use crate::solver::NoObserver;
+use crate::solver::{NoObserver, Solution};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
 
@@ -74,19 +76,87 @@ impl<F: Float> LogisticRegression<F> {
         S: ChunkSource<F> + ?Sized,
     {
         let stop = self.check_settings()?;
-        if matches!(self.solver.name(), "sgd" | "adam" | "saga") {
-            return Err(Error::invalid(
-                "solver",
-                self.solver.name(),
-                "fits over chunks take Newton, L-BFGS, gradient descent, coordinate descent or FISTA",
-            ));
-        }
+        self.refuse_minibatch_solvers()?;
         let preparation = Passes::default();
         let (first, problem) = exact_preparation(self, source, &preparation)?;
         let mut passes = preparation.count();
+        let model = self.fit_runs(first.classes().to_vec(), &problem, |run_problem, params| {
+            let objective = ChunkedObjective::from_problem(source, run_problem, Passes::default());
+            let solved = self
+                .solver
+                .minimize(&objective, params, &stop, &mut NoObserver);
+            passes += objective.passes();
+            match objective.take_error() {
+                Some(error) => Err(error),
+                None => solved,
+            }
+        })?;
+        Ok((model, passes))
+    }
+
+    /// Fits from the first pass `first` over data whose partial sums
+    /// `engine` computes (see [`PartialSumsEngine`]), and returns the
+    /// fitted model and how many times the engine was asked for sums.
+    /// Every setting and solver of [`fit_chunks`](Self::fit_chunks)
+    /// applies; Newton asks for the Hessian's sums.
+    ///
+    /// # Errors
+    /// As [`fit_chunks`](Self::fit_chunks), and the engine's errors.
+    pub fn fit_partial_sums<L, E>(
+        &self,
+        first: FirstPass<L>,
+        engine: &E,
+    ) -> Result<(FittedLogisticRegression<F, L>, usize)>
+    where
+        L: Clone + Ord + Send + Sync,
+        E: PartialSumsEngine<F, L> + ?Sized,
+    {
+        let stop = self.check_settings()?;
+        self.refuse_minibatch_solvers()?;
+        if first.n_rows() == 0 {
+            return Err(Error::EmptyData);
+        }
+        if first.n_features() == 0 {
+            return Err(Error::NoFeatures {
+                rows: usize::try_from(first.n_rows()).unwrap_or(usize::MAX),
+            });
+        }
         let classes = first.classes().to_vec();
+        let problem = ChunkProblem::new(self, first, RunKind::Multinomial)?;
+        let mut evaluations = 0;
+        let model = self.fit_runs(classes, &problem, |run_problem, params| {
+            let objective = EngineObjective::new(engine, run_problem);
+            let solved = self
+                .solver
+                .minimize(&objective, params, &stop, &mut NoObserver);
+            evaluations += objective.evaluations();
+            match objective.take_error() {
+                Some(error) => Err(error),
+                None => solved,
+            }
+        })?;
+        Ok((model, evaluations))
+    }
+
+    fn refuse_minibatch_solvers(&self) -> Result<()> {
+        if matches!(self.solver.name(), "sgd" | "adam" | "saga") {
+            return Err(minibatch_refused(self.solver.name()));
+        }
+        Ok(())
+    }
+
+    /// The runs of a fit over chunks or an engine (one, or one per class),
+    /// each solved by `solve` from its start, assembled into a model: the
+    /// softmax centred and the coefficients mapped back from the
+    /// standardized scale.
+    fn fit_runs<L: Clone + Ord>(
+        &self,
+        classes: Vec<L>,
+        problem: &ChunkProblem<F, L>,
+        mut solve: impl FnMut(ChunkProblem<F, L>, Array1<F>) -> Result<Solution<F>>,
+    ) -> Result<FittedLogisticRegression<F, L>> {
         let k = classes.len();
-        let d = source.n_features();
+        let d = problem.n_features;
         let strategy = self.multiclass.strategy(k);
         let runs = Runs::new(strategy, k, d, self.fit_intercept);
         let mut start = self.warm_start_for(strategy, k, d)?;
@@ -102,20 +172,12 @@ impl<F: Float> LogisticRegression<F> {
                 Strategy::OneVsRest => RunKind::OneVsRest { positive: index },
                 Strategy::Multinomial => RunKind::Multinomial,
             };
-            let objective =
-                ChunkedObjective::from_problem(source, problem.with_run(run), Passes::default());
+            let run_problem = problem.with_run(run);
             let params = match &start {
                 Some((c, b)) => runs.params(c, b, index),
-                None => Array1::zeros(objective.n_params()),
+                None => Array1::zeros(run_problem.n_params()),
             };
-            let solved = self
-                .solver
-                .minimize(&objective, params, &stop, &mut NoObserver);
-            passes += objective.passes();
-            if let Some(error) = objective.take_error() {
-                return Err(error);
-            }
-            let solution = solved?;
+            let solution = solve(run_problem, params)?;
             runs.store(solution.params.view(), &mut coef, &mut intercept, index);
             reports.push(solution.report);
         }
@@ -132,9 +194,8 @@ impl<F: Float> LogisticRegression<F> {
             diagnostics: Vec::new(),
         };
         let record = self.record(problem.alpha, problem.l1);
-        Ok((
-            FittedLogisticRegression::new(classes, strategy, fit, record),
-            passes,
+        Ok(FittedLogisticRegression::new(
+            classes, strategy, fit, record,
         ))
     }
 }
