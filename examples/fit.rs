@@ -13,7 +13,8 @@
 //! `--parquet PATH --target-column NAME [--weight-column W] [--features a,b,c]`
 //! (with `--features parquet`) fits over a Parquet file or directory row
 //! group by row group; its JSON adds `features`, `passes` (reads of the
-//! data) and `peak_memory_mb`.
+//! data) and `peak_memory_mb`. `--decode-only` decodes the chosen columns
+//! with the parquet crate alone and prints the seconds (a pass's yardstick).
 //!
 //! `--alphas A,B,…` or `--n-alphas N` fit a regularization path instead
 //! (JSON: alphas, n_nonzero, deviance_ratio, objective, fit_seconds); adding `--cv K`
@@ -22,11 +23,14 @@
 
 #[path = "common/memory.rs"]
 mod memory;
+#[path = "common/model_flags.rs"]
+mod model_flags;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg::solver::{Control, Progress};
 use logreg::solver::{Sgd, Solver};
 use logreg::{Alphas, CrossValidation, Float, LogisticRegression, Multiclass, Penalty, Scoring};
+use model_flags::{ModelFlags, json_list};
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
 use std::fmt::Display;
@@ -41,6 +45,11 @@ struct Args {
     /// (needs `--features parquet`); labels from --target-column.
     #[arg(long, requires = "target_column", conflicts_with_all = ["data", "csv"])]
     parquet: Option<String>,
+    /// With --parquet: only decode the chosen columns of every row group
+    /// with the parquet crate (as many at once as the fit loads), print the
+    /// seconds, and fit nothing: the yardstick for a pass of the fit.
+    #[arg(long, requires = "parquet")]
+    decode_only: bool,
     /// With --parquet: the sample-weight column.
     #[arg(long, requires = "parquet")]
     weight_column: Option<String>,
@@ -59,27 +68,6 @@ struct Args {
     /// The label column of the CSV.
     #[arg(long)]
     target_column: Option<String>,
-    /// auto, newton, lbfgs, gd, sgd, adam, cd, fista or saga.
-    #[arg(long, default_value = "auto")]
-    solver: String,
-    /// auto, ovr or multinomial.
-    #[arg(long, default_value = "auto")]
-    multiclass: String,
-    /// scikit-learn's C (α = 1/(C·n)).
-    #[arg(long, conflicts_with = "alpha")]
-    c: Option<f64>,
-    /// The penalty strength α directly.
-    #[arg(long)]
-    alpha: Option<f64>,
-    /// none (the maximum-likelihood fit), l2 (default), l1 or elasticnet.
-    #[arg(long)]
-    penalty: Option<String>,
-    /// The elastic net's share of L1, in [0, 1].
-    #[arg(long, default_value_t = 0.5)]
-    l1_ratio: f64,
-    /// Standardize the features inside the fit.
-    #[arg(long)]
-    standardize: bool,
     /// Fit a regularization path at these α values (comma-separated).
     #[arg(long, value_delimiter = ',', conflicts_with = "n_alphas")]
     alphas: Option<Vec<f64>>,
@@ -92,18 +80,11 @@ struct Args {
     /// Cross-validation score: accuracy or neg_log_loss.
     #[arg(long, default_value = "accuracy")]
     scoring: String,
-    /// Tolerance on max |gradient|.
-    #[arg(long, default_value_t = 1e-4)]
-    tol: f64,
-    /// Iterations (epochs for sgd, adam and saga).
-    #[arg(long, default_value_t = 100)]
-    max_iter: usize,
     /// Fit in f32.
     #[arg(long)]
     f32: bool,
-    /// Seed for sgd and adam.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    model: ModelFlags,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -209,51 +190,6 @@ fn load<F: Float>(args: &Args) -> Result<(Array2<F>, Labels), String> {
     }
 }
 
-fn settings<F: Float>(args: &Args) -> Result<LogisticRegression<F>, String> {
-    let solver: Box<dyn Solver<F>> = match args.solver.as_str() {
-        "sgd" => Box::new(Sgd::new().seed(args.seed)),
-        "adam" => Box::new(logreg::solver::Adam::new().seed(args.seed)),
-        "saga" => Box::new(logreg::solver::Saga::new().seed(args.seed)),
-        name => logreg::solver::by_name(name).map_err(|e| e.to_string())?,
-    };
-    let multiclass = match args.multiclass.as_str() {
-        "auto" => Multiclass::Auto,
-        "ovr" => Multiclass::OneVsRest,
-        "multinomial" => Multiclass::Multinomial,
-        other => {
-            return Err(format!(
-                "--multiclass {other:?}: use auto, ovr or multinomial"
-            ));
-        }
-    };
-    let mut settings = LogisticRegression::new()
-        .solver(solver)
-        .multiclass(multiclass)
-        .tol(F::from_f64_lossy(args.tol))
-        .max_iter(args.max_iter);
-    let penalty = match args.penalty.as_deref() {
-        None | Some("l2") => Penalty::L2,
-        Some("none") => Penalty::None,
-        Some("l1") => Penalty::L1,
-        Some("elasticnet") => Penalty::ElasticNet {
-            l1_ratio: args.l1_ratio,
-        },
-        Some(p) => return Err(format!("--penalty {p:?}: use none, l2, l1 or elasticnet")),
-    };
-    settings = settings.penalty(penalty).standardize(args.standardize);
-    match (args.c, args.alpha) {
-        (Some(c), _) => settings = settings.c(F::from_f64_lossy(c)),
-        (None, Some(alpha)) => settings = settings.alpha(F::from_f64_lossy(alpha)),
-        (None, None) => {}
-    }
-    Ok(settings)
-}
-
-fn json_list<T: Display>(values: impl IntoIterator<Item = T>) -> String {
-    let items: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
-    format!("[{}]", items.join(", "))
-}
-
 /// The α grid of a path or cross-validation run, if one was asked for.
 fn grid<F: Float>(args: &Args) -> Option<Alphas<F>> {
     match (&args.alphas, args.n_alphas) {
@@ -270,7 +206,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         return run_parquet::<F>(args, path);
     }
     let (x, y) = load::<F>(args)?;
-    let settings = settings::<F>(args)?;
+    let settings = args.model.settings::<F>()?;
     if let Some(alphas) = grid::<F>(args) {
         return match args.cv {
             Some(folds) => run_cv(args, settings, alphas, folds, &x, &y),
@@ -282,7 +218,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
     }
     // A progress bar for people at a terminal, never in --json mode.
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(args.max_iter as u64);
+        let bar = ProgressBar::new(args.model.max_iter as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} iterations  {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -317,14 +253,8 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         bar.finish_and_clear();
     }
     let accuracy = model.score(&x, &y).map_err(|e| e.to_string())?;
+    model_flags::warn_unless_converged(&model);
     let report = model.report();
-    if !report.converged() {
-        eprintln!(
-            "warning: the fit did not converge ({:?} after {} iterations, max |grad| {:e}): \
-             raise --max-iter, standardize the features or loosen --tol",
-            report.termination, report.iterations, report.grad_max
-        );
-    }
     // Labels read from int64 .npy print as numbers, CSV labels as strings.
     let numeric = model.classes().iter().all(|c| c.parse::<i64>().is_ok()) && args.data.is_some();
     let class_list = if numeric {
@@ -333,29 +263,9 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         json_list(model.classes().iter().map(|c| format!("{c:?}")))
     };
     if args.json {
-        let coef = json_list(
-            model
-                .coef()
-                .rows()
-                .into_iter()
-                .map(|r| json_list(r.iter().map(|v| format!("{:e}", v.to_f64_lossy())))),
-        );
         println!(
-            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
-            args.solver,
-            report.iterations,
-            report.converged(),
-            report.termination,
-            report.objective.to_f64_lossy(),
-            report.grad_max.to_f64_lossy(),
-            class_list,
-            coef,
-            json_list(
-                model
-                    .intercept()
-                    .iter()
-                    .map(|v| format!("{:e}", v.to_f64_lossy()))
-            ),
+            "{{{}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
+            model_flags::fit_fields(&args.model.solver, &model, &class_list),
             fit_seconds,
             accuracy.to_f64_lossy()
         );
@@ -364,7 +274,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         println!("classes: {class_list}");
         println!(
             "solver: {} ({:?} after {} iterations)",
-            args.solver, report.termination, report.iterations
+            args.model.solver, report.termination, report.iterations
         );
         println!(
             "objective: {:.10e}   max |gradient|: {:.3e}",
@@ -444,7 +354,7 @@ fn run_cv<F: Float>(
     let cv = CrossValidation::new(settings)
         .alphas(alphas)
         .folds(folds)
-        .seed(args.seed)
+        .seed(args.model.seed)
         .scoring(scoring)
         .fit(x, y)
         .map_err(|e| e.to_string())?;
@@ -501,7 +411,10 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
         let names: Vec<&str> = features.iter().map(String::as_str).collect();
         source = source.features(&names).map_err(|e| e.to_string())?;
     }
-    let settings = settings::<F>(args)?;
+    if args.decode_only {
+        return decode_only(&source, args.json);
+    }
+    let settings = args.model.settings::<F>()?;
     let peak_reset = memory::reset_peak();
     let started = Instant::now();
     let (model, passes) = settings
@@ -509,34 +422,15 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let fit_seconds = started.elapsed().as_secs_f64();
     let peak = memory::memory_mb("VmHWM:").filter(|_| peak_reset);
+    model_flags::warn_unless_converged(&model);
     let report = model.report();
-    let numbers =
-        |v: &mut dyn Iterator<Item = F>| json_list(v.map(|v| format!("{:e}", v.to_f64_lossy())));
-    let coef = json_list(
-        model
-            .coef()
-            .rows()
-            .into_iter()
-            .map(|r| numbers(&mut r.iter().copied())),
-    );
-    let classes = json_list(model.classes().iter().map(|c| match c {
-        logreg::chunked::ParquetLabel::Int(v) => v.to_string(),
-        logreg::chunked::ParquetLabel::Text(t) => format!("{t:?}"),
-    }));
+    let classes = model_flags::classes_json(model.classes());
     let features = json_list(source.feature_names().iter().map(|f| format!("{f:?}")));
     if args.json {
         println!(
-            "{{\"solver\": {:?}, \"n_iter\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {}, \"features\": {}, \"coef\": {}, \"intercept\": {}, \"fit_seconds\": {:e}, \"passes\": {}, \"peak_memory_mb\": {}}}",
-            args.solver,
-            report.iterations,
-            report.converged(),
-            report.termination,
-            report.objective.to_f64_lossy(),
-            report.grad_max.to_f64_lossy(),
-            classes,
+            "{{{}, \"features\": {}, \"fit_seconds\": {:e}, \"passes\": {}, \"peak_memory_mb\": {}}}",
+            model_flags::fit_fields(&args.model.solver, &model, &classes),
             features,
-            coef,
-            numbers(&mut model.intercept().iter().copied()),
             fit_seconds,
             passes,
             peak.map_or("null".to_string(), |p| format!("{p:.1}"))
@@ -546,7 +440,7 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
         println!("classes: {classes}");
         println!(
             "solver: {} ({:?} after {} iterations, {passes} passes over the data)",
-            args.solver, report.termination, report.iterations
+            args.model.solver, report.termination, report.iterations
         );
         println!("coefficients:\n{:.6}", model.coef());
         println!("intercepts: {:.6}", model.intercept());
@@ -554,6 +448,80 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
         if let Some(peak) = peak {
             println!("memory: {peak:.0} MiB peak during the fit");
         }
+    }
+    Ok(())
+}
+
+/// Decodes the chosen columns of every row group with the parquet crate
+/// alone (Arrow record batches, nothing converted), as many row groups at
+/// once as the fit loads, and prints the seconds and the peak memory.
+#[cfg(feature = "parquet")]
+fn decode_only(source: &logreg::chunked::ParquetSource, json: bool) -> Result<(), String> {
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use rayon::prelude::*;
+    let target = source.target_column().to_string();
+    let mut columns: Vec<String> = source.feature_names().to_vec();
+    columns.push(target);
+    columns.extend(source.weight_column_name().map(str::to_string));
+    let groups: Vec<(std::path::PathBuf, usize)> = source
+        .files()
+        .iter()
+        .flat_map(|file| {
+            let n = std::fs::File::open(file)
+                .ok()
+                .and_then(|h| ParquetRecordBatchReaderBuilder::try_new(h).ok())
+                .map_or(0, |b| b.metadata().num_row_groups());
+            (0..n).map(move |g| (file.clone(), g))
+        })
+        .collect();
+    let decode = |(file, group): &(std::path::PathBuf, usize)| -> Result<usize, String> {
+        let handle = std::fs::File::open(file).map_err(|e| e.to_string())?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| e.to_string())?;
+        let schema = builder.schema().clone();
+        let indices: Vec<usize> = columns
+            .iter()
+            .map(|c| schema.index_of(c).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        let rows = builder.metadata().row_group(*group).num_rows().max(1) as usize;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
+        let reader = builder
+            .with_row_groups(vec![*group])
+            .with_projection(mask)
+            .with_batch_size(rows)
+            .build()
+            .map_err(|e| e.to_string())?;
+        reader
+            .map(|batch| batch.map(|b| b.num_rows()).map_err(|e| e.to_string()))
+            .sum()
+    };
+    let peak_reset = memory::reset_peak();
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let rows: usize = pool.install(|| {
+        groups
+            .par_iter()
+            .map(decode)
+            .collect::<Result<Vec<usize>, String>>()
+            .map(|r| r.iter().sum())
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = memory::memory_mb("VmHWM:").filter(|_| peak_reset);
+    let peak = peak.map_or("null".to_string(), |p| format!("{p:.1}"));
+    if json {
+        println!(
+            "{{\"decode_seconds\": {seconds:e}, \"rows\": {rows}, \"row_groups\": {}, \"peak_memory_mb\": {peak}}}",
+            groups.len()
+        );
+    } else {
+        println!(
+            "decoded {rows} rows in {} row groups: {seconds:.3} s, peak {peak} MiB",
+            groups.len()
+        );
     }
     Ok(())
 }

@@ -6,12 +6,14 @@
 //! - other chunkings (1, 7 and 64 uneven chunks) agree to rounding for
 //!   Newton (1e-12 relative at tol 1e-10) and within the bound L-BFGS's
 //!   tolerance implies;
-//! - partial sums round-trip through bytes and merge in chunk order.
+//! - partial sums round-trip through bytes and merge in chunk order;
+//! - a [`PartialSumsEngine`] whose problem and sums cross bytes gives
+//!   `fit_chunks`' bits, and its errors end the fit.
 
 use crate::common::synthetic::{SplitMix, correlated_problem};
 use logreg::chunked::{
-    Chunk, ChunkProblem, ChunkSource, FirstPass, MemoryChunks, PartialSums, RunKind,
-    in_memory_chunk_rows,
+    Chunk, ChunkProblem, ChunkSource, FirstPass, MemoryChunks, PartialSums, PartialSumsEngine,
+    RunKind, in_memory_chunk_rows,
 };
 use logreg::solver::{Lbfgs, Newton, Solver};
 use logreg::{ClassWeight, FittedLogisticRegression, LogisticRegression, Multiclass};
@@ -201,6 +203,162 @@ fn the_number_of_chunks_in_flight_does_not_change_the_bits() {
     let parallel = settings.fit_chunks(&chunks).unwrap();
     let sequential = settings.fit_chunks(&OneAtATime(chunks)).unwrap();
     assert_eq!(bits(&parallel), bits(&sequential));
+}
+
+/// An engine as a remote worker pool would run it: each chunk's problem
+/// and partial sums cross a byte encoding, and the partials merge in chunk
+/// order.
+struct ByteWorkers<'a>(MemoryChunks<'a, f64, usize>);
+
+fn label_bytes(label: &usize) -> Vec<u8> {
+    (*label as u64).to_le_bytes().to_vec()
+}
+
+fn label_of(bytes: &[u8]) -> logreg::Result<usize> {
+    Ok(u64::from_le_bytes(bytes.try_into().expect("8 bytes")) as usize)
+}
+
+impl ByteWorkers<'_> {
+    fn first_pass(&self) -> FirstPass<usize> {
+        let mut first: Option<FirstPass<usize>> = None;
+        for i in 0..self.0.n_chunks() {
+            let pass = FirstPass::of_chunk(&self.0.chunk(i).unwrap(), i).unwrap();
+            let pass = FirstPass::from_bytes(&pass.to_bytes(label_bytes), label_of).unwrap();
+            match &mut first {
+                Some(f) => f.merge(&pass),
+                None => first = Some(pass),
+            }
+        }
+        first.expect("chunks")
+    }
+}
+
+impl PartialSumsEngine<f64, usize> for ByteWorkers<'_> {
+    fn sums(
+        &self,
+        problem: &ChunkProblem<f64, usize>,
+        params: ndarray::ArrayView1<'_, f64>,
+        hessian: bool,
+    ) -> logreg::Result<PartialSums> {
+        let shipped = ChunkProblem::from_bytes(&problem.to_bytes(label_bytes), label_of)?;
+        let mut total: Option<PartialSums> = None;
+        for i in 0..self.0.n_chunks() {
+            let part = shipped.partial(&self.0.chunk(i)?, params, hessian)?;
+            let part = PartialSums::from_bytes(&part.to_bytes())?;
+            match &mut total {
+                Some(t) => t.merge(&part)?,
+                None => total = Some(part),
+            }
+        }
+        Ok(total.expect("chunks"))
+    }
+}
+
+/// Without weights or standardization, L-BFGS over the engine has
+/// `fit_chunks`' bits (the same gradients, merged in the same order).
+/// Newton agrees to rounding: `fit_chunks` accumulates the Hessian across
+/// chunks, the engine merges each chunk's; and with weights and
+/// standardization `fit_chunks` sums the weights and moments in extra
+/// exact passes, the engine takes them from the mergeable first pass.
+#[test]
+fn an_engine_whose_problem_and_sums_cross_bytes_gives_the_fit_of_fit_chunks() {
+    for (name, classes, multiclass) in cases() {
+        let (x, y, w) = data(1800, 6, classes);
+        let plain = MemoryChunks::new(x.view(), y.view(), None, 256).unwrap();
+        let lbfgs = LogisticRegression::new()
+            .solver(Lbfgs::new())
+            .multiclass(multiclass)
+            .tol(1e-8)
+            .max_iter(300);
+        let direct = lbfgs.fit_chunks(&plain).expect("a fit over chunks");
+        let engine = ByteWorkers(plain.clone());
+        let (remote, evaluations) = lbfgs
+            .fit_partial_sums(engine.first_pass(), &engine)
+            .expect("a fit over the engine");
+        assert_eq!(bits(&remote), bits(&direct), "{name} L-BFGS");
+        assert!(evaluations >= remote.report().iterations, "{name}");
+        let weighted = MemoryChunks::new(x.view(), y.view(), Some(w.view()), 256).unwrap();
+        for (case, chunks, settings) in [
+            (
+                "plain",
+                &plain,
+                LogisticRegression::new()
+                    .solver(Newton::new())
+                    .multiclass(multiclass)
+                    .tol(1e-10),
+            ),
+            (
+                "weighted and standardized",
+                &weighted,
+                settings(Newton::new(), multiclass),
+            ),
+        ] {
+            let direct = settings.fit_chunks(chunks).expect("a fit over chunks");
+            let engine = ByteWorkers(chunks.clone());
+            let (remote, _) = settings
+                .fit_partial_sums(engine.first_pass(), &engine)
+                .expect("a fit over the engine");
+            let gap = max_relative_gap(&remote, &direct);
+            assert!(gap <= 1e-12, "{name}, {case}, Newton: relative gap {gap:e}");
+            assert!(remote.report().converged(), "{name}, {case}");
+        }
+    }
+}
+
+/// An engine that fails, or answers with sums of the wrong shape.
+struct Broken(bool);
+
+impl PartialSumsEngine<f64, usize> for Broken {
+    fn sums(
+        &self,
+        problem: &ChunkProblem<f64, usize>,
+        params: ndarray::ArrayView1<'_, f64>,
+        hessian: bool,
+    ) -> logreg::Result<PartialSums> {
+        if self.0 {
+            return Err(logreg::Error::ChunkData {
+                location: "worker 3".into(),
+                column: "-".into(),
+                problem: "lost".into(),
+            });
+        }
+        // The sums of a one-feature problem: too few parameters.
+        let x = array![[0.0], [1.0]];
+        let chunk = Chunk::new(x.view().into(), vec![0, 1].into(), None);
+        let small = LogisticRegression::new();
+        let first = FirstPass::of_chunk(&chunk, 0)?;
+        let other = ChunkProblem::new(&small, first, RunKind::Binary)?;
+        let _ = (problem, params);
+        other.partial(&chunk, ndarray::Array1::zeros(2).view(), hessian)
+    }
+}
+
+#[test]
+fn an_engines_errors_end_the_fit() {
+    let (x, y, w) = data(300, 6, 2);
+    let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), 100).unwrap();
+    let first = ByteWorkers(chunks).first_pass();
+    let settings = LogisticRegression::new();
+    let err = settings
+        .fit_partial_sums(first.clone(), &Broken(true))
+        .unwrap_err();
+    assert!(
+        matches!(&err, logreg::Error::ChunkData { location, .. } if location == "worker 3"),
+        "{err:?}"
+    );
+    let err = settings
+        .fit_partial_sums(first.clone(), &Broken(false))
+        .unwrap_err();
+    assert!(
+        matches!(&err, logreg::Error::InvalidParameter { name: "engine", .. }),
+        "{err:?}"
+    );
+    let sgd = LogisticRegression::new().solver(logreg::solver::Sgd::new());
+    let err = sgd.fit_partial_sums(first, &Broken(true)).unwrap_err();
+    assert!(
+        matches!(&err, logreg::Error::InvalidParameter { name: "solver", .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

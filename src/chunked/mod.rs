@@ -22,6 +22,8 @@
 //! - `passes`: reading a source in windows of chunks, in order;
 //! - `wire`: byte encodings of a [`FirstPass`] and a [`ChunkProblem`], for
 //!   workers in other processes;
+//! - `arrow_chunk` (feature `parquet`): Arrow columns as a chunk, and
+//!   `ParquetLabel`;
 //! - `parquet` (feature `parquet`): `ParquetSource`, one chunk per row group.
 //!
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
@@ -29,6 +31,8 @@
 //! ([`in_memory_chunk_rows`]) give the in-memory fit's coefficients bit for
 //! bit; other chunkings agree to rounding.
 
+#[cfg(feature = "parquet")]
+mod arrow_chunk;
 mod encoding;
 mod engine;
 mod first_pass;
@@ -41,11 +45,13 @@ mod problem;
 mod source;
 mod wire;
 
+#[cfg(feature = "parquet")]
+pub use arrow_chunk::{ParquetLabel, chunk_from_arrow};
 pub use engine::PartialSumsEngine;
 pub use first_pass::{FirstPass, Moments};
 pub use objective::ChunkedObjective;
 #[cfg(feature = "parquet")]
-pub use parquet::{ParquetLabel, ParquetSource};
+pub use parquet::ParquetSource;
 pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
 pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};

@@ -1,34 +1,15 @@
 //! Parquet files or directories as a [`ChunkSource`]: one chunk per row
 //! group, read with the `arrow` and `parquet` crates (feature `parquet`).
 
+use super::arrow_chunk::{ParquetLabel, chunk_from_arrow, is_label, is_number};
 use super::source::{Chunk, ChunkSource};
 use crate::{Error, Float, Result};
-use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
-use arrow_schema::{DataType, SchemaRef};
-use ndarray::{Array1, Array2};
+use arrow_array::ArrayRef;
+use arrow_schema::SchemaRef;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-
-/// A label read from Parquet: an integer column's value, or a string
-/// column's. Labels of one source are all of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ParquetLabel {
-    /// From an integer (or boolean) column.
-    Int(i64),
-    /// From a string column.
-    Text(String),
-}
-
-impl std::fmt::Display for ParquetLabel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ParquetLabel::Int(v) => write!(f, "{v}"),
-            ParquetLabel::Text(v) => write!(f, "{v}"),
-        }
-    }
-}
 
 /// Parquet files as chunks of rows: a file, or every `*.parquet` file of a
 /// directory (sorted by name), one chunk per row group. Feature columns of
@@ -65,10 +46,6 @@ fn file_error(file: &Path, column: &str, problem: impl std::fmt::Display) -> Err
         column: column.to_string(),
         problem: problem.to_string(),
     }
-}
-
-fn is_number(t: &DataType) -> bool {
-    t.is_integer() || t.is_floating()
 }
 
 impl ParquetSource {
@@ -127,12 +104,7 @@ impl ParquetSource {
             .field_with_name(target)
             .map_err(|_| file_error(&files[0], target, "no such column (the label column)"))?;
         let t = label.data_type();
-        if !(t.is_integer()
-            || matches!(
-                t,
-                DataType::Boolean | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
-            ))
-        {
+        if !is_label(t) {
             return Err(file_error(
                 &files[0],
                 target,
@@ -220,6 +192,16 @@ impl ParquetSource {
         &self.features
     }
 
+    /// The label column.
+    pub fn target_column(&self) -> &str {
+        &self.target
+    }
+
+    /// The sample-weight column, if one was chosen.
+    pub fn weight_column_name(&self) -> Option<&str> {
+        self.weight.as_deref()
+    }
+
     /// The files read, in order.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
@@ -255,51 +237,38 @@ impl ParquetSource {
             .with_batch_size(rows.max(1))
             .build()
             .map_err(|e| fail("-", &e))?;
-        let d = self.features.len();
-        let mut x = Array2::<F>::zeros((rows, d));
-        let mut y = Vec::with_capacity(rows);
-        let mut weight = self.weight.as_ref().map(|_| Vec::with_capacity(rows));
-        let mut at = 0;
+        let features: Vec<&str> = self.features.iter().map(String::as_str).collect();
+        let mut parts = Vec::new();
         for batch in reader {
             let batch = batch.map_err(|e| fail("-", &e))?;
-            let n = batch.num_rows();
-            if at + n > rows {
-                return Err(fail("-", &"more rows than the row group's metadata says"));
-            }
-            let column = |name: &String| -> Result<ArrayRef> {
+            let column = |name: &str| -> Result<&ArrayRef> {
                 batch
                     .column_by_name(name)
-                    .cloned()
                     .ok_or_else(|| fail(name, &"missing from the batch"))
             };
-            for (j, name) in self.features.iter().enumerate() {
-                let values = floats(&column(name)?, name, at, &fail)?;
-                for (r, v) in values.iter().enumerate() {
-                    x[(at + r, j)] = F::from_f64_lossy(v.unwrap_or(f64::NAN));
-                }
-            }
-            y.extend(labels(&column(&self.target)?, &self.target, at, &fail)?);
-            if let (Some(w), Some(name)) = (&mut weight, &self.weight) {
-                let values = floats(&column(name)?, name, at, &fail)?;
-                w.extend(
-                    values
-                        .iter()
-                        .map(|v| F::from_f64_lossy(v.unwrap_or(f64::NAN))),
-                );
-            }
-            at += n;
+            let feature_columns = features
+                .iter()
+                .map(|&name| Ok((name, column(name)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let weight = match &self.weight {
+                Some(name) => Some((name.as_str(), column(name)?)),
+                None => None,
+            };
+            parts.push(chunk_from_arrow(
+                &feature_columns,
+                (&self.target, column(&self.target)?),
+                weight,
+                &location,
+            )?);
         }
-        if at != rows {
+        let read: usize = parts.iter().map(Chunk::n_rows).sum();
+        if read != rows {
             return Err(fail(
                 "-",
-                &format!("{at} rows read, the metadata says {rows}"),
+                &format!("{read} rows read, the metadata says {rows}"),
             ));
         }
-        Ok(Chunk::new(
-            x.into(),
-            y.into(),
-            weight.map(|w| Array1::from(w).into()),
-        ))
+        concatenate(parts).map_err(|e| fail("-", &e))
     }
 
     fn location_of(&self, index: usize) -> String {
@@ -308,71 +277,25 @@ impl ParquetSource {
     }
 }
 
-/// A numeric column as f64, refusing nulls (naming the row).
-fn floats(
-    array: &ArrayRef,
-    name: &str,
-    first_row: usize,
-    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
-) -> Result<Float64Array> {
-    no_nulls(array, name, first_row, fail)?;
-    let cast = arrow_cast::cast(array, &DataType::Float64).map_err(|e| fail(name, &e))?;
-    cast.as_any()
-        .downcast_ref::<Float64Array>()
-        .cloned()
-        .ok_or_else(|| fail(name, &"not numeric"))
-}
-
-fn no_nulls(
-    array: &ArrayRef,
-    name: &str,
-    first_row: usize,
-    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
-) -> Result<()> {
-    if array.null_count() > 0 {
-        let row = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
-        return Err(fail(
-            name,
-            &format!(
-                "null at row {} of the row group: drop or impute it",
-                first_row + row
-            ),
-        ));
+/// The batches of one row group as one chunk (a row group normally reads
+/// as one batch, which is moved, not copied).
+fn concatenate<'a, F: Float>(
+    mut parts: Vec<Chunk<'a, F, ParquetLabel>>,
+) -> std::result::Result<Chunk<'a, F, ParquetLabel>, ndarray::ShapeError> {
+    if parts.len() == 1 {
+        return Ok(parts.remove(0));
     }
-    Ok(())
-}
-
-/// A label column as labels, refusing nulls.
-fn labels(
-    array: &ArrayRef,
-    name: &str,
-    first_row: usize,
-    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Error,
-) -> Result<Vec<ParquetLabel>> {
-    no_nulls(array, name, first_row, fail)?;
-    let t = array.data_type();
-    if t.is_integer() || matches!(t, DataType::Boolean) {
-        let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| fail(name, &e))?;
-        let ints = cast
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .ok_or_else(|| fail(name, &"not an integer column"))?;
-        Ok(ints
-            .values()
+    let views: Vec<_> = parts.iter().map(|p| p.x.view()).collect();
+    let x = ndarray::concatenate(ndarray::Axis(0), &views)?;
+    let y: Vec<ParquetLabel> = parts.iter().flat_map(|p| p.y.iter().cloned()).collect();
+    let weight = parts.iter().all(|p| p.sample_weight.is_some()).then(|| {
+        parts
             .iter()
-            .map(|&v| ParquetLabel::Int(v))
-            .collect())
-    } else {
-        let cast = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| fail(name, &e))?;
-        let text = cast
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .ok_or_else(|| fail(name, &"not a string column"))?;
-        Ok(text
-            .iter()
-            .map(|v| ParquetLabel::Text(v.unwrap_or_default().to_string()))
-            .collect())
-    }
+            .flat_map(|p| p.sample_weight.iter().flat_map(|w| w.iter().copied()))
+            .collect::<ndarray::Array1<F>>()
+            .into()
+    });
+    Ok(Chunk::new(x.into(), y.into(), weight))
 }
 
 impl<F: Float> ChunkSource<F> for ParquetSource {
