@@ -162,7 +162,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -172,7 +173,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "remove or impute"
         ),
@@ -182,7 +184,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -509,7 +512,8 @@ fn cases() -> Vec<Case> {
             || fitted().predict(&Array2::<f64>::zeros((3, 5))).map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 5
+                got: 5,
+                ..
             },
             "fitted with 2"
         ),
@@ -520,7 +524,8 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 1
+                got: 1,
+                ..
             },
             "fitted with 2"
         ),
@@ -556,7 +561,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 1,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -639,7 +645,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 3,
-                column: 0
+                column: 0,
+                feature: None,
             },
             "at row 3, column 0"
         ),
@@ -674,7 +681,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "proba",
                 row: 2,
-                column: 0
+                column: 0,
+                feature: None,
             },
             "non-finite"
         ),
@@ -684,7 +692,8 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 3
+                got: 3,
+                ..
             },
             ""
         ),

@@ -201,3 +201,114 @@ fn ml_lr_p_values_equal_refits_without_each_feature() {
         assert!(0.5 < ratio && ratio < 2.0, "{ratio}");
     }
 }
+
+/// A weighted Firth fit and its Wald summary, with the largest relative gap
+/// to firthmodels' coefficients and standard errors.
+fn weighted_gap(
+    x: &Array2<f64>,
+    y: &Array1<i64>,
+    w: &[f64],
+    params: &[f64],
+    bse: &[f64],
+    loglik: f64,
+    what: &str,
+) -> f64 {
+    let w = arr1(w);
+    let model = firth().fit_weighted(x, y, &w).unwrap();
+    assert!(model.report().converged(), "{what}: {:?}", model.report());
+    let summary = model.summary_weighted(x, y, &w).unwrap();
+    assert_close(
+        &flat(summary.params()),
+        &arr1(params),
+        1e-6,
+        0.0,
+        &format!("{what} params"),
+    );
+    assert_close(
+        &flat(summary.std_errors()),
+        &arr1(bse),
+        1e-6,
+        0.0,
+        &format!("{what} Wald std errors"),
+    );
+    let penalized = summary.penalized_log_likelihood().unwrap();
+    assert!(
+        (penalized - loglik).abs() <= 1e-8 * loglik.abs(),
+        "{what}: penalized log-likelihood {penalized} vs {loglik}"
+    );
+    let relative = |a: &Array1<f64>, b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs() / b.abs()))
+    };
+    relative(&flat(summary.params()), params).max(relative(&flat(summary.std_errors()), bse))
+}
+
+#[test]
+fn weighted_firth_matches_firthmodels() {
+    // firthmodels 0.8.2 `fit(x, y, sample_weight=w)` with the seeded
+    // non-integer weights recorded beside the values, written by
+    // tests/reference/make_firth_reference.py.
+    let (x, y) = load(include_str!("data/firth_separated.csv"), 2);
+    let separated = weighted_gap(
+        &x,
+        &y,
+        SEPARATED_WEIGHTED_WEIGHTS,
+        SEPARATED_WEIGHTED_PARAMS,
+        SEPARATED_WEIGHTED_BSE,
+        SEPARATED_WEIGHTED_PENALIZED_LOGLIK[0],
+        "weighted separated",
+    );
+    let (x, y) = load(include_str!("data/firth_rare.csv"), 3);
+    let rare = weighted_gap(
+        &x,
+        &y,
+        RARE_WEIGHTED_WEIGHTS,
+        RARE_WEIGHTED_PARAMS,
+        RARE_WEIGHTED_BSE,
+        RARE_WEIGHTED_PENALIZED_LOGLIK[0],
+        "weighted rare",
+    );
+    eprintln!(
+        "weighted Firth vs firthmodels: max relative gap {separated:.2e} (separated), {rare:.2e} (rare)"
+    );
+}
+
+#[test]
+fn integer_weighted_firth_equals_repeated_rows() {
+    // Firth's penalty is not invariant to rescaling the weights (the
+    // Jeffreys term does not grow with them), so weights must act as
+    // repeated rows, not as relative importances.
+    let (x, y) = load(include_str!("data/firth_separated.csv"), 2);
+    let w: Array1<f64> = (0..x.nrows()).map(|i| (i % 3) as f64).collect();
+    let rows: Vec<usize> = (0..x.nrows())
+        .flat_map(|i| std::iter::repeat_n(i, i % 3))
+        .collect();
+    let (xr, yr) = (
+        x.select(ndarray::Axis(0), &rows),
+        y.select(ndarray::Axis(0), &rows),
+    );
+    let weighted = firth().fit_weighted(&x, &y, &w).unwrap();
+    let repeated = firth().fit(&xr, &yr).unwrap();
+    let sw = weighted.summary_weighted(&x, &y, &w).unwrap();
+    let sr = repeated.summary(&xr, &yr).unwrap();
+    assert_close(sw.params(), sr.params(), 1e-9, 0.0, "params");
+    assert_close(sw.std_errors(), sr.std_errors(), 1e-9, 0.0, "std errors");
+    let (pw, pr) = (
+        sw.penalized_log_likelihood().unwrap(),
+        sr.penalized_log_likelihood().unwrap(),
+    );
+    assert!((pw - pr).abs() <= 1e-10 * pr.abs(), "{pw} vs {pr}");
+    // The penalized LR tests refit the weighted data the same way.
+    assert_close(
+        &sw.lr_p_values().unwrap(),
+        &sr.lr_p_values().unwrap(),
+        1e-6,
+        1e-12,
+        "penalized LR p-values",
+    );
+    // Doubling every weight is not the same fit (unlike maximum likelihood).
+    let doubled = firth().fit_weighted(&x, &y, &(&w * 2.0)).unwrap();
+    let gap = (doubled.coef()[(0, 0)] - weighted.coef()[(0, 0)]).abs();
+    assert!(gap > 1e-3 * weighted.coef()[(0, 0)].abs(), "{gap}");
+}

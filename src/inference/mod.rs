@@ -187,6 +187,11 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 &Covariance::Nonrobust,
             )?]);
         }
+        self.ovr_summaries(x, y).map_err(|e| self.name_columns(e))
+    }
+
+    /// One summary per class of a one-vs-rest model.
+    fn ovr_summaries(&self, x: ArrayView2<'_, F>, y: ArrayView1<'_, L>) -> Result<Vec<Summary<F>>> {
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, None)?;
         (0..self.classes.len())
@@ -235,7 +240,19 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         self.runs().params(&self.coef, &self.intercept, row)
     }
 
+    /// The summary, its errors naming the model's features.
     fn summary_inner(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+        covariance: &Covariance,
+    ) -> Result<Summary<F>> {
+        self.summary_checked(x, y, sample_weight, covariance)
+            .map_err(|e| self.name_columns(e))
+    }
+
+    fn summary_checked(
         &self,
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
@@ -265,6 +282,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             if let Diagnostic::CompleteSeparation { features } = diagnostic {
                 return Err(Error::PerfectSeparation {
                     features: features.clone(),
+                    names: Vec::new(),
                 });
             }
         }
