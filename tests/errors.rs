@@ -654,7 +654,14 @@ fn cases() -> Vec<Case> {
         case!(
             "separated classes of a named model",
             || {
-                let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0], [5.0, 0.0]];
+                let x = array![
+                    [0.0, 1.0],
+                    [1.0, 0.0],
+                    [2.0, 1.0],
+                    [3.0, 0.0],
+                    [4.0, 1.0],
+                    [5.0, 0.0]
+                ];
                 let y = array![0, 0, 0, 1, 1, 1];
                 named()
                     .penalty(logreg::Penalty::None)
