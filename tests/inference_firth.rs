@@ -1,10 +1,13 @@
 //! Firth's penalized logistic regression against firthmodels 0.8.2
 //! (values in tests/firth_values.rs, written by
-//! tests/reference/make_firth_reference.py), and likelihood-ratio tests of
-//! maximum-likelihood fits.
+//! tests/reference/make_firth_reference.py), and likelihood-ratio tests and
+//! profile intervals of maximum-likelihood fits, binary and multinomial
+//! (against statsmodels 0.15 MNLogit refits: tests/mnlogit_lr_values.rs,
+//! written by tests/reference/make_mnlogit_lr_reference.py).
 
 use crate::common;
 use crate::firth_values::*;
+use crate::mnlogit_lr_values::*;
 
 use common::assert_close;
 use common::data::{read_csv, spector};
@@ -159,9 +162,19 @@ fn firth_inputs_are_checked() {
     );
     let summary = model.summary(&x, &y).unwrap();
     assert!(summary.profile_conf_int(0.0).is_err());
-    // L2-penalized and multinomial fits have no LR refits.
+    // L2-penalized fits have no LR refits (binary or multinomial).
     let ridge = LogisticRegression::new().fit(&x, &y).unwrap();
     assert!(ridge.summary(&x, &y).unwrap().lr_p_values().is_err());
+    let ridge3 = LogisticRegression::new().fit(&x, &three).unwrap();
+    let summary3 = ridge3.summary(&x, &three).unwrap();
+    assert!(matches!(
+        summary3.lr_p_values(),
+        Err(Error::InvalidParameter {
+            name: "summary",
+            ..
+        })
+    ));
+    assert!(summary3.profile_conf_int(0.95).is_err());
 }
 
 #[test]
@@ -311,4 +324,119 @@ fn integer_weighted_firth_equals_repeated_rows() {
     let doubled = firth().fit_weighted(&x, &y, &(&w * 2.0)).unwrap();
     let gap = (doubled.coef()[(0, 0)] - weighted.coef()[(0, 0)]).abs();
     assert!(gap > 1e-3 * weighted.coef()[(0, 0)].abs(), "{gap}");
+}
+
+struct MnlogitReference {
+    params: &'static [f64],
+    bse: &'static [f64],
+    lr_p: &'static [f64],
+    lower: &'static [f64],
+    upper: &'static [f64],
+    loglik: f64,
+}
+
+/// The largest relative gap of `a` to `reference`.
+fn max_gap(a: &Array2<f64>, reference: &[f64]) -> f64 {
+    a.iter()
+        .zip(reference)
+        .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs() / b.abs()))
+}
+
+/// A multinomial maximum-likelihood fit's LR p-values and profile
+/// intervals against statsmodels MNLogit refits; the largest relative gaps
+/// (LR p-values, profile bounds).
+fn check_mnlogit(
+    x: &Array2<f64>,
+    y: &Array1<i64>,
+    reference: &MnlogitReference,
+    what: &str,
+) -> (f64, f64) {
+    let model = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-10)
+        .max_iter(500)
+        .fit(x, y)
+        .unwrap();
+    assert!(model.report().converged(), "{what}: {:?}", model.report());
+    let summary = model.summary(x, y).unwrap();
+    assert_close(
+        &flat(summary.params()),
+        &arr1(reference.params),
+        1e-6,
+        0.0,
+        &format!("{what} params"),
+    );
+    assert_close(
+        &flat(summary.std_errors()),
+        &arr1(reference.bse),
+        1e-6,
+        0.0,
+        &format!("{what} std errors"),
+    );
+    let loglik = summary.log_likelihood();
+    assert!(
+        (loglik - reference.loglik).abs() <= 1e-10 * reference.loglik.abs(),
+        "{what}: {loglik}"
+    );
+    let lr = summary.lr_p_values().unwrap();
+    assert_eq!(lr.dim(), summary.params().dim());
+    assert_close(
+        &flat(&lr),
+        &arr1(reference.lr_p),
+        1e-6,
+        0.0,
+        &format!("{what} LR p-values"),
+    );
+    let (low, high) = summary.profile_conf_int(0.95).unwrap();
+    assert_close(
+        &flat(&low),
+        &arr1(reference.lower),
+        1e-6,
+        0.0,
+        &format!("{what} profile lower"),
+    );
+    assert_close(
+        &flat(&high),
+        &arr1(reference.upper),
+        1e-6,
+        0.0,
+        &format!("{what} profile upper"),
+    );
+    (
+        max_gap(&lr, reference.lr_p),
+        max_gap(&low, reference.lower).max(max_gap(&high, reference.upper)),
+    )
+}
+
+#[test]
+fn multinomial_lr_p_values_and_profile_intervals_match_mnlogit_refits() {
+    let (x, y) = crate::common::data::anes96();
+    let anes = MnlogitReference {
+        params: ANES_PARAMS,
+        bse: ANES_BSE,
+        lr_p: ANES_LR_P,
+        lower: ANES_PL_LOWER,
+        upper: ANES_PL_UPPER,
+        loglik: ANES_LOGLIK[0],
+    };
+    let (anes_lr, anes_pl) = check_mnlogit(&x, &y, &anes, "anes96");
+    let (x, y) = read_csv(
+        include_str!("data/clustered.csv"),
+        &["x0", "x1", "x2", "x3"],
+        "y3",
+    );
+    let y: Array1<i64> = y.iter().map(|v| v.parse().expect("class")).collect();
+    let clustered = MnlogitReference {
+        params: CLUSTERED_PARAMS,
+        bse: CLUSTERED_BSE,
+        lr_p: CLUSTERED_LR_P,
+        lower: CLUSTERED_PL_LOWER,
+        upper: CLUSTERED_PL_UPPER,
+        loglik: CLUSTERED_LOGLIK[0],
+    };
+    let (clustered_lr, clustered_pl) = check_mnlogit(&x, &y, &clustered, "clustered");
+    eprintln!(
+        "MNLogit refits: LR p-values within {anes_lr:.2e} (anes96), {clustered_lr:.2e} (clustered); \
+         profile bounds within {anes_pl:.2e}, {clustered_pl:.2e}"
+    );
 }

@@ -26,7 +26,7 @@ pub use summary::Summary;
 
 use covariance::{augmented, sandwich};
 use information::{NEAR_SINGULAR, condition_number, invert};
-use refit::Refit;
+use refit::{Refit, Target};
 use std::sync::Arc;
 use summary::Warning;
 
@@ -339,7 +339,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         for j in offset..p {
             information[(j, j)] += self.record.alpha * total;
         }
-        if let Some(firth) = refit.as_ref().filter(|r| r.firth) {
+        if let Some(firth) = refit.as_ref().filter(|r| r.firth()) {
             let augmented = firth.information().ok_or(Error::SingularInformation)?;
             information = Array2::from_shape_fn((p, p), |(a, b)| {
                 F::from_f64_lossy(augmented[source(a) * p + source(b)])
@@ -420,6 +420,14 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             }
         }
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
+        // Unpenalized: the likelihood-ratio refits of MNLogit's parameters.
+        let refit = (self.record.alpha == F::zero()).then(|| {
+            let labels = Target::Classes {
+                class: class.clone(),
+                k,
+            };
+            self.refit_of(x, labels, &weight, params.iter())
+        });
         let row_names = (1..k)
             .map(|c| format!("{} vs {}", self.classes[c], self.classes[0]))
             .collect();
@@ -432,7 +440,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             null_log_likelihood: null,
             row_names,
             class_names: self.classes.iter().map(ToString::to_string).collect(),
-            refit: None,
+            refit,
             df_model: d * (k - 1),
             converged: self.report.converged(),
             termination: format!("{:?}", self.report.termination),
@@ -449,13 +457,28 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         weight: &Array1<F>,
         params: &Array1<F>,
     ) -> Refit<F> {
+        let labels = Target::Binary {
+            y: target.to_vec(),
+            firth: self.record.penalty == crate::Penalty::Firth,
+        };
+        self.refit_of(x, labels, weight, params.iter())
+    }
+
+    /// What a summary keeps for likelihood-ratio refits of `labels`, at
+    /// `params` (in the refit's layout).
+    fn refit_of<'p>(
+        &self,
+        x: ArrayView2<'_, F>,
+        labels: Target<F>,
+        weight: &Array1<F>,
+        params: impl Iterator<Item = &'p F>,
+    ) -> Refit<F> {
         let mut refit = Refit {
             x: x.to_owned(),
-            y: target.to_vec(),
             weight: weight.to_vec(),
             fit_intercept: self.record.fit_intercept,
-            firth: self.record.penalty == crate::Penalty::Firth,
-            params: params.iter().map(|v| v.to_f64_lossy()).collect(),
+            target: labels,
+            params: params.map(|v| v.to_f64_lossy()).collect(),
             loglik: f64::NAN,
         };
         refit.loglik = refit.log_likelihood();
@@ -515,7 +538,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             penalized_log_likelihood: pieces
                 .refit
                 .as_ref()
-                .filter(|refit| refit.firth)
+                .filter(|refit| refit.firth())
                 .map(|refit| F::from_f64_lossy(refit.loglik)),
             refit: pieces.refit.map(Arc::new),
             feature_names: self.feature_names_or_default(),
