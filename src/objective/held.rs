@@ -161,16 +161,12 @@ impl<F: Float> SoftmaxData<'_, F> {
                 // Block (c, c') of Σ sᵢ (diag(p) − p pᵀ) ⊗ x̃x̃ᵀ, lower half.
                 for c2 in 1..=c {
                     let h = w * proba[c] * (f64::from(u8::from(c == c2)) - proba[c2]);
-                    if h == 0.0 {
-                        continue;
-                    }
-                    for a in 0..p {
-                        let ra = (c - 1) * p + a;
-                        for b in 0..p {
-                            let rb = (c2 - 1) * p + b;
-                            if rb <= ra {
-                                information[ra * m + rb] += h * row[a] * row[b];
-                            }
+                    for (a, &xa) in row.iter().enumerate() {
+                        let start = ((c - 1) * p + a) * m + (c2 - 1) * p;
+                        let width = if c == c2 { a + 1 } else { p };
+                        let scaled = h * xa;
+                        for (entry, &xb) in information[start..start + width].iter_mut().zip(&row) {
+                            *entry += scaled * xb;
                         }
                     }
                 }
