@@ -440,3 +440,56 @@ fn multinomial_lr_p_values_and_profile_intervals_match_mnlogit_refits() {
          profile bounds within {anes_pl:.2e}, {clustered_pl:.2e}"
     );
 }
+
+#[test]
+fn multinomial_lr_inference_with_integer_weights_equals_repeated_rows() {
+    // statsmodels' MNLogit takes no weights: weights are checked against
+    // the rows they stand for instead.
+    let (x, y) = read_csv(
+        include_str!("data/clustered.csv"),
+        &["x0", "x1", "x2", "x3"],
+        "y3",
+    );
+    let y: Array1<i64> = y.iter().map(|v| v.parse().expect("class")).collect();
+    let keep: Vec<usize> = (0..300).collect();
+    let (x, y) = (
+        x.select(ndarray::Axis(0), &keep),
+        y.select(ndarray::Axis(0), &keep),
+    );
+    let w: Array1<f64> = (0..x.nrows()).map(|i| (i % 3) as f64).collect();
+    let rows: Vec<usize> = (0..x.nrows())
+        .flat_map(|i| std::iter::repeat_n(i, i % 3))
+        .collect();
+    let (xr, yr) = (
+        x.select(ndarray::Axis(0), &rows),
+        y.select(ndarray::Axis(0), &rows),
+    );
+    let mle = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .tol(1e-11)
+        .max_iter(500);
+    let weighted = mle
+        .fit_weighted(&x, &y, &w)
+        .unwrap()
+        .summary_weighted(&x, &y, &w)
+        .unwrap();
+    let repeated = mle.fit(&xr, &yr).unwrap().summary(&xr, &yr).unwrap();
+    assert_eq!(weighted.params().dim(), (2, 5));
+    assert_close(
+        &weighted.lr_p_values().unwrap(),
+        &repeated.lr_p_values().unwrap(),
+        1e-7,
+        1e-300,
+        "LR p-values",
+    );
+    let ((low_w, high_w), (low_r, high_r)) = (
+        weighted.profile_conf_int(0.9).unwrap(),
+        repeated.profile_conf_int(0.9).unwrap(),
+    );
+    assert_close(&low_w, &low_r, 1e-8, 1e-3, "profile lower");
+    assert_close(&high_w, &high_r, 1e-8, 1e-3, "profile upper");
+    // Each bound lies on its own side of the estimate.
+    for ((l, h), p) in low_w.iter().zip(&high_w).zip(weighted.params()) {
+        assert!(l < p && p < h, "{l} {p} {h}");
+    }
+}
