@@ -15,8 +15,12 @@ use crate::report::FitReport;
 /// assert_eq!(err, Error::LengthMismatch { what: "y", expected: 2, got: 3 });
 /// assert_eq!(err.to_string(), "y has length 3 but must have length 2");
 /// let err = LogisticRegression::new().fit(&array![[0.0, 1.0], [2.0, f64::NAN]], &array![0, 1]).unwrap_err();
-/// assert_eq!(err, Error::NonFiniteEntry { what: "x", row: 1, column: 1 });
+/// assert_eq!(err, Error::NonFiniteEntry { what: "x", row: 1, column: 1, feature: None });
 /// assert!(err.to_string().contains("at row 1, column 1"));
+/// // With feature names set, errors about a column name it.
+/// let named = LogisticRegression::new().feature_names(["dose", "age"]);
+/// let err = named.fit(&array![[0.0, 1.0], [2.0, f64::NAN]], &array![0, 1]).unwrap_err();
+/// assert!(err.to_string().contains("at row 1, column 1 (\"age\")"));
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -60,8 +64,9 @@ pub enum Error {
     },
     /// An entry of a matrix (features x, probabilities, …) is NaN or infinite.
     #[error(
-        "{what} holds a non-finite value (NaN or ±inf) at row {row}, column {column} \
-         (0-based): remove or impute it"
+        "{what} holds a non-finite value (NaN or ±inf) at row {row}, column {column}{} \
+         (0-based): remove or impute it",
+        quoted(.feature.as_slice())
     )]
     NonFiniteEntry {
         /// Which input holds it, e.g. `"x"`.
@@ -70,6 +75,9 @@ pub enum Error {
         row: usize,
         /// 0-based column of that entry.
         column: usize,
+        /// The column's feature name, when x's columns have names
+        /// (see [`Error::with_feature_names`]).
+        feature: Option<String>,
     },
     /// A sample or class weight is negative.
     #[error("{what} holds a negative value {value} at index {index}: weights must be ≥ 0")]
@@ -95,12 +103,15 @@ pub enum Error {
         requirement: &'static str,
     },
     /// Predicting with a different number of features than the model was fitted on.
-    #[error("x has {got} features but the model was fitted with {expected}")]
+    #[error("x has {got} features but the model was fitted with {expected}{}", quoted(.names))]
     FeatureMismatch {
         /// Features the model was fitted with.
         expected: usize,
         /// Features in the given x.
         got: usize,
+        /// The names of the features the model was fitted with, when it has
+        /// them (else empty).
+        names: Vec<String>,
     },
     /// A label that is not one of the model's classes.
     #[error("y[{index}] is not one of the model's classes: pass labels the model was fitted with")]
@@ -111,22 +122,29 @@ pub enum Error {
     /// Features are linearly dependent (on each other or on the intercept), so
     /// the information matrix is singular and standard errors do not exist.
     #[error(
-        "features {features:?} are linear combinations of earlier columns (or of the intercept): \
-         drop them, or fit with a penalty"
+        "features {features:?}{} are linear combinations of earlier columns (or of the intercept): \
+         drop them, or fit with a penalty",
+        quoted(.names)
     )]
     Collinear {
         /// 0-based feature indices that depend on earlier ones.
         features: Vec<usize>,
+        /// Their names, when the features have names (else empty).
+        names: Vec<String>,
     },
     /// The classes are perfectly separated: the maximum-likelihood estimate
     /// does not exist (coefficients diverge).
     #[error(
-        "the classes are perfectly separated (features {features:?} carry the separation): \
-         the maximum-likelihood estimate does not exist; fit with a penalty (e.g. Penalty::L2)"
+        "the classes are perfectly separated (features {features:?}{} carry the separation): \
+         the maximum-likelihood estimate does not exist; fit with a penalty (e.g. Penalty::L2 or \
+         Penalty::Firth)",
+        quoted(.names)
     )]
     PerfectSeparation {
         /// 0-based indices of the features whose coefficients diverge.
         features: Vec<usize>,
+        /// Their names, when the features have names (else empty).
+        names: Vec<String>,
     },
     /// The information matrix is singular although the design has full rank:
     /// fitted probabilities of exactly 0 or 1 leave no information.
@@ -267,7 +285,80 @@ pub enum PartialSumsError {
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// ` ("dose", "age")` for names, nothing for none: what messages append
+/// to the column indices they print.
+fn quoted(names: &[String]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    format!(" ({})", list.join(", "))
+}
+
 impl Error {
+    /// Names the feature columns in an error about them: the feature name
+    /// of a non-finite entry of x, of collinear or separating features, and
+    /// the features a model was fitted with in a feature-count mismatch.
+    /// Other errors, and indices beyond `names`, are returned unchanged.
+    ///
+    /// The crate's entry points call it with the names set on the settings
+    /// ([`LogisticRegression::feature_names`](crate::LogisticRegression::feature_names))
+    /// or on the fitted model; it is public for code that checks its own
+    /// data the crate's way.
+    ///
+    /// ```
+    /// use logreg::Error;
+    /// let names = ["dose".to_string(), "age".to_string()];
+    /// let err = Error::Collinear { features: vec![1], names: vec![] }.with_feature_names(&names);
+    /// assert_eq!(err, Error::Collinear { features: vec![1], names: vec!["age".into()] });
+    /// assert!(err.to_string().contains("features [1] (\"age\")"));
+    /// ```
+    #[must_use]
+    pub fn with_feature_names(self, names: &[String]) -> Self {
+        let pick = |features: &[usize]| -> Vec<String> {
+            let picked: Option<Vec<String>> =
+                features.iter().map(|&j| names.get(j).cloned()).collect();
+            picked.unwrap_or_default()
+        };
+        match self {
+            Error::NonFiniteEntry {
+                what: "x",
+                row,
+                column,
+                feature: None,
+            } => Error::NonFiniteEntry {
+                what: "x",
+                row,
+                column,
+                feature: names.get(column).cloned(),
+            },
+            Error::FeatureMismatch {
+                expected,
+                got,
+                names: none,
+            } if none.is_empty() && names.len() == expected => Error::FeatureMismatch {
+                expected,
+                got,
+                names: names.to_vec(),
+            },
+            Error::Collinear {
+                features,
+                names: none,
+            } if none.is_empty() => Error::Collinear {
+                names: pick(&features),
+                features,
+            },
+            Error::PerfectSeparation {
+                features,
+                names: none,
+            } if none.is_empty() => Error::PerfectSeparation {
+                names: pick(&features),
+                features,
+            },
+            other => other,
+        }
+    }
+
     /// Convenience constructor for [`Error::InvalidParameter`].
     pub(crate) fn invalid(
         name: &'static str,

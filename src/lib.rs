@@ -117,7 +117,8 @@
 //! - **Likelihood ratio and profile intervals** ([`Summary::lr_p_values`],
 //!   [`Summary::profile_conf_int`]): in small samples, with rare events or
 //!   large effects the likelihood is far from quadratic and Wald intervals
-//!   mislead; these do not assume it is (binary fits).
+//!   mislead; these do not assume it is (maximum-likelihood fits, binary
+//!   and multinomial, and Firth fits).
 //! - **Firth** ([`Penalty::Firth`]): for separation (the maximum-likelihood
 //!   estimate does not exist) and rare events. Report its profile
 //!   penalized-likelihood intervals and LR p-values rather than Wald ones,

@@ -84,6 +84,13 @@ pub(crate) enum Design<'a, F> {
 }
 
 impl<'a, F: Float> Design<'a, F> {
+    pub fn nrows(&self) -> usize {
+        match self {
+            Design::Dense(x) => x.nrows(),
+            Design::Sparse(x) => x.nrows(),
+        }
+    }
+
     pub fn ncols(&self) -> usize {
         match self {
             Design::Dense(x) => x.ncols(),

@@ -1,13 +1,22 @@
-//! Streaming fits: `partial_fit` continues a fit chunk by chunk with a
-//! minibatch solver, for data larger than memory.
+//! Streaming fits: `partial_fit` (dense chunks) and `partial_fit_csr`
+//! (sparse CSR chunks) continue a fit chunk by chunk with a minibatch
+//! solver, for data larger than memory. Both check their chunk and hand it
+//! to one pass over a `Design`.
 
-use crate::model::{FittedLogisticRegression, LogisticRegression};
+use crate::model::{FittedLogisticRegression, LogisticRegression, csr_rows};
 use crate::multiclass::{Design, Fit, Problem};
 use crate::objective::Objective;
 use crate::solver::{FitReport, StreamState, Termination, max_abs};
+use crate::sparse::CsrMatrix;
 use crate::validate::check_features;
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, Data, Ix1, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, Data, Ix1, Ix2};
+
+/// Why `partial_fit` refuses a solver that cannot stream.
+const NOT_STREAMING: &str = "partial_fit needs a minibatch solver (Sgd or Adam); full-batch \
+     solvers need all rows at once, and Saga keeps one gradient per row of the whole data, \
+     which a stream of chunks never has: fit Saga on the data in memory, or stream with Sgd \
+     or Adam";
 
 impl<F: Float> LogisticRegression<F> {
     /// Starts a streaming fit: one pass of the solver over this first chunk,
@@ -50,9 +59,76 @@ impl<F: Float> LogisticRegression<F> {
         T: Data<Elem = L>,
         L: Clone + Ord,
     {
+        let mut model = self.stream_start(x.ncols(), classes)?;
+        model.partial_fit(x, y)?;
+        Ok(model)
+    }
+
+    /// [`partial_fit`](Self::partial_fit) on a sparse CSR chunk (an `sprs`
+    /// matrix), without densifying it: starts a streaming fit that
+    /// [`FittedLogisticRegression::partial_fit_csr`] (or the dense
+    /// `partial_fit`) continues. A pass over CSR rows is the pass over the
+    /// same rows dense, up to rounding.
+    ///
+    /// Streams with [`Sgd`](crate::solver::Sgd) and
+    /// [`Adam`](crate::solver::Adam). [`Saga`](crate::solver::Saga) is
+    /// refused with [`Error::InvalidParameter`] (`solver`): its variance
+    /// reduction keeps one gradient per row of the whole data set, which a
+    /// stream of chunks does not have; fit it with
+    /// [`fit_csr`](Self::fit_csr) on the data in memory instead.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use logreg::solver::{Saga, Sgd};
+    /// use ndarray::{array, s};
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().solver(Sgd::new()).alpha(1e-3);
+    /// let first = CsMat::csr_from_dense(dense.slice(s![..3, ..]), 0.0);
+    /// let second = CsMat::csr_from_dense(dense.slice(s![3.., ..]), 0.0);
+    /// let mut model = settings.partial_fit_csr(&first, &y.slice(s![..3]), &[0, 1])?;
+    /// model.partial_fit_csr(&second, &y.slice(s![3..]))?;
+    /// assert_eq!(model.report().iterations, 2);
+    /// let saga = LogisticRegression::new().solver(Saga::new());
+    /// let err = saga.partial_fit_csr(&first, &y.slice(s![..3]), &[0, 1]).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "solver", .. }));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`partial_fit`](Self::partial_fit) and
+    /// [`fit_csr`](Self::fit_csr) (a CSC matrix, non-finite values,
+    /// `standardize(true)`).
+    pub fn partial_fit_csr<T, L>(
+        &self,
+        x: &impl CsrMatrix<F>,
+        y: &ArrayBase<T, Ix1>,
+        classes: &[L],
+    ) -> Result<FittedLogisticRegression<F, L>>
+    where
+        T: Data<Elem = L>,
+        L: Clone + Ord,
+    {
+        let n_features = self.checked_csr(x)?.ncols();
+        let mut model = self.stream_start(n_features, classes)?;
+        model.partial_fit_csr(x, y)?;
+        Ok(model)
+    }
+
+    /// The model a streaming fit starts from: checked settings and a
+    /// streaming solver, zero coefficients for `n_features` columns and the
+    /// full list of `classes`, no pass yet.
+    fn stream_start<L: Clone + Ord>(
+        &self,
+        n_features: usize,
+        classes: &[L],
+    ) -> Result<FittedLogisticRegression<F, L>> {
         self.check_settings()?;
-        check_features(x.view())?;
-        self.check_feature_names(x.ncols())?;
+        if self.solver.as_streaming().is_none() {
+            return Err(Error::invalid("solver", self.solver.name(), NOT_STREAMING));
+        }
+        self.check_feature_names(n_features)?;
         let mut classes = classes.to_vec();
         classes.sort();
         classes.dedup();
@@ -69,15 +145,15 @@ impl<F: Float> LogisticRegression<F> {
         // No run yet: zero coefficients, no report, and no strengths until
         // the first chunk's weights give them.
         let start = Fit {
-            coef: Array2::zeros((rows, x.ncols())),
+            coef: Array2::zeros((rows, n_features)),
             intercept: Array1::zeros(rows),
             reports: Vec::new(),
             diagnostics: Vec::new(),
         };
         let record = self.record(F::zero(), F::zero());
-        let mut model = FittedLogisticRegression::new(classes, strategy, start, record);
-        model.partial_fit(x, y)?;
-        Ok(model)
+        Ok(FittedLogisticRegression::new(
+            classes, strategy, start, record,
+        ))
     }
 }
 
@@ -117,18 +193,61 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         S: Data<Elem = F>,
         T: Data<Elem = L>,
     {
-        let (x, y) = (x.view(), y.view());
+        // The model's own checks come first, then the chunk's.
+        let x = x.view();
+        let passed = self
+            .check_streaming()
+            .and_then(|()| check_features(x))
+            .and_then(|()| self.pass_over(Design::Dense(x), y.view()));
+        passed.map_err(|e| self.name_columns(e))
+    }
+
+    /// [`partial_fit`](Self::partial_fit) on a sparse CSR chunk; see
+    /// [`LogisticRegression::partial_fit_csr`]. Dense and CSR chunks can be
+    /// mixed in one stream.
+    ///
+    /// ```
+    /// use logreg::{Error, LogisticRegression};
+    /// use logreg::solver::Adam;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let settings = LogisticRegression::new().solver(Adam::new()).alpha(1e-3);
+    /// let mut model = settings.partial_fit(&dense, &y, &[0, 1])?;
+    /// model.partial_fit_csr(&CsMat::csr_from_dense(dense.view(), 0.0), &y)?;
+    /// assert_eq!(model.report().iterations, 2);
+    /// // A chunk with another number of columns is refused.
+    /// let narrow = CsMat::csr_from_dense(array![[1.0_f64], [0.0]].view(), 0.0);
+    /// let err = model.partial_fit_csr(&narrow, &array![0, 1]).unwrap_err();
+    /// assert_eq!(err, Error::FeatureMismatch { expected: 2, got: 1, names: vec![] });
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`partial_fit`](Self::partial_fit), and a CSC matrix
+    /// ([`Error::InvalidParameter`]).
+    pub fn partial_fit_csr<T>(&mut self, x: &impl CsrMatrix<F>, y: &ArrayBase<T, Ix1>) -> Result<()>
+    where
+        T: Data<Elem = L>,
+    {
+        let passed = self
+            .check_streaming()
+            .and_then(|()| csr_rows(x))
+            .and_then(|view| self.pass_over(Design::Sparse(view), y.view()));
+        passed.map_err(|e| self.name_columns(e))
+    }
+
+    /// Checks that the model can continue chunk by chunk: a streaming
+    /// solver, no standardization, no L1 term.
+    fn check_streaming(&self) -> Result<()> {
         let record = &self.record;
         // The record keeps the solver only when it is a minibatch one.
-        let streaming = record
-            .solver
-            .as_deref()
-            .and_then(|s| Some((s, s.as_streaming()?)));
-        let Some((solver, streamer)) = streaming else {
+        let Some(solver) = record.solver.as_deref() else {
             return Err(Error::invalid(
                 "solver",
                 "a full-batch solver",
-                "partial_fit needs a minibatch solver (Sgd or Adam)",
+                NOT_STREAMING,
             ));
         };
         if record.standardized {
@@ -143,22 +262,37 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
                 solver: solver.name(),
             });
         }
-        let (class, weight) = self.encoded_data(x, y, None)?;
+        Ok(())
+    }
+
+    /// One pass of the streaming solver over checked rows (finite, not
+    /// empty), dense or CSR, of a model that passed `check_streaming`.
+    fn pass_over(&mut self, x: Design<'_, F>, y: ArrayView1<'_, L>) -> Result<()> {
+        // A handle of its own, so that the pass can update the model.
+        let solver = self.record.solver.clone();
+        let Some(streamer) = solver.as_deref().and_then(|s| s.as_streaming()) else {
+            return Err(Error::invalid(
+                "solver",
+                "a full-batch solver",
+                NOT_STREAMING,
+            ));
+        };
+        let (class, weight) = self.encoded_rows((x.nrows(), x.ncols()), y, None)?;
         // Kept to undo a pass that diverges (a step size far too large).
         let before = (
             self.coef.clone(),
             self.intercept.clone(),
             self.stream_states.clone(),
         );
-        let (alpha, _) = record.strengths_for(weight.sum());
+        let (alpha, _) = self.record.strengths_for(weight.sum());
         let problem = Problem {
-            x: Design::Dense(x),
+            x,
             class,
             n_classes: self.classes.len(),
             weight,
             alpha,
             l1: F::zero(),
-            fit_intercept: record.fit_intercept,
+            fit_intercept: self.record.fit_intercept,
         };
         let runs = problem.runs(self.strategy);
         let rows: Vec<usize> = (0..x.nrows()).collect();

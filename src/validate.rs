@@ -74,6 +74,7 @@ pub(crate) fn check_finite_matrix<F: Float>(
                 what,
                 row: index / columns,
                 column: index % columns,
+                feature: None,
             })
         }
         None => Ok(()),
@@ -97,6 +98,7 @@ pub(crate) fn check_finite_csr<F: Float>(
         what,
         row,
         column: indices.get(position).copied().unwrap_or_default(),
+        feature: None,
     })
 }
 
@@ -220,7 +222,8 @@ mod tests {
                     Err(Error::NonFiniteEntry {
                         what: "x",
                         row: 700,
-                        column: 1
+                        column: 1,
+                        feature: None,
                     })
                 ),
                 "{found:?}"

@@ -26,6 +26,34 @@ fn y() -> Array1<i32> {
     array![0, 1, 0, 1]
 }
 
+/// `x` with a NaN at (2, 1).
+fn x_with_nan() -> Array2<f64> {
+    let mut x = x();
+    x[(2, 1)] = f64::NAN;
+    x
+}
+
+/// `x` in CSR.
+fn csr(x: &Array2<f64>) -> sprs::CsMat<f64> {
+    sprs::CsMat::csr_from_dense(x.view(), 0.0)
+}
+
+/// `x` in CSR with a stored NaN at (2, 1) (`csr_from_dense` drops NaN).
+fn csr_with_nan() -> sprs::CsMat<f64> {
+    let mut triplets = sprs::TriMat::new((4, 2));
+    for ((i, j), &v) in x_with_nan().indexed_iter() {
+        if v != 0.0 {
+            triplets.add_triplet(i, j, v);
+        }
+    }
+    triplets.to_csr()
+}
+
+/// Settings whose two features are named "dose" and "age".
+fn named() -> LogisticRegression<f64> {
+    LogisticRegression::new().feature_names(["dose", "age"])
+}
+
 /// Fits `model` on the small data set.
 fn fit(model: LogisticRegression<f64>) -> logreg::Result<()> {
     model.fit(&x(), &y()).map(drop)
@@ -162,7 +190,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -172,7 +201,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "remove or impute"
         ),
@@ -182,7 +212,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 2,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -503,13 +534,152 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             "`classes` argument must list every class"
         ),
+        // Streaming CSR chunks
+        invalid_case!(
+            "partial_fit_csr with Saga",
+            "solver",
+            || LogisticRegression::new()
+                .solver(logreg::solver::Saga::new())
+                .partial_fit_csr(&csr(&x()), &y(), &[0, 1])
+                .map(drop),
+            "Saga keeps one gradient per row"
+        ),
+        case!(
+            "partial_fit_csr chunk of the wrong width",
+            || {
+                let mut model = LogisticRegression::new()
+                    .solver(Sgd::new())
+                    .partial_fit_csr(&csr(&x()), &y(), &[0, 1])?;
+                model.partial_fit_csr(&csr(&x().slice(s![.., ..1]).to_owned()), &y())
+            },
+            Error::FeatureMismatch {
+                expected: 2,
+                got: 1,
+                ..
+            },
+            "fitted with 2"
+        ),
+        case!(
+            "NaN in a partial_fit_csr chunk",
+            || LogisticRegression::new()
+                .solver(Sgd::new())
+                .partial_fit_csr(&csr_with_nan(), &y(), &[0, 1])
+                .map(drop),
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 2,
+                column: 1,
+                feature: None
+            },
+            "at row 2, column 1 (0-based)"
+        ),
+        case!(
+            "unknown class in a partial_fit_csr chunk",
+            || LogisticRegression::new()
+                .solver(Adam::new())
+                .partial_fit_csr(&csr(&x()), &array![0, 1, 2, 1], &[0, 1])
+                .map(drop),
+            Error::UnknownLabel { index: 2 },
+            "classes"
+        ),
+        invalid_case!(
+            "partial_fit_csr with one class in `classes`",
+            "classes",
+            || LogisticRegression::new()
+                .solver(Sgd::new())
+                .partial_fit_csr(&csr(&x()), &y(), &[1])
+                .map(drop),
+            "`classes` argument must list every class"
+        ),
+        // Feature names in errors about a column
+        case!(
+            "NaN in x of a fit with feature names",
+            || named().fit(&x_with_nan(), &y()).map(drop),
+            Error::NonFiniteEntry {
+                row: 2,
+                column: 1,
+                feature: Some(_),
+                ..
+            },
+            "at row 2, column 1 (\"age\")"
+        ),
+        case!(
+            "NaN in a CSR chunk of a stream with feature names",
+            || named()
+                .solver(Sgd::new())
+                .partial_fit_csr(&csr_with_nan(), &y(), &[0, 1])
+                .map(drop),
+            Error::NonFiniteEntry {
+                feature: Some(_),
+                ..
+            },
+            "column 1 (\"age\")"
+        ),
+        case!(
+            "predict with the wrong feature count, features named",
+            || named()
+                .fit(&x(), &y())?
+                .predict(&Array2::<f64>::zeros((3, 5)))
+                .map(drop),
+            Error::FeatureMismatch { got: 5, .. },
+            "fitted with 2 (\"dose\", \"age\")"
+        ),
+        case!(
+            "NaN in x of a named model's summary",
+            || named()
+                .penalty(logreg::Penalty::None)
+                .fit(&x(), &y())?
+                .summary(&x_with_nan(), &y())
+                .map(drop),
+            Error::NonFiniteEntry {
+                feature: Some(_),
+                ..
+            },
+            "(\"age\")"
+        ),
+        case!(
+            "collinear features of a named model",
+            || {
+                let x = array![[0.0, 0.0], [1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [1.5, 3.0]];
+                let y = array![0, 1, 0, 1, 1];
+                named()
+                    .penalty(logreg::Penalty::None)
+                    .fit(&x, &y)?
+                    .summary(&x, &y)
+                    .map(drop)
+            },
+            Error::Collinear { .. },
+            "features [1] (\"age\")"
+        ),
+        case!(
+            "separated classes of a named model",
+            || {
+                let x = array![
+                    [0.0, 1.0],
+                    [1.0, 0.0],
+                    [2.0, 1.0],
+                    [3.0, 0.0],
+                    [4.0, 1.0],
+                    [5.0, 0.0]
+                ];
+                let y = array![0, 0, 0, 1, 1, 1];
+                named()
+                    .penalty(logreg::Penalty::None)
+                    .fit(&x, &y)?
+                    .summary(&x, &y)
+                    .map(drop)
+            },
+            Error::PerfectSeparation { .. },
+            "(\"dose\""
+        ),
         // Prediction
         case!(
             "predict with the wrong feature count",
             || fitted().predict(&Array2::<f64>::zeros((3, 5))).map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 5
+                got: 5,
+                ..
             },
             "fitted with 2"
         ),
@@ -520,7 +690,8 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 1
+                got: 1,
+                ..
             },
             "fitted with 2"
         ),
@@ -556,7 +727,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 1,
-                column: 1
+                column: 1,
+                feature: None,
             },
             "non-finite"
         ),
@@ -639,7 +811,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "x",
                 row: 3,
-                column: 0
+                column: 0,
+                feature: None,
             },
             "at row 3, column 0"
         ),
@@ -674,7 +847,8 @@ fn cases() -> Vec<Case> {
             Error::NonFiniteEntry {
                 what: "proba",
                 row: 2,
-                column: 0
+                column: 0,
+                feature: None,
             },
             "non-finite"
         ),
@@ -684,7 +858,8 @@ fn cases() -> Vec<Case> {
                 .map(drop),
             Error::FeatureMismatch {
                 expected: 2,
-                got: 3
+                got: 3,
+                ..
             },
             ""
         ),

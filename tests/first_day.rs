@@ -274,3 +274,162 @@ fn weighted_observed_and_scored_csr_fits_equal_the_dense_ones() {
         Err(Error::LengthMismatch { what: "y", .. })
     ));
 }
+
+/// `err`'s message names `name` (quoted) as well as the column index.
+fn names_column(err: &Error, name: &str, what: &str) {
+    let text = err.to_string();
+    assert!(text.contains(&format!("\"{name}\"")), "{what}: {text}");
+}
+
+#[test]
+fn every_entry_point_names_the_column_in_its_errors() {
+    use logreg::solver::Adam;
+    use sprs::{CsMat, TriMat};
+    let (x, y) = data();
+    let names = ["dose", "age", "weight"];
+    let settings = LogisticRegression::new().feature_names(names);
+    let mut nan = x.clone();
+    nan[(4, 1)] = f64::NAN;
+    // csr_from_dense drops a NaN (it stores |v| > 0): build it by hand.
+    let mut triplets = TriMat::new(nan.dim());
+    for ((i, j), &v) in nan.indexed_iter() {
+        if v != 0.0 {
+            triplets.add_triplet(i, j, v);
+        }
+    }
+    let nan_csr: CsMat<f64> = triplets.to_csr();
+    let age = Error::NonFiniteEntry {
+        what: "x",
+        row: 4,
+        column: 1,
+        feature: Some("age".into()),
+    };
+    let streaming = settings.clone().solver(Adam::new());
+    let lasso = settings.clone().penalty(Penalty::L1);
+    let from_settings = [
+        ("fit", settings.fit(&nan, &y).map(drop)),
+        (
+            "fit_weighted",
+            settings.fit_weighted(&nan, &y, &Array1::ones(60)).map(drop),
+        ),
+        ("fit_csr", settings.fit_csr(&nan_csr, &y).map(drop)),
+        ("path", lasso.path(&nan, &y, &Alphas::auto(3)).map(drop)),
+        (
+            "cross-validation",
+            CrossValidation::new(lasso.clone())
+                .folds(3)
+                .fit(&nan, &y)
+                .map(drop),
+        ),
+        (
+            "partial_fit",
+            streaming.partial_fit(&nan, &y, &[0, 1]).map(drop),
+        ),
+        (
+            "partial_fit_csr",
+            streaming.partial_fit_csr(&nan_csr, &y, &[0, 1]).map(drop),
+        ),
+    ];
+    for (what, result) in from_settings {
+        let err = result.unwrap_err();
+        assert_eq!(err, age, "{what}");
+        names_column(&err, "age", what);
+    }
+    // The fitted model's own entry points, with names from the settings
+    // and from `with_feature_names`.
+    let from_settings = settings.fit(&x, &y).unwrap();
+    let named_later = LogisticRegression::new()
+        .fit(&x, &y)
+        .unwrap()
+        .with_feature_names(names)
+        .unwrap();
+    let mut stream = streaming.partial_fit(&x, &y, &[0, 1]).unwrap();
+    assert_eq!(stream.partial_fit(&nan, &y).unwrap_err(), age);
+    assert_eq!(stream.partial_fit_csr(&nan_csr, &y).unwrap_err(), age);
+    for model in [&from_settings, &named_later] {
+        for (what, result) in [
+            ("predict", model.predict(&nan).map(drop)),
+            ("predict_proba", model.predict_proba(&nan).map(drop)),
+            (
+                "decision_function_csr",
+                model.decision_function_csr(&nan_csr).map(drop),
+            ),
+            ("score", model.score(&nan, &y).map(drop)),
+            ("summary", model.summary(&nan, &y).map(drop)),
+        ] {
+            assert_eq!(result.unwrap_err(), age, "{what}");
+        }
+        // A mismatch lists the features the model was fitted with.
+        let narrow = x.slice(ndarray::s![.., ..2]);
+        let err = model.predict(&narrow).unwrap_err();
+        assert_eq!(
+            err,
+            Error::FeatureMismatch {
+                expected: 3,
+                got: 2,
+                names: names.map(String::from).to_vec(),
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("fitted with 3 (\"dose\", \"age\", \"weight\")"),
+            "{err}"
+        );
+        let err = model
+            .decision_function_csr(&CsMat::csr_from_dense(narrow, 0.0))
+            .unwrap_err();
+        assert!(matches!(err, Error::FeatureMismatch { ref names, .. } if names.len() == 3));
+    }
+    // Summaries: collinear and separating columns by name.
+    let mle = LogisticRegression::new()
+        .penalty(Penalty::None)
+        .feature_names(["dose", "age", "age again"]);
+    let mut duplicated = x.clone();
+    duplicated.column_mut(2).assign(&x.column(1));
+    let err = mle
+        .fit(&duplicated, &y)
+        .unwrap()
+        .summary(&duplicated, &y)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Collinear {
+            features: vec![2],
+            names: vec!["age again".into()]
+        }
+    );
+    names_column(&err, "age again", "collinear");
+    let separated: Array1<i32> = x.column(0).mapv(|v| i32::from(v > 0.0));
+    let err = mle
+        .fit(&x, &separated)
+        .unwrap()
+        .summary(&x, &separated)
+        .unwrap_err();
+    match &err {
+        Error::PerfectSeparation { features, names } => {
+            assert!(features.contains(&0), "{err}");
+            assert_eq!(names.len(), features.len());
+            assert_eq!(names[0], "dose");
+        }
+        other => panic!("expected PerfectSeparation, got {other}"),
+    }
+    names_column(&err, "dose", "separation");
+    // One-vs-rest summaries name the columns too.
+    let three: Array1<i32> = (0..60).map(|i| i % 3).collect();
+    let ovr = mle
+        .clone()
+        .multiclass(logreg::Multiclass::OneVsRest)
+        .fit(&duplicated, &three)
+        .unwrap();
+    let err = ovr.summaries(&duplicated, &three).unwrap_err();
+    assert!(
+        matches!(err, Error::Collinear { ref names, .. } if names == &["age again"]),
+        "{err}"
+    );
+    // Names that do not fit the data name nothing (the length error comes later).
+    let two = LogisticRegression::new().feature_names(["a", "b"]);
+    assert!(matches!(
+        two.fit(&nan, &y).unwrap_err(),
+        Error::NonFiniteEntry { feature: None, .. }
+    ));
+}

@@ -285,7 +285,10 @@ fn separation_and_collinearity_are_typed_errors() {
     let model = mle().fit(&x, &y).unwrap();
     assert_eq!(
         model.summary(&x, &y).unwrap_err(),
-        Error::PerfectSeparation { features: vec![0] }
+        Error::PerfectSeparation {
+            features: vec![0],
+            names: vec![]
+        }
     );
     // A duplicated column: the information matrix is singular.
     let (x, y) = spector();
@@ -295,14 +298,20 @@ fn separation_and_collinearity_are_typed_errors() {
     let model = mle().fit(&duplicated, &y).unwrap();
     assert_eq!(
         model.summary(&duplicated, &y).unwrap_err(),
-        Error::Collinear { features: vec![3] }
+        Error::Collinear {
+            features: vec![3],
+            names: vec![]
+        }
     );
     // A constant column duplicates the intercept.
     duplicated.column_mut(3).fill(2.5);
     let model = mle().fit(&duplicated, &y).unwrap();
     assert_eq!(
         model.summary(&duplicated, &y).unwrap_err(),
-        Error::Collinear { features: vec![3] }
+        Error::Collinear {
+            features: vec![3],
+            names: vec![]
+        }
     );
     // Penalized, the same data give finite coefficients and a summary.
     let penalized = LogisticRegression::new().fit(&duplicated, &y).unwrap();

@@ -416,7 +416,8 @@ fn robust_covariance_inputs_are_checked() {
         err,
         Error::FeatureMismatch {
             expected: 3,
-            got: 2
+            got: 2,
+            names: vec![],
         }
     );
 }

@@ -23,6 +23,7 @@ mod inference_robust;
 mod inference_values;
 mod kernels;
 mod metrics;
+mod mnlogit_lr_values;
 mod model;
 mod objective;
 mod penalties;

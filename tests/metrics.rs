@@ -174,7 +174,8 @@ fn metrics_reject_bad_input_with_typed_errors() {
         log_loss(&y, &proba, &[0, 1, 2]),
         Err(Error::FeatureMismatch {
             expected: 3,
-            got: 2
+            got: 2,
+            ..
         })
     ));
     assert!(matches!(

@@ -783,6 +783,7 @@ fn constructors_reject_non_finite_features() {
             what: "x",
             row: 4,
             column: 2,
+            feature: None,
         });
         assert_eq!(binary(&x, data.y.clone(), None, 0.1), at);
         assert_eq!(multinomial(&x, data.class.clone(), K, None, 0.1), at);

@@ -673,3 +673,72 @@ fn feature_names_and_required_convergence_are_saved() {
     let message = load_error::<i32>(wrong);
     assert!(message.contains("feature_names"), "{message}");
 }
+
+/// Firth's fit on the separated data of tests/inference_firth.rs.
+fn firth_separated() -> (Array2<f64>, Array1<i64>) {
+    let (x, y) =
+        crate::common::data::read_csv(include_str!("data/firth_separated.csv"), &["x0", "x1"], "y");
+    (x, y.iter().map(|v| v.parse().expect("0 or 1")).collect())
+}
+
+#[test]
+fn a_firth_fit_and_its_penalized_inference_round_trip() {
+    use crate::firth_values::{SEPARATED_PARAMS, SEPARATED_WEIGHTED_WEIGHTS};
+    let (x, y) = firth_separated();
+    let settings = LogisticRegression::new()
+        .penalty(Penalty::Firth)
+        .tol(1e-11)
+        .max_iter(2000)
+        .feature_names(["x0", "x1"]);
+    let w = Array1::from(SEPARATED_WEIGHTED_WEIGHTS.to_vec());
+    for weighted in [false, true] {
+        let (model, weights) = if weighted {
+            (settings.fit_weighted(&x, &y, &w).unwrap(), w.clone())
+        } else {
+            (settings.fit(&x, &y).unwrap(), Array1::ones(y.len()))
+        };
+        let loaded = round_trip(&model, &x);
+        let value = serde_json::to_value(&loaded).unwrap();
+        assert_eq!(value["penalty"], json!({"kind": "firth"}));
+        let (before, after) = (
+            model.summary_weighted(&x, &y, &weights).unwrap(),
+            loaded.summary_weighted(&x, &y, &weights).unwrap(),
+        );
+        // The loaded model's inference is the penalized one, bit for bit.
+        assert_eq!(after.to_string(), before.to_string());
+        assert!(after.to_string().contains("Firth"));
+        assert_eq!(bits(after.params()), bits(before.params()));
+        assert_eq!(bits(after.std_errors()), bits(before.std_errors()));
+        assert_eq!(bits(&after.p_values()), bits(&before.p_values()));
+        let penalized = |s: &logreg::Summary<f64>| s.penalized_log_likelihood().unwrap().to_bits();
+        assert_eq!(penalized(&after), penalized(&before));
+        assert_eq!(
+            bits(&after.lr_p_values().unwrap()),
+            bits(&before.lr_p_values().unwrap())
+        );
+        let ((low_a, high_a), (low_b, high_b)) = (
+            after.profile_conf_int(0.95).unwrap(),
+            before.profile_conf_int(0.95).unwrap(),
+        );
+        assert_eq!(bits(&low_a), bits(&low_b));
+        assert_eq!(bits(&high_a), bits(&high_b));
+        if !weighted {
+            // Still firthmodels' estimate (tests/firth_values.rs).
+            let gap = after
+                .params()
+                .iter()
+                .zip(SEPARATED_PARAMS)
+                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs() / b.abs()));
+            assert!(gap < 1e-6, "{gap}");
+        }
+        // The saved penalty is what makes the inference penalized: saved
+        // as unpenalized, the same coefficients get maximum-likelihood
+        // standard errors and no penalized log-likelihood.
+        let mut edited = value.clone();
+        edited["penalty"] = json!({"kind": "none"});
+        let unpenalized: Model<i64> = serde_json::from_value(edited).unwrap();
+        let plain = unpenalized.summary_weighted(&x, &y, &weights).unwrap();
+        assert!(plain.penalized_log_likelihood().is_none());
+        assert_ne!(bits(plain.std_errors()), bits(before.std_errors()));
+    }
+}

@@ -194,7 +194,8 @@ fn bad_sparse_input_is_a_typed_error() {
         Error::NonFiniteEntry {
             what: "x",
             row,
-            column
+            column,
+            feature: None,
         }
     );
     assert!(with_nan.to_dense()[(row, column)].is_nan());
@@ -227,7 +228,8 @@ fn bad_sparse_input_is_a_typed_error() {
         model.predict_csr(&narrow).unwrap_err(),
         Error::FeatureMismatch {
             expected: 5,
-            got: 4
+            got: 4,
+            names: vec![],
         }
     );
 }

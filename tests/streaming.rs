@@ -4,9 +4,10 @@
 use crate::common;
 
 use common::synthetic::correlated_problem;
-use logreg::solver::{Adam, LearningRate, Sgd};
+use logreg::solver::{Adam, LearningRate, Saga, Sgd, Solver};
+use logreg::sprs::{CsMat, TriMat};
 use logreg::{Error, LogisticRegression, Multiclass};
-use ndarray::{Array1, s};
+use ndarray::{Array1, Array2, s};
 
 fn bits(values: ndarray::ArrayView2<f64>) -> Vec<u64> {
     values.iter().map(|v| v.to_bits()).collect()
@@ -181,7 +182,8 @@ fn streaming_errors_are_typed() {
         model.partial_fit(&wide, &labels).unwrap_err(),
         Error::FeatureMismatch {
             expected: 3,
-            got: 4
+            got: 4,
+            names: vec![],
         }
     );
     let mut nan = x.clone();
@@ -194,4 +196,212 @@ fn streaming_errors_are_typed() {
             ..
         })
     ));
+}
+
+/// The correlated problem with its small entries zeroed: about half the
+/// entries are stored in CSR.
+fn sparse_problem(n: usize, d: usize, k: usize, seed: u64) -> (Array2<f64>, Array1<usize>) {
+    let (x, y) = correlated_problem(n, d, k, seed);
+    (
+        x.mapv(|v| if v.abs() < 0.7 { 0.0 } else { v }),
+        Array1::from(y),
+    )
+}
+
+#[test]
+fn csr_chunks_stream_to_the_dense_model() {
+    let (x, labels) = sparse_problem(800, 6, 3, 25);
+    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    assert!(csr.nnz() < x.len() * 2 / 3, "{} of {}", csr.nnz(), x.len());
+    let chunks: Vec<_> = (0..800)
+        .step_by(200)
+        .map(|start| start..start + 200)
+        .collect();
+    let mut worst = 0.0_f64;
+    for multiclass in [Multiclass::Auto, Multiclass::OneVsRest] {
+        let solvers: [Box<dyn Solver<f64>>; 2] = [
+            Box::new(Sgd::new().batch_size(16).average(true)),
+            Box::new(Adam::new().batch_size(16)),
+        ];
+        for solver in solvers {
+            let name = solver.name();
+            let settings = LogisticRegression::new()
+                .solver(solver)
+                .alpha(1e-3)
+                .multiclass(multiclass);
+            let first = &chunks[0];
+            // Views of the rows: their indptr does not start at 0.
+            let csr_chunk = |rows: &std::ops::Range<usize>| csr.slice_outer(rows.clone());
+            let mut dense = settings
+                .partial_fit(
+                    &x.slice(s![first.clone(), ..]),
+                    &labels.slice(s![first.clone()]),
+                    &[0, 1, 2],
+                )
+                .unwrap();
+            let mut sparse = settings
+                .partial_fit_csr(
+                    &csr_chunk(first),
+                    &labels.slice(s![first.clone()]),
+                    &[0, 1, 2],
+                )
+                .unwrap();
+            for _pass in 0..3 {
+                for rows in &chunks[1..] {
+                    dense
+                        .partial_fit(
+                            &x.slice(s![rows.clone(), ..]),
+                            &labels.slice(s![rows.clone()]),
+                        )
+                        .unwrap();
+                    sparse
+                        .partial_fit_csr(&csr_chunk(rows), &labels.slice(s![rows.clone()]))
+                        .unwrap();
+                }
+            }
+            assert_eq!(sparse.report().iterations, dense.report().iterations);
+            // The rows' sums run in another order (stored entries only), so
+            // the models agree up to rounding, not bit for bit.
+            let gap = (&sparse.coef() - &dense.coef())
+                .iter()
+                .chain((&sparse.intercept() - &dense.intercept()).iter())
+                .fold(0.0_f64, |m, d| m.max(d.abs()));
+            let scale = dense.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            assert!(
+                gap <= 1e-12 * scale.max(1.0),
+                "{name} {multiclass:?}: gap {gap}"
+            );
+            assert!(scale > 0.1, "{name}: the stream moved the coefficients");
+            worst = worst.max(gap / scale);
+            assert_eq!(
+                sparse.predict_csr(&csr).unwrap(),
+                dense.predict(&x).unwrap()
+            );
+        }
+    }
+    eprintln!("partial_fit_csr vs partial_fit: max relative coefficient gap {worst:.2e}");
+}
+
+#[test]
+fn dense_and_csr_chunks_mix_in_one_stream() {
+    let (x, labels) = sparse_problem(300, 4, 2, 26);
+    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    let settings = LogisticRegression::new().solver(Sgd::new()).alpha(1e-3);
+    let mut all_dense = settings.partial_fit(&x, &labels, &[0, 1]).unwrap();
+    all_dense.partial_fit(&x, &labels).unwrap();
+    let mut mixed = settings.partial_fit_csr(&csr, &labels, &[0, 1]).unwrap();
+    mixed.partial_fit(&x, &labels).unwrap();
+    let gap = (&mixed.coef() - &all_dense.coef())
+        .iter()
+        .fold(0.0_f64, |m, d| m.max(d.abs()));
+    assert!(gap < 1e-12, "{gap}");
+}
+
+#[test]
+fn csr_streaming_errors_are_typed() {
+    let (x, labels) = sparse_problem(100, 3, 2, 27);
+    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    let sgd = LogisticRegression::new().solver(Sgd::new());
+    // SAGA is not a streaming solver: refused up front, with the reason.
+    for model in [
+        LogisticRegression::new().solver(Saga::new()),
+        LogisticRegression::new(),
+    ] {
+        let error = model.partial_fit_csr(&csr, &labels, &[0, 1]).unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidParameter { name: "solver", .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("Saga keeps one gradient per row"),
+            "{error}"
+        );
+    }
+    let error = sgd.partial_fit_csr(&csr, &labels, &[1]).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidParameter {
+                name: "classes",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("`classes` argument"), "{error}");
+    let error = sgd
+        .clone()
+        .standardize(true)
+        .partial_fit_csr(&csr, &labels, &[0, 1])
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidParameter {
+                name: "standardize",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let mut model = sgd.partial_fit_csr(&csr, &labels, &[0, 1]).unwrap();
+    let wide: CsMat<f64> = CsMat::zero((100, 4));
+    assert_eq!(
+        model.partial_fit_csr(&wide, &labels).unwrap_err(),
+        Error::FeatureMismatch {
+            expected: 3,
+            got: 4,
+            names: vec![]
+        }
+    );
+    // csr_from_dense would drop a NaN (it stores |v| > 0): build it by hand.
+    let mut nan = TriMat::new((100, 3));
+    for ((i, j), &v) in x.indexed_iter() {
+        if v != 0.0 {
+            nan.add_triplet(i, j, v);
+        }
+    }
+    nan.add_triplet(3, 1, f64::NAN);
+    let nan: CsMat<f64> = nan.to_csr();
+    assert_eq!(
+        model.partial_fit_csr(&nan, &labels).unwrap_err(),
+        Error::NonFiniteEntry {
+            what: "x",
+            row: 3,
+            column: 1,
+            feature: None
+        }
+    );
+    let mut unknown = labels.clone();
+    unknown[7] = 5;
+    assert_eq!(
+        model.partial_fit_csr(&csr, &unknown).unwrap_err(),
+        Error::UnknownLabel { index: 7 }
+    );
+    assert_eq!(
+        model
+            .partial_fit_csr(&csr, &labels.slice(s![..50]))
+            .unwrap_err(),
+        Error::LengthMismatch {
+            what: "y",
+            expected: 100,
+            got: 50
+        }
+    );
+    let csc = csr.to_csc();
+    assert!(matches!(
+        model.partial_fit_csr(&csc, &labels),
+        Err(Error::InvalidParameter { name: "x", .. })
+    ));
+    let empty: CsMat<f64> = CsMat::zero((0, 3));
+    assert_eq!(
+        model
+            .partial_fit_csr(&empty, &labels.slice(s![..0]))
+            .unwrap_err(),
+        Error::EmptyData
+    );
+    // A refused chunk leaves the model as it was.
+    assert_eq!(model.report().iterations, 1);
 }

@@ -51,7 +51,10 @@ pub(super) fn invert<F: Float>(
         collinear_features(x, fit_intercept)
     };
     if !features.is_empty() {
-        return Err(Error::Collinear { features });
+        return Err(Error::Collinear {
+            features,
+            names: Vec::new(),
+        });
     }
     let identity = Array2::eye(information.nrows());
     // Not positive definite although the design has full rank: fitted

@@ -1,8 +1,8 @@
 //! Likelihood-ratio tests and profile-likelihood intervals per parameter of
-//! a binary fit, maximum-likelihood or Firth: each refits the model with
-//! one parameter held fixed (for Firth, the Jeffreys term keeps the full
-//! information matrix, as logistf and firthmodels do), in parallel over the
-//! parameters.
+//! a binary or multinomial maximum-likelihood fit or a Firth fit: each
+//! refits the model with one parameter held fixed (for Firth, the Jeffreys
+//! term keeps the full information matrix, as logistf and firthmodels do),
+//! in parallel over the parameters.
 
 use super::Summary;
 use super::refit::Refit;
@@ -16,15 +16,17 @@ impl<F: Float> Summary<F> {
     fn refit(&self) -> Result<&Refit<F>> {
         self.refit.as_deref().ok_or(Error::invalid(
             "summary",
-            "multinomial or penalized (L2)",
-            "likelihood-ratio tests and profile intervals are implemented for binary \
-             maximum-likelihood and Firth fits",
+            "penalized (L2)",
+            "likelihood-ratio tests and profile intervals are implemented for \
+             maximum-likelihood fits (binary and multinomial) and Firth fits",
         ))
     }
 
     /// Likelihood-ratio p-values, one per parameter (shape of
     /// [`params`](Self::params)): the model refitted with that parameter
     /// held at 0 against the full fit, χ² with one degree of freedom. For a
+    /// multinomial fit each parameter of a class against the first (the
+    /// parameterization of statsmodels' `MNLogit`) is held in turn. For a
     /// Firth fit the penalized likelihood (logistf's and firthmodels'
     /// penalized LR test). The refits run in parallel; a refit that does not
     /// converge gives NaN.
@@ -43,15 +45,15 @@ impl<F: Float> Summary<F> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for multinomial and L2-penalized fits.
+    /// [`Error::InvalidParameter`] for L2-penalized fits.
     pub fn lr_p_values(&self) -> Result<Array2<F>> {
         let refit = self.refit()?;
         let chi2 = ChiSquared::new(1.0).map_err(|_| Error::SingularInformation)?;
-        let p = self.params.ncols();
-        let values: Vec<F> = (0..p)
+        let (rows, p) = self.params.dim();
+        let values: Vec<F> = (0..rows * p)
             .into_par_iter()
-            .map(|c| {
-                let j = refit.index(c);
+            .map(|k| {
+                let j = refit.index(k / p, k % p);
                 let p_value = refit
                     .profile(j, 0.0, &refit.params)
                     .map_or(f64::NAN, |(value, _)| {
@@ -60,7 +62,7 @@ impl<F: Float> Summary<F> {
                 F::from_f64_lossy(p_value)
             })
             .collect();
-        Array2::from_shape_vec((1, p), values).map_err(|_| Error::SingularInformation)
+        Array2::from_shape_vec((rows, p), values).map_err(|_| Error::SingularInformation)
     }
 
     /// Profile-likelihood intervals (lower, upper) at `level`: for each
@@ -87,24 +89,25 @@ impl<F: Float> Summary<F> {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] unless 0 < level < 1, and for
-    /// multinomial and L2-penalized fits.
+    /// L2-penalized fits.
     pub fn profile_conf_int(&self, level: F) -> Result<(Array2<F>, Array2<F>)> {
         let level = checked_level(level)?;
         let refit = self.refit()?;
         let chi2 = ChiSquared::new(1.0).map_err(|_| Error::SingularInformation)?;
         let target = refit.loglik - chi2.inverse_cdf(level) / 2.0;
-        let p = self.params.ncols();
-        let bounds: Vec<F> = (0..2 * p)
+        let (rows, p) = self.params.dim();
+        let bounds: Vec<F> = (0..2 * rows * p)
             .into_par_iter()
             .map(|k| {
-                let (c, direction) = (k / 2, if k % 2 == 0 { -1.0 } else { 1.0 });
-                let se = self.std_errors[(0, c)].to_f64_lossy();
+                let (entry, direction) = (k / 2, if k % 2 == 0 { -1.0 } else { 1.0 });
+                let (r, c) = (entry / p, entry % p);
+                let se = self.std_errors[(r, c)].to_f64_lossy();
                 let step = if se.is_finite() && se > 0.0 { se } else { 1.0 };
-                F::from_f64_lossy(refit.bound(refit.index(c), direction, step, target))
+                F::from_f64_lossy(refit.bound(refit.index(r, c), direction, step, target))
             })
             .collect();
-        let low = Array2::from_shape_fn((1, p), |(_, c)| bounds[2 * c]);
-        let high = Array2::from_shape_fn((1, p), |(_, c)| bounds[2 * c + 1]);
+        let low = Array2::from_shape_fn((rows, p), |(r, c)| bounds[2 * (r * p + c)]);
+        let high = Array2::from_shape_fn((rows, p), |(r, c)| bounds[2 * (r * p + c) + 1]);
         Ok((low, high))
     }
 }

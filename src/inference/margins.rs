@@ -217,6 +217,7 @@ impl<F: Float> Summary<F> {
             return Err(Error::FeatureMismatch {
                 expected: self.feature_names.len(),
                 got: x.ncols(),
+                names: Vec::new(),
             });
         }
         Ok(())

@@ -26,7 +26,7 @@ pub use summary::Summary;
 
 use covariance::{augmented, sandwich};
 use information::{NEAR_SINGULAR, condition_number, invert};
-use refit::Refit;
+use refit::{Refit, Target};
 use std::sync::Arc;
 use summary::Warning;
 
@@ -187,6 +187,11 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
                 &Covariance::Nonrobust,
             )?]);
         }
+        self.ovr_summaries(x, y).map_err(|e| self.name_columns(e))
+    }
+
+    /// One summary per class of a one-vs-rest model.
+    fn ovr_summaries(&self, x: ArrayView2<'_, F>, y: ArrayView1<'_, L>) -> Result<Vec<Summary<F>>> {
         self.check_no_l1()?;
         let (class, weight) = self.encoded_data(x, y, None)?;
         (0..self.classes.len())
@@ -235,7 +240,19 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         self.runs().params(&self.coef, &self.intercept, row)
     }
 
+    /// The summary, its errors naming the model's features.
     fn summary_inner(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+        covariance: &Covariance,
+    ) -> Result<Summary<F>> {
+        self.summary_checked(x, y, sample_weight, covariance)
+            .map_err(|e| self.name_columns(e))
+    }
+
+    fn summary_checked(
         &self,
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
@@ -265,6 +282,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             if let Diagnostic::CompleteSeparation { features } = diagnostic {
                 return Err(Error::PerfectSeparation {
                     features: features.clone(),
+                    names: Vec::new(),
                 });
             }
         }
@@ -321,7 +339,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         for j in offset..p {
             information[(j, j)] += self.record.alpha * total;
         }
-        if let Some(firth) = refit.as_ref().filter(|r| r.firth) {
+        if let Some(firth) = refit.as_ref().filter(|r| r.firth()) {
             let augmented = firth.information().ok_or(Error::SingularInformation)?;
             information = Array2::from_shape_fn((p, p), |(a, b)| {
                 F::from_f64_lossy(augmented[source(a) * p + source(b)])
@@ -402,6 +420,14 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             }
         }
         let params = Array2::from_shape_fn((k - 1, p), |(r, j)| full[index(r, j)]);
+        // Unpenalized: the likelihood-ratio refits of MNLogit's parameters.
+        let refit = (self.record.alpha == F::zero()).then(|| {
+            let labels = Target::Classes {
+                class: class.clone(),
+                k,
+            };
+            self.refit_of(x, labels, &weight, params.iter())
+        });
         let row_names = (1..k)
             .map(|c| format!("{} vs {}", self.classes[c], self.classes[0]))
             .collect();
@@ -414,7 +440,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             null_log_likelihood: null,
             row_names,
             class_names: self.classes.iter().map(ToString::to_string).collect(),
-            refit: None,
+            refit,
             df_model: d * (k - 1),
             converged: self.report.converged(),
             termination: format!("{:?}", self.report.termination),
@@ -431,13 +457,28 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
         weight: &Array1<F>,
         params: &Array1<F>,
     ) -> Refit<F> {
+        let labels = Target::Binary {
+            y: target.to_vec(),
+            firth: self.record.penalty == crate::Penalty::Firth,
+        };
+        self.refit_of(x, labels, weight, params.iter())
+    }
+
+    /// What a summary keeps for likelihood-ratio refits of `labels`, at
+    /// `params` (in the refit's layout).
+    fn refit_of<'p>(
+        &self,
+        x: ArrayView2<'_, F>,
+        labels: Target<F>,
+        weight: &Array1<F>,
+        params: impl Iterator<Item = &'p F>,
+    ) -> Refit<F> {
         let mut refit = Refit {
             x: x.to_owned(),
-            y: target.to_vec(),
             weight: weight.to_vec(),
             fit_intercept: self.record.fit_intercept,
-            firth: self.record.penalty == crate::Penalty::Firth,
-            params: params.iter().map(|v| v.to_f64_lossy()).collect(),
+            target: labels,
+            params: params.map(|v| v.to_f64_lossy()).collect(),
             loglik: f64::NAN,
         };
         refit.loglik = refit.log_likelihood();
@@ -497,7 +538,7 @@ impl<F: Float, L: Clone + Ord + fmt::Display> FittedLogisticRegression<F, L> {
             penalized_log_likelihood: pieces
                 .refit
                 .as_ref()
-                .filter(|refit| refit.firth)
+                .filter(|refit| refit.firth())
                 .map(|refit| F::from_f64_lossy(refit.loglik)),
             refit: pieces.refit.map(Arc::new),
             feature_names: self.feature_names_or_default(),

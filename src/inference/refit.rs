@@ -1,22 +1,34 @@
-//! What a binary summary keeps to refit its model with one parameter held
-//! fixed: likelihood-ratio tests and profile bounds (maximum likelihood or
-//! Firth's penalized likelihood).
+//! What a summary keeps to refit its model with one parameter held fixed:
+//! likelihood-ratio tests and profile bounds, for binary fits (maximum
+//! likelihood or Firth's penalized likelihood) and multinomial
+//! maximum-likelihood fits.
 
 use crate::Float;
 use crate::objective::firth::FirthData;
+use crate::objective::held::{LikelihoodPoint, SoftmaxData, maximize};
 use ndarray::Array2;
 
-/// What a summary keeps to refit a binary model: the data (a copy of x), the
-/// estimate in the objective layout [w, b] and its (penalized) log-likelihood.
+/// What a summary keeps to refit its model: the data (a copy of x), the
+/// estimate and its (penalized) log-likelihood. Binary parameters are in
+/// the objective layout [w, b]; multinomial ones in the summary layout
+/// (classes 1..k relative to class 0, each [b, w]).
 #[derive(Debug, Clone)]
 pub(super) struct Refit<F> {
     pub x: Array2<F>,
-    pub y: Vec<F>,
     pub weight: Vec<F>,
     pub fit_intercept: bool,
-    pub firth: bool,
+    pub target: Target<F>,
     pub params: Vec<f64>,
     pub loglik: f64,
+}
+
+/// The labels of a refit.
+#[derive(Debug, Clone)]
+pub(super) enum Target<F> {
+    /// 0/1 targets; Firth's penalized likelihood or plain maximum likelihood.
+    Binary { y: Vec<F>, firth: bool },
+    /// The class of each row, 0..k (maximum likelihood).
+    Classes { class: Vec<usize>, k: usize },
 }
 
 /// Tolerance (on max |score| / Σs) and iterations of the constrained refits.
@@ -27,38 +39,54 @@ const MAX_BRACKET: usize = 60;
 const MAX_SECANT: usize = 200;
 
 impl<F: Float> Refit<F> {
-    fn data(&self) -> FirthData<'_, F> {
-        FirthData {
-            x: self.x.view(),
-            y: &self.y,
-            weight: &self.weight,
-            fit_intercept: self.fit_intercept,
-            firth: self.firth,
+    /// Whether the likelihood is Firth's penalized one.
+    pub fn firth(&self) -> bool {
+        matches!(self.target, Target::Binary { firth: true, .. })
+    }
+
+    /// The (penalized) log-likelihood, score and information at `params`.
+    fn point(&self, params: &[f64]) -> Option<LikelihoodPoint> {
+        match &self.target {
+            Target::Binary { y, firth } => FirthData {
+                x: self.x.view(),
+                y,
+                weight: &self.weight,
+                fit_intercept: self.fit_intercept,
+                firth: *firth,
+            }
+            .point(params),
+            Target::Classes { class, k } => SoftmaxData {
+                x: self.x.view(),
+                class,
+                k: *k,
+                weight: &self.weight,
+                fit_intercept: self.fit_intercept,
+            }
+            .point(params),
         }
     }
 
     /// The (penalized) log-likelihood at the estimate (NaN where the
     /// information is singular).
     pub fn log_likelihood(&self) -> f64 {
-        self.data()
-            .point(&self.params)
-            .map_or(f64::NAN, |p| p.loglik)
+        self.point(&self.params).map_or(f64::NAN, |p| p.loglik)
     }
 
-    /// The information at the estimate (objective layout, row-major):
-    /// for Firth the augmented one whose inverse gives firthmodels' Wald
-    /// standard errors.
+    /// The information at the estimate (in the layout of `params`,
+    /// row-major): for Firth the augmented one whose inverse gives
+    /// firthmodels' Wald standard errors.
     pub fn information(&self) -> Option<Vec<f64>> {
-        self.data().point(&self.params).map(|p| p.information)
+        self.point(&self.params).map(|p| p.information)
     }
 
-    /// The objective-layout index of summary column `c`.
-    pub fn index(&self, c: usize) -> usize {
+    /// The index in `params` of summary entry (row `r`, column `c`).
+    pub fn index(&self, r: usize, c: usize) -> usize {
         let d = self.x.ncols();
-        match (self.fit_intercept, c) {
-            (true, 0) => d,
-            (true, c) => c - 1,
-            (false, c) => c,
+        match (&self.target, self.fit_intercept, c) {
+            (Target::Classes { .. }, intercept, c) => r * (d + usize::from(intercept)) + c,
+            (Target::Binary { .. }, true, 0) => d,
+            (Target::Binary { .. }, true, c) => c - 1,
+            (Target::Binary { .. }, false, c) => c,
         }
     }
 
@@ -66,9 +94,15 @@ impl<F: Float> Refit<F> {
     /// held at `value`, warm-started at `start`; `None` when the refit did
     /// not converge.
     pub fn profile(&self, j: usize, value: f64, start: &[f64]) -> Option<(f64, Vec<f64>)> {
-        let fit =
-            self.data()
-                .newton(start.to_vec(), Some((j, value)), REFIT_TOL, REFIT_MAX_ITER)?;
+        let total = self.weight.iter().map(|w| w.to_f64_lossy()).sum();
+        let fit = maximize(
+            |at| self.point(at),
+            total,
+            start.to_vec(),
+            Some((j, value)),
+            REFIT_TOL,
+            REFIT_MAX_ITER,
+        )?;
         fit.converged.then_some((fit.point.loglik, fit.params))
     }
 

@@ -55,6 +55,7 @@ where
         return Err(Error::FeatureMismatch {
             expected: index.len(),
             got: scores.ncols(),
+            names: Vec::new(),
         });
     }
     check_finite_matrix("proba", scores.view())?;

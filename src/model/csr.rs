@@ -140,15 +140,21 @@ impl<F: Float> LogisticRegression<F> {
                 "centring sparse features would densify them: scale the columns beforehand",
             ));
         }
-        let view = CsrView::new(x)?;
-        if view.nrows() == 0 {
-            return Err(Error::EmptyData);
-        }
-        if view.ncols() == 0 {
-            return Err(Error::NoFeatures { rows: view.nrows() });
-        }
-        Ok(view)
+        csr_rows(x).map_err(|e| self.name_columns(e, x.csr_parts().4))
     }
+}
+
+/// A CSR matrix of labelled rows: CSR, finite, at least one row and one
+/// column (what `check_features` checks of a dense one).
+pub(crate) fn csr_rows<F: Float>(x: &impl CsrMatrix<F>) -> Result<CsrView<'_, F>> {
+    let view = CsrView::new(x)?;
+    if view.nrows() == 0 {
+        return Err(Error::EmptyData);
+    }
+    if view.ncols() == 0 {
+        return Err(Error::NoFeatures { rows: view.nrows() });
+    }
+    Ok(view)
 }
 
 impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
@@ -170,12 +176,13 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// [`Error::FeatureMismatch`], [`Error::NonFinite`], a CSC matrix
     /// ([`Error::InvalidParameter`]), [`Error::ScoreOverflow`].
     pub fn decision_function_csr(&self, x: &impl CsrMatrix<F>) -> Result<Array2<F>> {
-        let view = CsrView::new(x)?;
+        let view = CsrView::new(x).map_err(|e| self.name_columns(e))?;
         if view.ncols() != self.n_features() {
-            return Err(Error::FeatureMismatch {
+            return Err(self.name_columns(Error::FeatureMismatch {
                 expected: self.n_features(),
                 got: view.ncols(),
-            });
+                names: Vec::new(),
+            }));
         }
         no_nan_scores(view.scores(self.coef(), self.intercept()), 0)
     }

@@ -238,7 +238,7 @@ impl<F: Float> LogisticRegression<F> {
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<Labelled<F, L>> {
-        check_features(x)?;
+        check_features(x).map_err(|e| self.name_columns(e, x.ncols()))?;
         self.labelled_rows(x.nrows(), y, sample_weight)
     }
 

@@ -110,13 +110,25 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<(Vec<usize>, Array1<F>)> {
         check_features(x)?;
-        if x.ncols() != self.n_features() {
+        self.encoded_rows(x.dim(), y, sample_weight)
+    }
+
+    /// [`encoded_data`](Self::encoded_data) for rows already checked
+    /// (finite, not empty) of shape `(rows, columns)`, dense or CSR.
+    pub(crate) fn encoded_rows(
+        &self,
+        (rows, columns): (usize, usize),
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<(Vec<usize>, Array1<F>)> {
+        if columns != self.n_features() {
             return Err(Error::FeatureMismatch {
                 expected: self.n_features(),
-                got: x.ncols(),
+                got: columns,
+                names: Vec::new(),
             });
         }
-        check_length("y", x.nrows(), y.len())?;
+        check_length("y", rows, y.len())?;
         let class = encode_known(&self.classes, y)?;
         let weight = effective_weights(
             &class,
@@ -188,7 +200,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// let model = LogisticRegression::new().fit(&x, &array![0, 0, 1, 1])?;
     /// assert_eq!(model.n_features(), 2);
     /// let err = model.predict(&array![[1.0, 2.0, 3.0]]).unwrap_err();
-    /// assert_eq!(err, Error::FeatureMismatch { expected: 2, got: 3 });
+    /// assert_eq!(err, Error::FeatureMismatch { expected: 2, got: 3, names: vec![] });
     /// # Ok::<(), logreg::Error>(())
     /// ```
     pub fn n_features(&self) -> usize {
@@ -294,6 +306,16 @@ impl<F: Float, L> FittedLogisticRegression<F, L> {
         check_length("feature_names", self.coef.ncols(), names.len())?;
         self.record.feature_names = Some(names);
         Ok(self)
+    }
+
+    /// `error` naming the columns it is about, when the model has feature
+    /// names (the step its predictions, summaries and `partial_fit` go
+    /// through).
+    pub(crate) fn name_columns(&self, error: Error) -> Error {
+        match self.feature_names() {
+            Some(names) => error.with_feature_names(names),
+            None => error,
+        }
     }
 
     /// The feature names, or `x0`, `x1`, … when none were given.

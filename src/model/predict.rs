@@ -38,12 +38,13 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// Checks rows to predict: the fitted number of features, finite values.
     fn check_rows<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<()> {
         if x.ncols() != self.n_features() {
-            return Err(Error::FeatureMismatch {
+            return Err(self.name_columns(Error::FeatureMismatch {
                 expected: self.n_features(),
                 got: x.ncols(),
-            });
+                names: Vec::new(),
+            }));
         }
-        check_finite_matrix("x", x.view())
+        check_finite_matrix("x", x.view()).map_err(|e| self.name_columns(e))
     }
 
     /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.

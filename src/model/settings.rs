@@ -410,6 +410,16 @@ impl<F: Float> LogisticRegression<F> {
         }
     }
 
+    /// `error` naming the columns it is about, when feature names are set,
+    /// one per column of the `n_features` the data have (the step the data
+    /// checks of fits, paths and CV go through).
+    pub(crate) fn name_columns(&self, error: Error, n_features: usize) -> Error {
+        match &self.feature_names {
+            Some(names) if names.len() == n_features => error.with_feature_names(names),
+            _ => error,
+        }
+    }
+
     /// With `require_convergence`, the error for a model whose fit did not
     /// converge.
     pub(crate) fn check_converged<L>(&self, model: &FittedLogisticRegression<F, L>) -> Result<()> {

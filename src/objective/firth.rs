@@ -14,6 +14,7 @@
 //! estimates", Biometrika 80(1); Heinze & Schemper (2002), "A solution to
 //! the problem of separation in logistic regression", Stat. Med. 21.
 
+use super::held::{LikelihoodPoint, NewtonFit, cholesky, forward, maximize};
 use crate::Float;
 use crate::kernels::{sigmoid, softplus};
 use ndarray::ArrayView2;
@@ -28,32 +29,6 @@ pub(crate) struct FirthData<'a, F> {
     /// Whether the Jeffreys term ½ log det I is added (false: plain ML).
     pub firth: bool,
 }
-
-/// The penalized log-likelihood, its modified score and the information
-/// (row-major p × p) at a point: for Firth the augmented information
-/// X̃ᵀ diag((sᵢ + hᵢ) pᵢ(1 − pᵢ)) X̃ of firthmodels (the information of the
-/// pseudo-data that the modified score is the plain score of), which is both
-/// the Newton matrix and the Wald covariance's inverse; for ML X̃ᵀWX̃.
-pub(crate) struct FirthPoint {
-    pub loglik: f64,
-    pub score: Vec<f64>,
-    pub information: Vec<f64>,
-}
-
-/// How a Newton run ended.
-pub(crate) struct FirthFit {
-    pub params: Vec<f64>,
-    pub point: FirthPoint,
-    pub iterations: usize,
-    pub converged: bool,
-    /// max |U*| over the free parameters at the end.
-    pub score_max: f64,
-}
-
-/// The largest Newton step per parameter (firthmodels' and logistf's `maxstep`).
-const MAX_STEP: f64 = 5.0;
-/// Step halvings per iteration.
-const MAX_HALVINGS: usize = 25;
 
 impl<F: Float> FirthData<'_, F> {
     pub fn n_params(&self) -> usize {
@@ -71,8 +46,12 @@ impl<F: Float> FirthData<'_, F> {
         }
     }
 
-    /// ℓ*, U* and I at `params`, or `None` where I is not positive definite.
-    pub fn point(&self, params: &[f64]) -> Option<FirthPoint> {
+    /// ℓ*, U* and I at `params`, or `None` where I is not positive definite:
+    /// for Firth the augmented information X̃ᵀ diag((sᵢ + hᵢ) pᵢ(1 − pᵢ)) X̃
+    /// of firthmodels (the information of the pseudo-data that the modified
+    /// score is the plain score of), which is both the Newton matrix and the
+    /// Wald covariance's inverse; for ML X̃ᵀWX̃.
+    pub fn point(&self, params: &[f64]) -> Option<LikelihoodPoint> {
         let p = self.n_params();
         let n = self.x.nrows();
         let mut rows = vec![0.0; n * p];
@@ -127,7 +106,7 @@ impl<F: Float> FirthData<'_, F> {
             let log_det: f64 = (0..p).map(|k| factor[k * p + k].ln()).sum::<f64>() * 2.0;
             loglik += 0.5 * log_det;
         }
-        Some(FirthPoint {
+        Some(LikelihoodPoint {
             loglik,
             score,
             information: if self.firth { augmented } else { information },
@@ -135,128 +114,15 @@ impl<F: Float> FirthData<'_, F> {
     }
 
     /// Maximizes ℓ* by Newton from `start`, holding parameter `fixed.0` at
-    /// `fixed.1` when given. Converged when max |U*| over the free
-    /// parameters ≤ `tol` · Σs (the crate's scaled gradient test) and the
-    /// last step was below `tol` too.
+    /// `fixed.1` when given (see [`maximize`]).
     pub fn newton(
         &self,
-        mut params: Vec<f64>,
+        params: Vec<f64>,
         fixed: Option<(usize, f64)>,
         tol: f64,
         max_iter: usize,
-    ) -> Option<FirthFit> {
-        let p = self.n_params();
-        if let Some((j, v)) = fixed {
-            params[j] = v;
-        }
-        let free: Vec<usize> = (0..p).filter(|&j| Some(j) != fixed.map(|f| f.0)).collect();
-        let m = free.len();
+    ) -> Option<NewtonFit> {
         let total: f64 = self.weight.iter().map(|w| w.to_f64_lossy()).sum();
-        let mut point = self.point(&params)?;
-        let score_max = |point: &FirthPoint| {
-            free.iter()
-                .map(|&j| point.score[j].abs())
-                .fold(0.0, f64::max)
-        };
-        let mut iterations = 0;
-        let mut last_step = f64::INFINITY;
-        while iterations < max_iter {
-            if score_max(&point) <= tol * total && last_step <= tol.max(1e-12) {
-                break;
-            }
-            iterations += 1;
-            let sub: Vec<f64> = free
-                .iter()
-                .flat_map(|&a| free.iter().map(move |&b| (a, b)))
-                .map(|(a, b)| point.information[a * p + b])
-                .collect();
-            let rhs: Vec<f64> = free.iter().map(|&j| point.score[j]).collect();
-            let factor = cholesky(&sub, m)?;
-            let mut step = solve(&factor, m, &rhs);
-            let largest = step.iter().fold(0.0_f64, |a, v| a.max(v.abs()));
-            if largest > MAX_STEP {
-                step.iter_mut().for_each(|v| *v *= MAX_STEP / largest);
-            }
-            let mut scale = 1.0;
-            let mut accepted = None;
-            for _ in 0..=MAX_HALVINGS {
-                let mut trial = params.clone();
-                for (k, &j) in free.iter().enumerate() {
-                    trial[j] += scale * step[k];
-                }
-                if let Some(next) = self.point(&trial)
-                    && next.loglik >= point.loglik - 1e-12 * point.loglik.abs().max(1.0)
-                {
-                    accepted = Some((trial, next));
-                    break;
-                }
-                scale *= 0.5;
-            }
-            let Some((trial, next)) = accepted else {
-                break;
-            };
-            last_step = step.iter().fold(0.0_f64, |a, v| a.max((scale * v).abs()));
-            params = trial;
-            point = next;
-        }
-        let score_max = score_max(&point);
-        Some(FirthFit {
-            converged: score_max <= tol * total,
-            params,
-            point,
-            iterations,
-            score_max,
-        })
+        maximize(|at| self.point(at), total, params, fixed, tol, max_iter)
     }
-}
-
-/// Lower Cholesky factor (row-major) of a symmetric p × p matrix, or `None`
-/// when it is not positive definite.
-pub(crate) fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; p * p];
-    for j in 0..p {
-        let mut diag = a[j * p + j];
-        for k in 0..j {
-            diag -= l[j * p + k] * l[j * p + k];
-        }
-        if diag.is_nan() || diag <= 0.0 {
-            return None;
-        }
-        let root = diag.sqrt();
-        l[j * p + j] = root;
-        for i in (j + 1)..p {
-            let mut v = a[i * p + j];
-            for k in 0..j {
-                v -= l[i * p + k] * l[j * p + k];
-            }
-            l[i * p + j] = v / root;
-        }
-    }
-    Some(l)
-}
-
-/// z = L⁻¹ b.
-fn forward(l: &[f64], p: usize, b: &[f64], z: &mut [f64]) {
-    for i in 0..p {
-        let mut v = b[i];
-        for k in 0..i {
-            v -= l[i * p + k] * z[k];
-        }
-        z[i] = v / l[i * p + i];
-    }
-}
-
-/// x = (L Lᵀ)⁻¹ b.
-pub(crate) fn solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
-    let mut z = vec![0.0; p];
-    forward(l, p, b, &mut z);
-    let mut x = vec![0.0; p];
-    for i in (0..p).rev() {
-        let mut v = z[i];
-        for k in (i + 1)..p {
-            v -= l[k * p + i] * x[k];
-        }
-        x[i] = v / l[i * p + i];
-    }
-    x
 }

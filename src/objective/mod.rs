@@ -8,6 +8,7 @@
 
 mod binary;
 pub(crate) mod firth;
+pub(crate) mod held;
 mod multinomial;
 mod penalty;
 mod rows;
