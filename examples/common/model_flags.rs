@@ -104,7 +104,7 @@ pub fn classes_json<L: Display>(classes: &[L]) -> String {
 /// The JSON fields every fit prints, without braces: solver, n_iter,
 /// converged, termination, objective, grad_max, classes (as given, already
 /// JSON), coef, intercept.
-pub fn fit_fields<F: Float, L>(
+pub fn fit_fields<F: Float, L: Clone + Ord>(
     solver: &str,
     model: &FittedLogisticRegression<F, L>,
     classes: &str,
@@ -131,7 +131,7 @@ pub fn fit_fields<F: Float, L>(
 }
 
 /// A warning on stderr when a fit did not converge.
-pub fn warn_unless_converged<F: Float, L>(model: &FittedLogisticRegression<F, L>) {
+pub fn warn_unless_converged<F: Float, L: Clone + Ord>(model: &FittedLogisticRegression<F, L>) {
     let report = model.report();
     if !report.converged() {
         eprintln!(

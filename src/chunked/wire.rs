@@ -340,6 +340,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
     use crate::LogisticRegression;
