@@ -18,12 +18,28 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Registers `logreg_first_pass` and `logreg_partial_sums` in `ctx` (the
-/// fits do it when they are missing). A Ballista scheduler and its
+/// fits register them in their own copy of the context). A Ballista scheduler and its
 /// executors need them too: run `logreg-scheduler` and `logreg-executor`.
 pub fn register_functions(ctx: &SessionContext) {
     for f in functions() {
         ctx.register_udaf(f);
     }
+}
+
+/// `ctx` with its tables and settings but with the partitions' contents
+/// fixed at planning: no work stealing between file scans (an idle
+/// partition would read files planned for a sibling) and no round-robin
+/// repartitioning (it deals batches in the order they arrive). Either
+/// would change the partitions' partial sums, and the coefficients' last
+/// bits, from run to run.
+fn deterministic(ctx: &SessionContext) -> SessionContext {
+    // A copy of the state shares the catalogs (the registered tables) and
+    // leaves the caller's context as it was.
+    let mut state = ctx.state();
+    let options = state.config_mut().options_mut();
+    options.execution.enable_file_stream_work_stealing = false;
+    options.optimizer.enable_round_robin_repartition = false;
+    SessionContext::new_with_state(state)
 }
 
 /// A fitted model and what the engine did.
@@ -144,9 +160,8 @@ impl TableFitter {
         table: &str,
         settings: &LogisticRegression<f64>,
     ) -> Result<TableFit> {
-        if ctx.udaf(PARTIAL_SUMS).is_err() || ctx.udaf(FIRST_PASS).is_err() {
-            register_functions(ctx);
-        }
+        let ctx = &deterministic(ctx);
+        register_functions(ctx);
         let features = self.columns(ctx, table).await?;
         let mut columns = vec![ident(&self.label)];
         columns.extend(self.weight.iter().map(ident));

@@ -153,7 +153,7 @@ pub fn max_relative_gap(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
 }
 
 /// Coefficients and intercepts side by side, for comparisons.
-pub fn params<L: Clone>(model: &logreg::FittedLogisticRegression<f64, L>) -> Array2<f64> {
+pub fn params<L: Clone + Ord>(model: &logreg::FittedLogisticRegression<f64, L>) -> Array2<f64> {
     let mut p = model.coef().to_owned();
     p.push_column(model.intercept().view())
         .expect("one intercept per row");
