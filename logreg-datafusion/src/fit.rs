@@ -299,18 +299,23 @@ impl QueryEngine {
         );
         let mut args = vec![lit(request)];
         args.extend(self.columns.iter().cloned());
-        let frame = self
-            .ctx
-            .table(self.table.as_str())
-            .await?
-            .aggregate(vec![], vec![udaf.call(args).alias("partials")])?;
-        let batches = match self.timeout {
-            Some(limit) => tokio::time::timeout(limit, frame.collect())
+        let run = async {
+            self.ctx
+                .table(self.table.as_str())
+                .await?
+                .aggregate(vec![], vec![udaf.call(args).alias("partials")])?
+                .collect()
                 .await
-                .map_err(|_| Error::Timeout {
-                    seconds: limit.as_secs_f64(),
-                })??,
-            None => frame.collect().await?,
+        };
+        let batches = match self.timeout {
+            Some(limit) => {
+                tokio::time::timeout(limit, run)
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        seconds: limit.as_secs_f64(),
+                    })??
+            }
+            None => run.await?,
         };
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         let value = batches

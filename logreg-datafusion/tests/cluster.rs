@@ -308,7 +308,10 @@ async fn a_ballista_cluster_fits_exactly_and_survives_or_reports_a_lost_executor
         tokio::spawn(async move { fitter.fit(&ctx, "t", &newton).await })
     };
     tokio::time::sleep(fit_time / 2).await;
-    assert!(!running.is_finished(), "the executor must die during the fit");
+    assert!(
+        !running.is_finished(),
+        "the executor must die during the fit"
+    );
     cluster.kill("executor-1");
     let outcome = tokio::time::timeout(Duration::from_secs(240), running)
         .await
@@ -321,7 +324,10 @@ async fn a_ballista_cluster_fits_exactly_and_survives_or_reports_a_lost_executor
                 params(&expected.model),
                 "a fit that survives a lost executor has the same coefficients"
             );
-            eprintln!("the fit survived the lost executor ({} queries)", fit.queries);
+            eprintln!(
+                "the fit survived the lost executor ({} queries)",
+                fit.queries
+            );
         }
         Err(e) => {
             assert!(

@@ -56,7 +56,11 @@ async fn parquet_fits_equal_the_in_memory_fits_and_repeat_bit_for_bit() {
     assert!(fit.partitions >= 2, "{} partitions", fit.partitions);
     assert_eq!(fit.executors, [std::process::id()]);
     // The first pass, then at least one evaluation per iteration.
-    assert!(fit.queries > fit.model.report().iterations, "{} queries", fit.queries);
+    assert!(
+        fit.queries > fit.model.report().iterations,
+        "{} queries",
+        fit.queries
+    );
     let again = fitter.fit(&ctx, "t", &settings).await.expect("a repeat");
     assert_eq!(
         params(&again.model),
