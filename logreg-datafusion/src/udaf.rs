@@ -157,11 +157,11 @@ impl LogregAccumulator {
         if self.request.is_none() {
             let bytes = request_bytes(&values[0])?;
             let request = Request::from_bytes(&bytes).map_err(bad_request)?;
-            let expected = match (self.kind, &request) {
-                (Kind::FirstPass, Request::FirstPass { .. }) => true,
-                (Kind::PartialSums, Request::Sums { .. }) => true,
-                _ => false,
-            };
+            let expected = matches!(
+                (self.kind, &request),
+                (Kind::FirstPass, Request::FirstPass { .. })
+                    | (Kind::PartialSums, Request::Sums { .. })
+            );
             if !expected {
                 return Err(bad_request("a request for the other function"));
             }
