@@ -27,7 +27,10 @@ fn bag_of_words(n: usize, d: usize, words: usize) -> (CsMat<f64>, Array1<i64>) {
     let weights: Vec<(usize, f64)> = (0..50)
         .map(|_| {
             let j = rng.random_range(0..d);
-            (j, 1.5 * (rng.random_range(-1.0..1.0) + rng.random_range(-1.0..1.0)))
+            (
+                j,
+                1.5 * (rng.random_range(-1.0..1.0) + rng.random_range(-1.0..1.0)),
+            )
         })
         .collect();
     let mut triplets = TriMat::new((n, d));
@@ -43,7 +46,11 @@ fn bag_of_words(n: usize, d: usize, words: usize) -> (CsMat<f64>, Array1<i64>) {
         for (&j, &count) in &counts {
             let v = f64::ln_1p(count);
             triplets.add_triplet(i, j, v);
-            score += weights.iter().filter(|w| w.0 == j).map(|w| w.1 * v).sum::<f64>();
+            score += weights
+                .iter()
+                .filter(|w| w.0 == j)
+                .map(|w| w.1 * v)
+                .sum::<f64>();
         }
         scores.push(score);
     }

@@ -311,7 +311,7 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     })
                     .collect();
                 let curvature = dot(&direction, &h_dir);
-                if !(curvature > F::zero()) {
+                if curvature.is_nan() || curvature <= F::zero() {
                     break None;
                 }
                 let step = rz / curvature;
