@@ -292,9 +292,9 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                 .collect();
             let mut direction: Vec<F> = residual.iter().zip(&scale).map(|(&r, &h)| r * h).collect();
             let mut rz = dot(&residual, &direction);
-            let crossed = loop {
+            let run = loop {
                 if iterations >= max_iter {
-                    break None;
+                    break Run::Stalled;
                 }
                 iterations += 1;
                 let (x_dir, u_dir) = self.times_x(&free, &direction);
@@ -312,7 +312,7 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     .collect();
                 let curvature = dot(&direction, &h_dir);
                 if curvature.is_nan() || curvature <= F::zero() {
-                    break None;
+                    break Run::Stalled;
                 }
                 let step = rz / curvature;
                 // The first coordinate the step would carry across zero.
@@ -325,15 +325,23 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                         }
                     }
                 }
-                if first.is_some() {
-                    break Some((step, first, direction, x_dir, u_dir, rz, curvature));
+                if let Some((to_first, _)) = first {
+                    break Run::Crossing(Crossing {
+                        step,
+                        to_first,
+                        direction,
+                        x_dir,
+                        u_dir,
+                        rd: rz,
+                        curvature,
+                    });
                 }
                 self.advance(&free, &direction, step, &x_dir, &u_dir);
                 for (r, &h) in residual.iter_mut().zip(&h_dir) {
                     *r -= step * h;
                 }
                 if largest(&residual) <= tol {
-                    break Some((step, None, direction, x_dir, u_dir, rz, curvature));
+                    break Run::Converged;
                 }
                 let rz_next = residual
                     .iter()
@@ -345,11 +353,18 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     *d = r * h + beta * *d;
                 }
             };
-            let Some((step, first, direction, x_dir, u_dir, rd, curvature)) = crossed else {
-                break (iterations, false);
-            };
-            let Some((to_first, _)) = first else {
-                break (iterations, true);
+            let Crossing {
+                step,
+                to_first,
+                direction,
+                x_dir,
+                u_dir,
+                rd,
+                curvature,
+            } = match run {
+                Run::Stalled => break (iterations, false),
+                Run::Converged => break (iterations, true),
+                Run::Crossing(crossing) => crossing,
             };
             // Coordinates cross zero: the better of the step cut at the
             // first crossing and the full step with every crossing
@@ -390,6 +405,32 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
         };
         Some(outcome)
     }
+}
+
+/// How one run of conjugate gradients ended.
+enum Run<F> {
+    /// Out of steps, or no positive curvature along its direction.
+    Stalled,
+    /// The model's gradient over the free coordinates is within the tolerance.
+    Converged,
+    /// The next step would carry coordinates across zero.
+    Crossing(Crossing<F>),
+}
+
+/// A conjugate-gradient step that would carry coordinates across zero.
+struct Crossing<F> {
+    /// The full step along `direction`.
+    step: F,
+    /// The step at which the first coordinate reaches zero.
+    to_first: F,
+    direction: Vec<F>,
+    /// X·direction and its softmax mix.
+    x_dir: Vec<F>,
+    u_dir: Vec<F>,
+    /// −(model gradient)·direction.
+    rd: F,
+    /// directionᵀ·H·direction.
+    curvature: F,
 }
 
 impl<F: Float> ColumnModel<'_, F> {
