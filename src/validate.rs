@@ -63,6 +63,17 @@ pub(crate) fn check_finite_matrix<F: Float>(
     what: &'static str,
     x: ArrayView2<'_, F>,
 ) -> Result<()> {
+    check_finite_rows(what, x, 0)
+}
+
+/// [`check_finite_matrix`] for a block of rows of a larger matrix whose
+/// first row is row `first_row` there: the error names the row in the
+/// larger matrix.
+pub(crate) fn check_finite_rows<F: Float>(
+    what: &'static str,
+    x: ArrayView2<'_, F>,
+    first_row: usize,
+) -> Result<()> {
     let index = match x.as_slice() {
         Some(values) => first_non_finite(values),
         None => x.iter().position(|v| !v.is_finite()),
@@ -72,7 +83,7 @@ pub(crate) fn check_finite_matrix<F: Float>(
             let columns = x.ncols().max(1);
             Err(Error::NonFiniteEntry {
                 what,
-                row: index / columns,
+                row: first_row + index / columns,
                 column: index % columns,
                 feature: None,
             })

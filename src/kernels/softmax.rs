@@ -25,13 +25,12 @@ pub(crate) fn multinomial_loss_grad<F: Float>(
     mut grad_coef: ndarray::ArrayViewMut2<'_, F>,
     mut grad_intercept: ArrayViewMut1<'_, F>,
 ) -> F {
-    grad_coef.fill(F::zero());
-    grad_intercept.fill(F::zero());
-    let mut loss = 0.0;
-    for (l, g, gb) in multinomial_parts(data, coef, intercept) {
-        loss += l;
-        grad_coef += &g;
-        grad_intercept += &gb;
+    let (loss, grad, grad_b) = multinomial_loss_grad_sums(data, coef, intercept);
+    for (out, &total) in grad_coef.iter_mut().zip(&grad) {
+        *out = F::from_f64_lossy(total);
+    }
+    for (out, &total) in grad_intercept.iter_mut().zip(&grad_b) {
+        *out = F::from_f64_lossy(total);
     }
     F::from_f64_lossy(loss)
 }
