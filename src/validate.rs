@@ -119,7 +119,6 @@ pub(crate) fn check_finite_csr<F: Float>(
 /// of a whole L-BFGS fit of it.
 fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
     const BLOCK: usize = 1 << 14;
-    let block_is_finite = |block: &[F]| block.iter().fold(true, |ok, v| ok & v.is_finite());
     let bad_block = if values.len() > 4 * BLOCK {
         values
             .par_chunks(BLOCK)
@@ -132,6 +131,27 @@ fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
     let start = bad_block * BLOCK;
     let offset = values[start..].iter().position(|v| !v.is_finite())?;
     Some(start + offset)
+}
+
+/// Whether every value is finite: v·0 is 0 for finite v and NaN for ±∞ and
+/// NaN, and eight running sums of it vectorize, where a fold over
+/// `is_finite` ran at a third of memory speed (it took half of a 1e6 × 100
+/// prediction). Not folded away: without fast-math, v·0 is not 0.
+fn block_is_finite<F: Float>(block: &[F]) -> bool {
+    let mut sums = [F::zero(); 8];
+    let mut lanes = block.chunks_exact(8);
+    for lane in &mut lanes {
+        for (sum, &v) in sums.iter_mut().zip(lane) {
+            *sum += v * F::zero();
+        }
+    }
+    let tail = lanes
+        .remainder()
+        .iter()
+        .fold(F::zero(), |sum, &v| sum + v * F::zero());
+    sums.iter()
+        .fold(tail, |total, &sum| total + sum)
+        .is_finite()
 }
 
 /// Checks that every value is finite.

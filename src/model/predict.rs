@@ -355,19 +355,29 @@ fn log_proba_rows<F: Float>(strategy: Strategy, eta: Array2<F>, mut out: ArrayVi
 }
 
 /// Scores x·wᵀ + b of a chunk of rows whose first is row `first` of the
-/// data, after checking that the rows are finite. Finite x and w can give
-/// +∞ and −∞ terms in one product, whose sum is NaN: that is an error, not a
-/// silent NaN probability. (With fused multiply-adds, as the GEMM kernels on
-/// this crate's test machine use, a product never reaches −∞ after +∞, so
-/// this is a guard for other kernels rather than a path the tests can reach.)
+/// data, with the rows checked for non-finite entries. Such an entry makes
+/// every score of its row ±∞ or NaN (∞·0 is NaN, ∞ − ∞ too), so only rows
+/// with a non-finite score are read again: X is read once, where a check
+/// ahead of the product read it twice.
+///
+/// Finite x and w can give +∞ and −∞ terms in one product, whose sum is NaN:
+/// that is an error, not a silent NaN probability. (With fused multiply-adds,
+/// as the GEMM kernels on this crate's test machine use, a product never
+/// reaches −∞ after +∞, so this is a guard for other kernels rather than a
+/// path the tests can reach.)
 fn chunk_scores<F: Float>(
     x: ArrayView2<'_, F>,
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,
     first: usize,
 ) -> Result<Array2<F>> {
-    check_finite_rows("x", x, first)?;
-    no_nan_scores(scores(x, coef, intercept), first)
+    let eta = scores(x, coef, intercept);
+    for (i, row) in eta.rows().into_iter().enumerate() {
+        if row.iter().any(|v| !v.is_finite()) {
+            check_finite_rows("x", x.slice(s![i..=i, ..]), first + i)?;
+        }
+    }
+    no_nan_scores(eta, first)
 }
 
 /// The scores, or the error for the first row holding a NaN (+∞ and −∞ terms).
