@@ -5,10 +5,10 @@
 //! `cargo bench --bench kernels`
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use logreg::Float;
 use logreg::objective::{BinaryLogistic, Multinomial, Objective};
+use logreg::{Float, LogisticRegression};
 use ndarray::parallel::prelude::*;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, Axis, s};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::hint::black_box;
@@ -90,9 +90,10 @@ fn kernels(c: &mut Criterion) {
     bench_type::<f32>(c, "f32");
 }
 
-/// The fused pass at n = 1e6, d = 100 (800 MB of f64) next to the cheapest
-/// possible read of the same X: a sum of every element, over the same row
-/// chunks and threads. Their ratio is how far the pass is from memory speed.
+/// The fused pass and the predictions at n = 1e6, d = 100 (800 MB of f64)
+/// next to the cheapest possible read of the same X: a sum of every element,
+/// over the same row chunks and threads. Their ratio is how far each is from
+/// memory speed. The model predicting is fitted on the first 10,000 rows.
 /// `cargo bench --bench kernels -- large`
 fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     let (n, d) = (1_000_000, 100);
@@ -107,6 +108,21 @@ fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     group.throughput(Throughput::Elements((n * d) as u64));
     group.bench_function("value_grad", |b| {
         b.iter(|| black_box(objective.value_grad(params.view(), grad.view_mut())))
+    });
+    let model = LogisticRegression::new()
+        .fit(
+            &x.slice(s![..10_000, ..]),
+            &Array1::from(y[..10_000].to_vec()),
+        )
+        .expect("valid data");
+    group.bench_function("decision_function", |b| {
+        b.iter(|| black_box(model.decision_function(&x).expect("valid rows")))
+    });
+    group.bench_function("predict_proba", |b| {
+        b.iter(|| black_box(model.predict_proba(&x).expect("valid rows")))
+    });
+    group.bench_function("predict", |b| {
+        b.iter(|| black_box(model.predict(&x).expect("valid rows")))
     });
     group.bench_function("sum_of_x", |b| {
         b.iter(|| {

@@ -7,7 +7,8 @@
 //!
 //! X.npy: float64 or float32, C order; y.npy: int64. `--json` prints one JSON
 //! object (solver, n_iter, converged, termination, objective, grad_max,
-//! classes, coef, intercept, fit_seconds, train_accuracy); without it, a readable report. Bad files or
+//! classes, coef, intercept, fit_seconds, predict_seconds, train_accuracy); without it, a readable
+//! report. `predict_seconds` times `predict_proba` on the training rows. Bad files or
 //! options: a one-line error and exit code 2.
 //!
 //! `--parquet PATH --target-column NAME [--weight-column W] [--features a,b,c]`
@@ -254,6 +255,9 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let started = Instant::now();
+    std::hint::black_box(model.predict_proba(&x).map_err(|e| e.to_string())?);
+    let predict_seconds = started.elapsed().as_secs_f64();
     let accuracy = model.score(&x, &y).map_err(|e| e.to_string())?;
     model_flags::warn_unless_converged(&model);
     let report = model.report();
@@ -266,7 +270,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
     };
     if args.json {
         println!(
-            "{{{}, \"fit_seconds\": {:e}, \"train_accuracy\": {}}}",
+            "{{{}, \"fit_seconds\": {:e}, \"predict_seconds\": {predict_seconds:e}, \"train_accuracy\": {}}}",
             model_flags::fit_fields(&args.model.solver, &model, &class_list),
             fit_seconds,
             accuracy.to_f64_lossy()
@@ -286,7 +290,7 @@ fn run<F: Float>(args: &Args) -> Result<(), String> {
         println!("coefficients:\n{:.6}", model.coef());
         println!("intercepts: {:.6}", model.intercept());
         println!(
-            "fit time: {fit_seconds:.4} s   training accuracy: {:.4}",
+            "fit time: {fit_seconds:.4} s   predict_proba: {predict_seconds:.4} s   training accuracy: {:.4}",
             accuracy.to_f64_lossy()
         );
         if let (Some(before), Some(peak)) = (rss_before, peak_fit) {

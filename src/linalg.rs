@@ -41,6 +41,7 @@ mod faer_backend {
             T::one_impl(),
             parallelism(work),
         );
+        clear_upper_vector_state();
     }
 
     /// The lower triangle (with the diagonal) of `acc += aᵀa`, the upper one
@@ -60,15 +61,31 @@ mod faer_backend {
             T::one_impl(),
             Par::Seq,
         );
+        clear_upper_vector_state();
     }
 
     pub(crate) fn cholesky_solve_many<T: RealField + Copy>(
         h: ArrayView2<'_, T>,
         rhs: ArrayView2<'_, T>,
     ) -> Option<Array2<T>> {
-        let llt = h.into_faer().llt(Side::Lower).ok()?;
-        let x = llt.solve(rhs.into_faer());
-        Some(x.as_ref().into_ndarray().to_owned())
+        let llt = h.into_faer().llt(Side::Lower).ok();
+        let x = llt.map(|llt| llt.solve(rhs.into_faer()));
+        clear_upper_vector_state();
+        Some(x?.as_ref().into_ndarray().to_owned())
+    }
+
+    /// faer's AVX-512 kernels return with the upper halves of the vector
+    /// registers dirty. Until a `vzeroupper`, code built for the baseline
+    /// target (SSE), and glibc's `exp` called from it, ran many times slower
+    /// on this crate's test machine: softmax probabilities of 50,000 × 10
+    /// scores took 120 ms after a GEMM and 6 ms after this (issue 21).
+    fn clear_upper_vector_state() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: the CPU supports AVX, all that `vzeroupper` needs; it
+            // only zeroes bits no live value holds between function calls.
+            unsafe { std::arch::x86_64::_mm256_zeroupper() }
+        }
     }
 }
 

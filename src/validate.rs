@@ -63,6 +63,17 @@ pub(crate) fn check_finite_matrix<F: Float>(
     what: &'static str,
     x: ArrayView2<'_, F>,
 ) -> Result<()> {
+    check_finite_rows(what, x, 0)
+}
+
+/// [`check_finite_matrix`] for a block of rows of a larger matrix whose
+/// first row is row `first_row` there: the error names the row in the
+/// larger matrix.
+pub(crate) fn check_finite_rows<F: Float>(
+    what: &'static str,
+    x: ArrayView2<'_, F>,
+    first_row: usize,
+) -> Result<()> {
     let index = match x.as_slice() {
         Some(values) => first_non_finite(values),
         None => x.iter().position(|v| !v.is_finite()),
@@ -72,7 +83,7 @@ pub(crate) fn check_finite_matrix<F: Float>(
             let columns = x.ncols().max(1);
             Err(Error::NonFiniteEntry {
                 what,
-                row: index / columns,
+                row: first_row + index / columns,
                 column: index % columns,
                 feature: None,
             })
@@ -108,7 +119,6 @@ pub(crate) fn check_finite_csr<F: Float>(
 /// of a whole L-BFGS fit of it.
 fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
     const BLOCK: usize = 1 << 14;
-    let block_is_finite = |block: &[F]| block.iter().fold(true, |ok, v| ok & v.is_finite());
     let bad_block = if values.len() > 4 * BLOCK {
         values
             .par_chunks(BLOCK)
@@ -121,6 +131,27 @@ fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
     let start = bad_block * BLOCK;
     let offset = values[start..].iter().position(|v| !v.is_finite())?;
     Some(start + offset)
+}
+
+/// Whether every value is finite: v·0 is 0 for finite v and NaN for ±∞ and
+/// NaN, and eight running sums of it vectorize, where a fold over
+/// `is_finite` ran at a third of memory speed (it took half of a 1e6 × 100
+/// prediction). Not folded away: without fast-math, v·0 is not 0.
+fn block_is_finite<F: Float>(block: &[F]) -> bool {
+    let mut sums = [F::zero(); 8];
+    let mut lanes = block.chunks_exact(8);
+    for lane in &mut lanes {
+        for (sum, &v) in sums.iter_mut().zip(lane) {
+            *sum += v * F::zero();
+        }
+    }
+    let tail = lanes
+        .remainder()
+        .iter()
+        .fold(F::zero(), |sum, &v| sum + v * F::zero());
+    sums.iter()
+        .fold(tail, |total, &sum| total + sum)
+        .is_finite()
 }
 
 /// Checks that every value is finite.

@@ -732,6 +732,22 @@ fn cases() -> Vec<Case> {
             },
             "non-finite"
         ),
+        case!(
+            "infinity in x at prediction, many row chunks in (rows checked in parallel)",
+            || {
+                let mut x = Array2::<f64>::zeros((100_000, 2));
+                x[(70_000, 0)] = f64::INFINITY;
+                x[(90_000, 1)] = f64::NAN;
+                fitted().predict_proba(&x).map(drop)
+            },
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 70_000,
+                column: 0,
+                feature: None,
+            },
+            "at row 70000, column 0"
+        ),
         // Convergence and feature names
         case!(
             "a fit that stops at max_iter with require_convergence(true)",

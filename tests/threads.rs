@@ -104,3 +104,57 @@ fn shared_model_predicts_the_same_from_many_threads() {
         }
     });
 }
+
+/// Every prediction of a model as bits: scores, probabilities,
+/// log-probabilities and labels.
+fn prediction_bits(
+    model: &FittedLogisticRegression<f64, usize>,
+    x: &Array2<f64>,
+) -> (Vec<u64>, Vec<u64>, Vec<u64>, Array1<usize>) {
+    let bits = |a: Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    (
+        bits(model.decision_function(x).expect("same features")),
+        bits(model.predict_proba(x).expect("same features")),
+        bits(model.predict_log_proba(x).expect("same features")),
+        model.predict(x).expect("same features"),
+    )
+}
+
+#[test]
+fn predictions_do_not_depend_on_the_thread_count() {
+    // 200,000 rows: over a thousand row chunks, so every pool size splits
+    // them differently; binary, softmax and one-vs-rest models.
+    let (x, y) = correlated_problem(200_000, 12, 3, 47);
+    let binary: Array1<usize> = y.iter().map(|&c| usize::from(c == 2)).collect();
+    let subset = s![..5_000, ..];
+    let fit = |settings: LogisticRegression<f64>, y: &Array1<usize>| {
+        settings
+            .fit(&x.slice(subset), &y.slice(s![..5_000]))
+            .expect("valid data")
+    };
+    let y = Array1::from(y.clone());
+    let models = [
+        fit(LogisticRegression::new(), &binary),
+        fit(LogisticRegression::new(), &y),
+        fit(
+            LogisticRegression::new().multiclass(Multiclass::OneVsRest),
+            &y,
+        ),
+    ];
+    let in_pool = |threads: usize, model: &FittedLogisticRegression<f64, usize>| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+            .install(|| prediction_bits(model, &x))
+    };
+    for (m, model) in models.iter().enumerate() {
+        let sequential = in_pool(1, model);
+        for threads in [2, 3, 8] {
+            assert!(
+                in_pool(threads, model) == sequential,
+                "model {m}: predictions on {threads} threads differ from one thread's"
+            );
+        }
+    }
+}

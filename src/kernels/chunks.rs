@@ -2,6 +2,7 @@
 //! (so the summation order never depends on the thread count), the chunk
 //! maps, and the run-time AVX2 dispatch.
 
+use ndarray::{ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 /// Rows per chunk for the Gram products XᵀDX: about 2 MB of f64 rows, tall
@@ -25,9 +26,47 @@ where
     T: Send,
     M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
 {
-    let parallel = n_rows * n_features.max(1) >= 1 << 16;
+    let parallel = n_rows * n_features.max(1) >= PARALLEL_WORK;
     map_chunks(n_rows, chunk_rows(n_features), parallel, f)
 }
+
+/// Maps `f` over the row chunks of a computation whose rows `rows` write
+/// the same rows of `out`: `f(rows, out_rows)`, chunked as
+/// [`map_row_chunks`] with `width` values per row, in parallel when large
+/// enough, results in chunk order. Each row's output depends only on its
+/// chunk's inputs, so it does not depend on the thread count.
+pub(crate) fn map_row_chunks_into<A, T, M>(
+    mut out: ArrayViewMut2<'_, A>,
+    width: usize,
+    f: M,
+) -> Vec<T>
+where
+    A: Send,
+    T: Send,
+    M: Fn(std::ops::Range<usize>, ArrayViewMut2<'_, A>) -> T + Sync + Send,
+{
+    let n_rows = out.nrows();
+    if n_rows == 0 {
+        return Vec::new();
+    }
+    let step = chunk_rows(width);
+    let chunks: Vec<_> = out
+        .axis_chunks_iter_mut(Axis(0), step)
+        .enumerate()
+        .map(|(i, rows)| {
+            let start = i * step;
+            (start..start + rows.nrows(), rows)
+        })
+        .collect();
+    if chunks.len() > 1 && n_rows * width.max(1) >= PARALLEL_WORK {
+        chunks.into_par_iter().map(|(r, o)| f(r, o)).collect()
+    } else {
+        chunks.into_iter().map(|(r, o)| f(r, o)).collect()
+    }
+}
+
+/// Values (rows × width) below which a pass runs on one thread.
+const PARALLEL_WORK: usize = 1 << 16;
 
 /// Maps `f` over the ranges `step` rows long that cover `0..n_rows`, in
 /// parallel if asked (and there is more than one), and returns the results

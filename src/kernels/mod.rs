@@ -20,9 +20,9 @@ pub use scalar::{
 pub(crate) use binary::{
     BinaryData, binary_hessian_weights, binary_loss_grad, binary_loss_grad_sums,
 };
-pub(crate) use chunks::{chunk_rows, gram_chunk_rows, map_row_chunks};
+pub(crate) use chunks::{chunk_rows, gram_chunk_rows, map_row_chunks, map_row_chunks_into};
 pub(crate) use products::{scores, weighted_gram};
-pub(crate) use scalar::binary_terms;
+pub(crate) use scalar::{binary_terms, sigmoid_pair};
 pub(crate) use softmax::{
     MultinomialData, multinomial_loss_grad, multinomial_loss_grad_sums, multinomial_probabilities,
 };

@@ -3,7 +3,7 @@
 
 use super::chunks::{gram_chunk_rows, map_chunks, map_row_chunks, with_avx2};
 use crate::Float;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Zip, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip, s};
 
 /// a·b with sixteen independent partial sums, which the compiler keeps in
 /// SIMD registers (one running sum is a dependency chain it may not reorder):
@@ -55,7 +55,11 @@ pub(crate) fn linear_predictor<F: Float>(
     let parts = map_row_chunks(n, d, |rows| {
         let x = x.slice(s![rows, ..]);
         match (x.as_slice(), coef.as_slice()) {
-            (Some(x), Some(coef)) if d > 0 => row_dots(x, d, coef, intercept),
+            (Some(x), Some(coef)) if d > 0 => {
+                let mut eta = vec![F::zero(); x.len() / d];
+                row_dots(x, d, coef, intercept, &mut eta);
+                eta
+            }
             _ => (x.dot(&coef) + intercept).to_vec(),
         }
     });
@@ -63,16 +67,16 @@ pub(crate) fn linear_predictor<F: Float>(
 }
 
 with_avx2! {
-    /// xᵢ·w + b for contiguous rows.
-    fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F>
+    /// xᵢ·w + b for contiguous rows, into `out` (one per row).
+    fn row_dots<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F, out: &mut [F]) -> ()
         = row_dots_portable;
 }
 
 #[inline(always)]
-fn row_dots_portable<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F) -> Vec<F> {
-    x.chunks_exact(d)
-        .map(|row| dot(row, coef) + intercept)
-        .collect()
+fn row_dots_portable<F: Float>(x: &[F], d: usize, coef: &[F], intercept: F, out: &mut [F]) {
+    for (o, row) in out.iter_mut().zip(x.chunks_exact(d)) {
+        *o = dot(row, coef) + intercept;
+    }
 }
 
 /// X̃ᵀ diag(h) X̃ for X̃ = [X, 1] (or X without intercept), built chunk by
@@ -139,10 +143,29 @@ pub(crate) fn scores<F: Float>(
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,
 ) -> Array2<F> {
-    // faer's GEMM: in the softmax pass, matrixmultiply (ndarray's `dot`)
-    // repacked each chunk of X.
     let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
-    F::gemm_tn_add(eta.view_mut(), x.t(), coef.t());
-    eta += &intercept;
+    scores_into(x, coef, intercept, eta.view_mut());
     eta
+}
+
+/// [`scores`] written into `out` (rows × k). One class (a binary model):
+/// the pass's row dot products, at memory speed; more: faer's GEMM (in the
+/// softmax pass, matrixmultiply, ndarray's `dot`, repacked each chunk of X).
+fn scores_into<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+    mut out: ArrayViewMut2<'_, F>,
+) {
+    let d = x.ncols();
+    if coef.nrows() == 1 && d > 0 {
+        let w = coef.row(0);
+        if let (Some(x), Some(w), Some(eta)) = (x.as_slice(), w.as_slice(), out.as_slice_mut()) {
+            row_dots(x, d, w, intercept[0], eta);
+            return;
+        }
+    }
+    out.fill(F::zero());
+    F::gemm_tn_add(out.view_mut(), x.t(), coef.t());
+    out += &intercept;
 }

@@ -47,11 +47,19 @@ pub fn log_sigmoid<F: Float>(x: F) -> F {
 /// ```
 #[inline]
 pub fn sigmoid<F: Float>(x: F) -> F {
+    sigmoid_pair(x).1
+}
+
+/// (σ(−x), σ(x)), the probabilities of a binary model's two classes, from
+/// one e^(−|x|): the same bits as two calls of [`sigmoid`].
+#[inline]
+pub(crate) fn sigmoid_pair<F: Float>(x: F) -> (F, F) {
     let e = (-x.abs()).exp();
+    let (small, large) = (e / (F::one() + e), F::one() / (F::one() + e));
     if x >= F::zero() {
-        F::one() / (F::one() + e)
+        (small, large)
     } else {
-        e / (F::one() + e)
+        (large, small)
     }
 }
 

@@ -2,12 +2,15 @@
 
 use super::FittedLogisticRegression;
 use crate::kernels::{
-    log_sigmoid, log_softmax_inplace, map_row_chunks, scores, sigmoid, softmax_inplace,
+    log_sigmoid, log_softmax_inplace, map_row_chunks, map_row_chunks_into, scores, sigmoid_pair,
+    softmax_inplace,
 };
 use crate::multiclass::Strategy;
-use crate::validate::{check_finite_matrix, check_length};
+use crate::validate::{check_finite_rows, check_length};
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, Zip, s};
+use ndarray::{
+    Array1, Array2, ArrayBase, ArrayView1, ArrayView2, ArrayViewMut2, Data, Ix1, Ix2, Zip, s,
+};
 
 impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// Linear predictors x·wᵀ + b: n × 1 for a binary model (the logit of the
@@ -31,20 +34,67 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// [`Error::ScoreOverflow`] when a score x·w + b is NaN (overflow both ways).
     /// Scores that overflow one way are ±∞ and give probabilities 0 and 1.
     pub fn decision_function<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
-        self.check_rows(x)?;
-        checked_scores(x.view(), self.coef.view(), self.intercept.view(), 0)
+        self.fill_from_scores(x.view(), self.coef.nrows(), |eta, mut out| out.assign(&eta))
     }
 
-    /// Checks rows to predict: the fitted number of features, finite values.
-    fn check_rows<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<()> {
-        if x.ncols() != self.n_features() {
-            return Err(self.name_columns(Error::FeatureMismatch {
-                expected: self.n_features(),
-                got: x.ncols(),
-                names: Vec::new(),
-            }));
+    /// An n × `columns` array whose row chunks `fill` writes from the
+    /// chunks' [`chunk_scores`], the chunks in parallel: one read of X, and
+    /// bits that do not depend on the thread count (each row's values
+    /// depend only on its chunk, and chunks are sized by the width alone).
+    fn fill_from_scores<M>(
+        &self,
+        x: ArrayView2<'_, F>,
+        columns: usize,
+        fill: M,
+    ) -> Result<Array2<F>>
+    where
+        M: Fn(Array2<F>, ArrayViewMut2<'_, F>) + Sync + Send,
+    {
+        self.check_width(x)?;
+        let (coef, intercept) = (self.coef.view(), self.intercept.view());
+        let mut out = Array2::zeros((x.nrows(), columns));
+        let chunks = map_row_chunks_into(out.view_mut(), self.score_width(), |rows, out| {
+            let first = rows.start;
+            fill(
+                chunk_scores(x.slice(s![rows, ..]), coef, intercept, first)?,
+                out,
+            );
+            Ok(())
+        });
+        self.first_error(chunks)?;
+        Ok(out)
+    }
+
+    /// Values per row of a prediction pass (its rows of X and their scores),
+    /// which sizes its chunks: the same for every prediction, so that
+    /// `predict` is the argmax of `decision_function` bit for bit.
+    fn score_width(&self) -> usize {
+        self.n_features() + self.coef.nrows()
+    }
+
+    /// Checks that rows to predict have the fitted number of features.
+    fn check_width(&self, x: ArrayView2<'_, F>) -> Result<()> {
+        if x.ncols() == self.n_features() {
+            return Ok(());
         }
-        check_finite_matrix("x", x.view()).map_err(|e| self.name_columns(e))
+        Err(self.name_columns(Error::FeatureMismatch {
+            expected: self.n_features(),
+            got: x.ncols(),
+            names: Vec::new(),
+        }))
+    }
+
+    /// The chunks' results, or the error of a check over all rows: the
+    /// first non-finite entry of X, else the first NaN score (as when X was
+    /// checked in full before any score was computed).
+    fn first_error<T>(&self, chunks: Vec<Result<T>>) -> Result<Vec<T>> {
+        let non_finite = chunks
+            .iter()
+            .find(|c| matches!(c, Err(Error::NonFiniteEntry { .. })));
+        if let Some(Err(error)) = non_finite {
+            return Err(self.name_columns(error.clone()));
+        }
+        chunks.into_iter().collect()
     }
 
     /// Class probabilities, n × k, columns in `classes()` order, rows summing to 1.
@@ -67,22 +117,17 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
-        Ok(self.proba_from_scores(self.decision_function(x)?))
+        let strategy = self.strategy;
+        self.fill_from_scores(x.view(), self.classes.len(), |eta, out| {
+            proba_rows(strategy, eta, out)
+        })
     }
 
     /// Probabilities from the scores of `decision_function`.
     pub(crate) fn proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
-        match self.strategy {
-            Strategy::Binary => binary_columns(&eta, |e| sigmoid(-e), sigmoid),
-            Strategy::Multinomial => {
-                let mut p = eta;
-                p.rows_mut().into_iter().for_each(softmax_inplace);
-                p
-            }
-            // Normalized in log space: when every σ(η) underflows to 0 (all
-            // η below −745) the plain ratio would be 0/0.
-            Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)).mapv(F::exp),
-        }
+        let mut p = Array2::zeros((eta.nrows(), self.classes.len()));
+        proba_rows(self.strategy, eta, p.view_mut());
+        p
     }
 
     /// Log-probabilities, n × k, computed from the linear predictors
@@ -104,16 +149,17 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict_log_proba<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<F>> {
-        Ok(self.log_proba_from_scores(self.decision_function(x)?))
+        let strategy = self.strategy;
+        self.fill_from_scores(x.view(), self.classes.len(), |eta, out| {
+            log_proba_rows(strategy, eta, out)
+        })
     }
 
     /// Log-probabilities from the scores of `decision_function`.
     pub(crate) fn log_proba_from_scores(&self, eta: Array2<F>) -> Array2<F> {
-        match self.strategy {
-            Strategy::Binary => binary_columns(&eta, |e| log_sigmoid(-e), log_sigmoid),
-            Strategy::Multinomial => log_normalize(eta),
-            Strategy::OneVsRest => log_normalize(eta.mapv(log_sigmoid)),
-        }
+        let mut log_p = Array2::zeros((eta.nrows(), self.classes.len()));
+        log_proba_rows(self.strategy, eta, log_p.view_mut());
+        log_p
     }
 
     /// The probability of one named class for each row: the column of
@@ -215,19 +261,20 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
     pub fn predict<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<L>> {
-        self.check_rows(x)?;
-        let (x, coef, intercept) = (x.view(), self.coef.view(), self.intercept.view());
+        let x = x.view();
+        self.check_width(x)?;
+        let (coef, intercept) = (self.coef.view(), self.intercept.view());
         let strategy = self.strategy;
         // Scores chunk by chunk: with many classes all n × k of them at once
         // could take gigabytes, for one index per row.
-        let best = map_row_chunks(x.nrows(), x.ncols() + coef.nrows(), |rows| {
+        let best = map_row_chunks(x.nrows(), self.score_width(), |rows| {
             let first = rows.start;
-            let eta = checked_scores(x.slice(s![rows, ..]), coef, intercept, first)?;
+            let eta = chunk_scores(x.slice(s![rows, ..]), coef, intercept, first)?;
             Ok(class_indices(strategy, &eta))
         });
         let mut labels = Vec::with_capacity(x.nrows());
-        for chunk in best {
-            labels.extend(chunk?.into_iter().map(|i| self.classes[i].clone()));
+        for chunk in self.first_error(best)? {
+            labels.extend(chunk.into_iter().map(|i| self.classes[i].clone()));
         }
         Ok(Array1::from(labels))
     }
@@ -267,38 +314,70 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
     }
 }
 
-/// [f(η), g(η)] as two columns from a binary model's n × 1 predictors.
-fn binary_columns<F: Float>(
-    eta: &Array2<F>,
-    first: impl Fn(F) -> F,
-    second: impl Fn(F) -> F,
-) -> Array2<F> {
-    let mut out = Array2::zeros((eta.nrows(), 2));
-    for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
-        row[0] = first(e);
-        row[1] = second(e);
+/// Writes the probabilities of rows with scores `eta` into `out`.
+fn proba_rows<F: Float>(strategy: Strategy, eta: Array2<F>, mut out: ArrayViewMut2<'_, F>) {
+    match strategy {
+        Strategy::Binary => {
+            for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
+                (row[0], row[1]) = sigmoid_pair(e);
+            }
+        }
+        Strategy::Multinomial => {
+            out.assign(&eta);
+            out.rows_mut().into_iter().for_each(softmax_inplace);
+        }
+        // Normalized in log space: when every σ(η) underflows to 0 (all
+        // η below −745) the plain ratio would be 0/0.
+        Strategy::OneVsRest => {
+            log_proba_rows(strategy, eta, out.view_mut());
+            out.mapv_inplace(F::exp);
+        }
     }
-    out
 }
 
-/// Row-wise v − logsumexp(v).
-fn log_normalize<F: Float>(mut scores: Array2<F>) -> Array2<F> {
-    scores.rows_mut().into_iter().for_each(log_softmax_inplace);
-    scores
+/// Writes the log-probabilities of rows with scores `eta` into `out`.
+fn log_proba_rows<F: Float>(strategy: Strategy, eta: Array2<F>, mut out: ArrayViewMut2<'_, F>) {
+    match strategy {
+        Strategy::Binary => {
+            for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
+                row[0] = log_sigmoid(-e);
+                row[1] = log_sigmoid(e);
+            }
+        }
+        Strategy::Multinomial => out.assign(&eta),
+        Strategy::OneVsRest => Zip::from(&mut out)
+            .and(&eta)
+            .for_each(|o, &e| *o = log_sigmoid(e)),
+    }
+    if strategy != Strategy::Binary {
+        out.rows_mut().into_iter().for_each(log_softmax_inplace);
+    }
 }
 
-/// Scores x·wᵀ + b of rows `first..` of the data. Finite x and w can give
-/// +∞ and −∞ terms in one product, whose sum is NaN: that is an error, not a
-/// silent NaN probability. (With fused multiply-adds, as the GEMM kernels on
-/// this crate's test machine use, a product never reaches −∞ after +∞, so
-/// this is a guard for other kernels rather than a path the tests can reach.)
-fn checked_scores<F: Float>(
+/// Scores x·wᵀ + b of a chunk of rows whose first is row `first` of the
+/// data, with the rows checked for non-finite entries. Such an entry makes
+/// every score of its row ±∞ or NaN (∞·0 is NaN, ∞ − ∞ too), so only rows
+/// with a non-finite score are read again: X is read once, where a check
+/// ahead of the product read it twice.
+///
+/// Finite x and w can give +∞ and −∞ terms in one product, whose sum is NaN:
+/// that is an error, not a silent NaN probability. (With fused multiply-adds,
+/// as the GEMM kernels on this crate's test machine use, a product never
+/// reaches −∞ after +∞, so this is a guard for other kernels rather than a
+/// path the tests can reach.)
+fn chunk_scores<F: Float>(
     x: ArrayView2<'_, F>,
     coef: ArrayView2<'_, F>,
     intercept: ArrayView1<'_, F>,
     first: usize,
 ) -> Result<Array2<F>> {
-    no_nan_scores(scores(x, coef, intercept), first)
+    let eta = scores(x, coef, intercept);
+    for (i, row) in eta.rows().into_iter().enumerate() {
+        if row.iter().any(|v| !v.is_finite()) {
+            check_finite_rows("x", x.slice(s![i..=i, ..]), first + i)?;
+        }
+    }
+    no_nan_scores(eta, first)
 }
 
 /// The scores, or the error for the first row holding a NaN (+∞ and −∞ terms).

@@ -10,7 +10,14 @@ use crate::Float;
 ///
 /// Near the optimum the sufficient-decrease test drowns in rounding; a step
 /// whose value rose by no more than rounding and whose directional derivative
-/// shrank as the curvature condition asks is accepted too.
+/// shrank as the curvature condition asks is accepted too. For the same
+/// reason two trials whose values differ by no more than rounding count as
+/// level, not as a rise, and their slopes decide: in f32 an objective near 1
+/// has 7 digits, and the last iterations of a tol = 1e-6 fit change it by
+/// less than its last one, so every trial ties with the start. Counting a
+/// tie as a rise sent each such search into a zoom that collapsed after 15
+/// evaluations without a step (issue 21: 77 evaluations in f32 against 23
+/// in f64 on the 10-class 50,000 × 20 problem).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StrongWolfe<F> {
     c1: F,
@@ -81,12 +88,11 @@ impl<F: Float> StrongWolfe<F> {
         let mut step = step;
         for evaluation in 0..self.max_evaluations {
             let trial = evaluate(step);
-            if !decrease_ok(&trial) || (evaluation > 0 && trial.point.value >= previous.point.value)
-            {
+            if !decrease_ok(&trial) || (evaluation > 0 && rose(&trial, &previous, rounding)) {
                 return self.zoom(
                     previous,
                     trial,
-                    start,
+                    &ray,
                     &evaluate,
                     &decrease_ok,
                     &curvature_ok,
@@ -99,7 +105,7 @@ impl<F: Float> StrongWolfe<F> {
                 return self.zoom(
                     trial,
                     previous,
-                    start,
+                    &ray,
                     &evaluate,
                     &decrease_ok,
                     &curvature_ok,
@@ -117,7 +123,7 @@ impl<F: Float> StrongWolfe<F> {
         &self,
         mut lo: Trial<F>,
         mut hi: Trial<F>,
-        start: &Point<F>,
+        ray: &Ray<'_, F>,
         evaluate: &dyn Fn(F) -> Trial<F>,
         decrease_ok: &dyn Fn(&Trial<F>) -> bool,
         curvature_ok: &dyn Fn(&Trial<F>) -> bool,
@@ -129,7 +135,7 @@ impl<F: Float> StrongWolfe<F> {
             }
             let step = cubic_minimizer(&lo, &hi);
             let trial = evaluate(step);
-            if !decrease_ok(&trial) || trial.point.value >= lo.point.value {
+            if !decrease_ok(&trial) || rose(&trial, &lo, ray.rounding) {
                 hi = trial;
             } else {
                 if curvature_ok(&trial) {
@@ -142,8 +148,13 @@ impl<F: Float> StrongWolfe<F> {
             }
         }
         // The bracket collapsed: take its best end if it made progress.
-        (lo.step > F::zero() && lo.point.value < start.value).then_some(lo.point)
+        (lo.step > F::zero() && lo.point.value < ray.start.value).then_some(lo.point)
     }
+}
+
+/// Whether `trial`'s value is above `than`'s by more than `rounding`.
+fn rose<F: Float>(trial: &Trial<F>, than: &Trial<F>, rounding: F) -> bool {
+    trial.point.value - than.point.value > rounding
 }
 
 /// The minimizer of the cubic through two trials' values and slopes, kept at
