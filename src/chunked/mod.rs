@@ -8,7 +8,9 @@
 //! versioned little-endian byte encoding ([`PartialSums::to_bytes`]), so
 //! they can cross processes.
 //!
-//! - `source`: the [`ChunkSource`] trait and [`MemoryChunks`];
+//! - `source`: the [`ChunkSource`] trait, [`MemoryChunks`], and a chunk's
+//!   [`Features`]: dense, or CSR rows ([`CsrFeatures`]) whose partial sums
+//!   the sparse objective computes without densifying them;
 //! - `partial`: [`PartialSums`] and their merge;
 //! - `encoding`: the byte encoding;
 //! - `engine`: [`PartialSumsEngine`], sums computed elsewhere (an engine's
@@ -29,7 +31,10 @@
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
 //! fits from a source. Chunks whose boundaries are the in-memory pass's
 //! ([`in_memory_chunk_rows`]) give the in-memory fit's coefficients bit for
-//! bit; other chunkings agree to rounding.
+//! bit; other chunkings agree to rounding. CSR chunks give the in-memory
+//! [`fit_csr`](crate::LogisticRegression::fit_csr)'s bits when their
+//! boundaries are its passes' ([`in_memory_csr_chunk_rows`]); a source may
+//! mix dense and CSR chunks.
 
 #[cfg(feature = "parquet")]
 mod arrow_chunk;
@@ -54,7 +59,10 @@ pub use objective::ChunkedObjective;
 pub use parquet::ParquetSource;
 pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
-pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};
+pub use source::{
+    Chunk, ChunkSource, CsrFeatures, Features, MemoryChunks, in_memory_chunk_rows,
+    in_memory_csr_chunk_rows,
+};
 
 pub(crate) use engine::EngineObjective;
 pub(crate) use objective::minibatch_refused;

@@ -4,7 +4,7 @@
 
 use super::first_pass::FirstPass;
 use super::partial::{PartialSums, Shape};
-use super::source::Chunk;
+use super::source::{Chunk, CsrFeatures, Features};
 use crate::kernels::{
     BinaryData, binary_hessian_weights, binary_loss_grad_sums, gram_chunk_rows,
     multinomial_loss_grad_sums, weighted_gram,
@@ -12,12 +12,13 @@ use crate::kernels::{
 use crate::layout::Layout;
 use crate::model::LogisticRegression;
 use crate::multiclass::binary_targets;
+use crate::objective::sparse::{SparseLogistic, Target};
 use crate::objective::{
     SoftmaxHessianSums, add_l2_hessian, scaled_with_l2, softmax_redundant_params,
 };
 use crate::standardize::Scaling;
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, CowArray, Ix2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, s};
 
 /// Which solver run a [`ChunkProblem`] computes sums for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,12 +71,16 @@ pub struct ChunkProblem<F: Float, L> {
     pub(crate) n_features: usize,
     pub(crate) n_rows: u64,
     pub(crate) run: RunKind,
+    /// `standardize(true)`: CSR chunks are refused (centring would
+    /// densify them), even before the scaling is known.
+    pub(crate) standardize: bool,
 }
 
-/// A chunk ready for the kernels: features (standardized if asked), class
+/// A chunk ready for the kernels: features (dense ones standardized if
+/// asked; CSR rows, which standardization refuses, as they are), class
 /// indices and final weights.
-pub(crate) struct Prepared<'a, F> {
-    pub x: CowArray<'a, F, Ix2>,
+pub(crate) struct Prepared<'a, F: Clone> {
+    pub x: Features<'a, F>,
     pub class: Vec<usize>,
     pub weight: Array1<F>,
 }
@@ -154,6 +159,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             l1,
             fit_intercept: settings.fit_intercept,
             run,
+            standardize: settings.standardize,
         })
     }
 
@@ -260,11 +266,60 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
                 *s *= per_class[c];
             }
         }
-        let x = match &self.scaling {
-            Some(scaling) => CowArray::from(scaling.apply(chunk.x.view())),
-            None => CowArray::from(chunk.x.view()),
+        let x = match (&chunk.x, &self.scaling) {
+            (Features::Dense(x), Some(scaling)) => Features::Dense(scaling.apply(x.view()).into()),
+            (Features::Dense(_), None) => chunk.x.borrowed(),
+            (Features::Csr(x), _) => {
+                if self.standardize || self.scaling.is_some() {
+                    return Err(crate::model::standardize_refused());
+                }
+                x.check(location, &|j| format!("feature {j}"), false)?;
+                chunk.x.borrowed()
+            }
         };
         Ok(Prepared { x, class, weight })
+    }
+
+    /// The sparse objective of CSR rows for this run (unscaled sums, no
+    /// penalty): the in-memory `fit_csr`'s objective on these rows.
+    fn sparse_objective<'x>(
+        &self,
+        x: &'x CsrFeatures<'_, F>,
+        class: &[usize],
+        weight: &Array1<F>,
+    ) -> SparseLogistic<'x, F> {
+        let target = match self.run {
+            RunKind::Multinomial => Target::Classes {
+                class: class.to_vec(),
+                k: self.classes.len(),
+            },
+            RunKind::Binary | RunKind::OneVsRest { .. } => {
+                Target::Binary(binary_targets(class, self.positive()))
+            }
+        };
+        SparseLogistic::new(
+            x.view(),
+            target,
+            weight.clone(),
+            F::zero(),
+            F::zero(),
+            self.fit_intercept,
+        )
+    }
+
+    /// Adds the unscaled Hessian sums of prepared CSR rows into `hess`
+    /// (`n_params` square), row after row as the in-memory sparse
+    /// objective adds them.
+    pub(crate) fn add_sparse_hessian(
+        &self,
+        x: &CsrFeatures<'_, F>,
+        class: &[usize],
+        weight: &Array1<F>,
+        params: ArrayView1<'_, F>,
+        hess: ArrayViewMut2<'_, F>,
+    ) {
+        self.sparse_objective(x, class, weight)
+            .add_hessian_sums(params, hess);
     }
 
     fn shape(&self) -> Shape {
@@ -318,11 +373,29 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
         sums.n_rows = prepared.x.nrows() as u64;
         sums.weight_sum = prepared.weight.iter().map(|w| w.to_f64_lossy()).sum();
         let n_coef = layout.n_coef();
+        let x = match &prepared.x {
+            Features::Dense(x) => x.view(),
+            Features::Csr(csr) => {
+                let sparse = self.sparse_objective(csr, &prepared.class, &prepared.weight);
+                let (loss, grad) = sparse.loss_grad_sums(params);
+                sums.loss = loss.to_f64_lossy();
+                for (s, g) in sums.grad.iter_mut().zip(&grad) {
+                    *s = g.to_f64_lossy();
+                }
+                if hessian {
+                    let p = layout.n_params();
+                    let mut h = Array2::zeros((p, p));
+                    sparse.add_hessian_sums(params, h.view_mut());
+                    sums.hessian = Some(h.iter().map(|v| v.to_f64_lossy()).collect());
+                }
+                return sums;
+            }
+        };
         match self.run {
             RunKind::Multinomial => {
                 let (coef, intercept) = (layout.coef(params), layout.intercept(params));
                 let data = crate::kernels::MultinomialData {
-                    x: prepared.x.view(),
+                    x,
                     class: &prepared.class,
                     weight: prepared.weight.view(),
                 };
@@ -337,7 +410,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
                 let y = binary_targets(&prepared.class, self.positive());
                 let (coef, intercept) = split_binary(params, self.n_features, self.fit_intercept);
                 let data = BinaryData {
-                    x: prepared.x.view(),
+                    x,
                     y: y.view(),
                     weight: prepared.weight.view(),
                 };
@@ -352,11 +425,11 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
         if hessian {
             let mut blocks = HessianSums::new(self);
             let step = blocks.rows_per_block();
-            let n = prepared.x.nrows();
+            let n = x.nrows();
             for start in (0..n).step_by(step) {
                 let rows = start..(start + step).min(n);
                 blocks.add_block(
-                    prepared.x.slice(s![rows.clone(), ..]),
+                    x.slice(s![rows.clone(), ..]),
                     &prepared.class[rows.clone()],
                     prepared.weight.slice(s![rows]),
                     params,
