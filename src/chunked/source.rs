@@ -225,7 +225,8 @@ impl<F: Float> std::ops::Index<[usize; 2]> for Features<'_, F> {
 /// // [[0, 1.5], [2, 0], [0, 0]]
 /// let x = CsrFeatures::new(vec![0, 1, 2, 2], vec![1, 0], vec![1.5, 2.0], 2);
 /// assert_eq!((x.nrows(), x.ncols(), x.nnz()), (3, 2, 2));
-/// let borrowed = CsrFeatures::of(&CsMat::<f64>::eye(3))?;
+/// let eye = CsMat::<f64>::eye(3);
+/// let borrowed = CsrFeatures::of(&eye)?;
 /// assert_eq!(borrowed.nnz(), 3);
 /// # Ok::<(), logreg::Error>(())
 /// ```
