@@ -1,7 +1,8 @@
 //! The first pass over the chunks: what an in-memory fit learns from all
 //! the data, mergeable chunk by chunk.
 
-use super::source::{Chunk, Features};
+use super::features::Features;
+use super::source::Chunk;
 use crate::sparse::CsrView;
 use crate::weights::ClassWeight;
 use crate::{Error, Float, Result};

@@ -8,9 +8,10 @@
 //! versioned little-endian byte encoding ([`PartialSums::to_bytes`]), so
 //! they can cross processes.
 //!
-//! - `source`: the [`ChunkSource`] trait, [`MemoryChunks`], and a chunk's
-//!   [`Features`]: dense, or CSR rows ([`CsrFeatures`]) whose partial sums
-//!   the sparse objective computes without densifying them;
+//! - `source`: the [`ChunkSource`] trait and [`MemoryChunks`];
+//! - `features`: a chunk's [`Features`], dense or CSR rows
+//!   ([`CsrFeatures`]) whose partial sums the sparse objective computes
+//!   without densifying them;
 //! - `partial`: [`PartialSums`] and their merge;
 //! - `encoding`: the byte encoding;
 //! - `engine`: [`PartialSumsEngine`], sums computed elsewhere (an engine's
@@ -18,7 +19,8 @@
 //! - `first_pass`: classes, counts, weights and moments, mergeable
 //!   ([`FirstPass`], Chan et al.'s pairwise update);
 //! - `problem`: [`ChunkProblem`], what a chunk's partial sums need (classes,
-//!   weights, standardization, the run), and the Hessian's row blocks;
+//!   weights, standardization, the run);
+//! - `hessian`: the Hessian's sums of dense rows, in the in-memory row blocks;
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
 //! - `passes`: reading a source in windows of chunks, in order;
@@ -40,7 +42,9 @@
 mod arrow_chunk;
 mod encoding;
 mod engine;
+mod features;
 mod first_pass;
+mod hessian;
 mod objective;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -53,6 +57,7 @@ mod wire;
 #[cfg(feature = "parquet")]
 pub use arrow_chunk::{ParquetLabel, chunk_from_arrow};
 pub use engine::PartialSumsEngine;
+pub use features::{CsrFeatures, Features};
 pub use first_pass::{FirstPass, Moments};
 pub use objective::ChunkedObjective;
 #[cfg(feature = "parquet")]
@@ -60,8 +65,7 @@ pub use parquet::ParquetSource;
 pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
 pub use source::{
-    Chunk, ChunkSource, CsrFeatures, Features, MemoryChunks, in_memory_chunk_rows,
-    in_memory_csr_chunk_rows,
+    Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows, in_memory_csr_chunk_rows,
 };
 
 pub(crate) use engine::EngineObjective;

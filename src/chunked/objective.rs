@@ -1,9 +1,11 @@
 //! The objective over a chunk source that the crate's solvers minimize.
 
+use super::features::Features;
+use super::hessian::HessianSums;
 use super::partial::PartialSums;
 use super::passes::{Passes, in_order};
-use super::problem::{ChunkProblem, HessianSums, Prepared};
-use super::source::{ChunkSource, Features};
+use super::problem::{ChunkProblem, Prepared};
+use super::source::ChunkSource;
 use crate::objective::{Objective, add_l2_hessian};
 use crate::{Error, Float, Result};
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, s};
@@ -126,13 +128,13 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
             |i, chunk| {
                 let p = self.problem.prepare(&chunk, &self.source.location(i))?;
                 Ok(Prepared {
-                    x: p.x.into_owned(),
+                    x: p.x.0.into_owned().into(),
                     class: p.class,
                     weight: p.weight,
                 })
             },
             |_, prepared| {
-                match &prepared.x {
+                match &prepared.x.0 {
                     Features::Dense(x) => {
                         dense_rows = true;
                         buffer.feed(

@@ -1,21 +1,19 @@
 //! What a chunk's partial sums need to know: the classes, the class
 //! weights, S, the standardization, the strengths and which run (binary,
-//! one class against the rest, softmax); and the Hessian's row blocks.
+//! one class against the rest, softmax); and the partial sums of a chunk,
+//! dense (the kernels) or CSR (the sparse objective).
 
+use super::features::{CsrFeatures, Features};
 use super::first_pass::FirstPass;
+use super::hessian::HessianSums;
 use super::partial::{PartialSums, Shape};
-use super::source::{Chunk, CsrFeatures, Features};
-use crate::kernels::{
-    BinaryData, binary_hessian_weights, binary_loss_grad_sums, gram_chunk_rows,
-    multinomial_loss_grad_sums, weighted_gram,
-};
+use super::source::Chunk;
+use crate::kernels::{BinaryData, binary_loss_grad_sums, multinomial_loss_grad_sums};
 use crate::layout::Layout;
 use crate::model::LogisticRegression;
 use crate::multiclass::binary_targets;
 use crate::objective::sparse::{SparseLogistic, Target};
-use crate::objective::{
-    SoftmaxHessianSums, add_l2_hessian, scaled_with_l2, softmax_redundant_params,
-};
+use crate::objective::{add_l2_hessian, scaled_with_l2, softmax_redundant_params};
 use crate::standardize::Scaling;
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, s};
@@ -80,9 +78,35 @@ pub struct ChunkProblem<F: Float, L> {
 /// asked; CSR rows, which standardization refuses, as they are), class
 /// indices and final weights.
 pub(crate) struct Prepared<'a, F: Clone> {
-    pub x: Features<'a, F>,
+    pub x: PreparedFeatures<'a, F>,
     pub class: Vec<usize>,
     pub weight: Array1<F>,
+}
+
+/// A prepared chunk's features; `to_owned` gives [`Features`] that
+/// convert back, to carry them out of the chunk's lifetime.
+pub(crate) struct PreparedFeatures<'a, F: Clone>(pub Features<'a, F>);
+
+impl<F: Float> PreparedFeatures<'_, F> {
+    pub fn nrows(&self) -> usize {
+        self.0.nrows()
+    }
+
+    /// The features as a dense array (see [`Features::view`]; CSR chunks
+    /// never reach the callers, standardization refuses them).
+    pub fn view(&self) -> ArrayView2<'_, F> {
+        self.0.view()
+    }
+
+    pub fn to_owned(&self) -> Features<'static, F> {
+        self.0.to_owned()
+    }
+}
+
+impl<'a, F: Clone> From<Features<'a, F>> for PreparedFeatures<'a, F> {
+    fn from(x: Features<'a, F>) -> Self {
+        Self(x)
+    }
 }
 
 impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
@@ -181,7 +205,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
     }
 
     /// The class a binary run separates from the rest.
-    fn positive(&self) -> usize {
+    pub(super) fn positive(&self) -> usize {
         match self.run {
             RunKind::OneVsRest { positive } => positive,
             RunKind::Binary | RunKind::Multinomial => 1,
@@ -277,7 +301,11 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
                 chunk.x.borrowed()
             }
         };
-        Ok(Prepared { x, class, weight })
+        Ok(Prepared {
+            x: x.into(),
+            class,
+            weight,
+        })
     }
 
     /// The sparse objective of CSR rows for this run (unscaled sums, no
@@ -333,11 +361,13 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
     }
 
     /// The partial sums of `chunk` at `params` (with the Hessian's if
-    /// `hessian`).
+    /// `hessian`). A CSR chunk's come from the sparse objective, without
+    /// densifying it.
     ///
     /// # Errors
     /// A chunk with bad data, labels the first pass did not see, or
-    /// another number of features ([`Error::ChunkData`]);
+    /// another number of features ([`Error::ChunkData`]); a CSR chunk
+    /// with standardization ([`Error::InvalidParameter`]);
     /// [`Error::ParameterCount`] for `params` of the wrong length.
     pub fn partial(
         &self,
@@ -373,21 +403,11 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
         sums.n_rows = prepared.x.nrows() as u64;
         sums.weight_sum = prepared.weight.iter().map(|w| w.to_f64_lossy()).sum();
         let n_coef = layout.n_coef();
-        let x = match &prepared.x {
+        let x = match &prepared.x.0 {
             Features::Dense(x) => x.view(),
             Features::Csr(csr) => {
                 let sparse = self.sparse_objective(csr, &prepared.class, &prepared.weight);
-                let (loss, grad) = sparse.loss_grad_sums(params);
-                sums.loss = loss.to_f64_lossy();
-                for (s, g) in sums.grad.iter_mut().zip(&grad) {
-                    *s = g.to_f64_lossy();
-                }
-                if hessian {
-                    let p = layout.n_params();
-                    let mut h = Array2::zeros((p, p));
-                    sparse.add_hessian_sums(params, h.view_mut());
-                    sums.hessian = Some(h.iter().map(|v| v.to_f64_lossy()).collect());
-                }
+                add_sparse_sums(&sparse, params, hessian, &mut sums);
                 return sums;
             }
         };
@@ -517,7 +537,7 @@ pub(crate) fn check_classes<F: Float, L: Clone + Ord>(
 }
 
 /// The coefficients and intercept of a binary run's parameters.
-fn split_binary<F: Float>(
+pub(super) fn split_binary<F: Float>(
     params: ArrayView1<'_, F>,
     d: usize,
     fit_intercept: bool,
@@ -526,86 +546,23 @@ fn split_binary<F: Float>(
     (params.slice_move(s![..d]), intercept)
 }
 
-/// The Hessian's unscaled sums, added block of rows by block of rows, in
-/// the in-memory objectives' blocks: [`rows_per_block`](Self::rows_per_block)
-/// rows each, so blocks that start where the in-memory ones do give the
-/// same bits.
-pub(crate) enum HessianSums<F> {
-    Binary {
-        total: Array2<F>,
-        d: usize,
-        fit_intercept: bool,
-        positive: usize,
-    },
-    Softmax(SoftmaxHessianSums<F>),
-}
-
-impl<F: Float> HessianSums<F> {
-    pub fn new<L: Clone + Ord>(problem: &ChunkProblem<F, L>) -> Self {
-        let layout = problem.layout();
-        match problem.run {
-            RunKind::Multinomial => HessianSums::Softmax(SoftmaxHessianSums::new(layout)),
-            RunKind::Binary | RunKind::OneVsRest { .. } => {
-                let p = layout.n_params();
-                HessianSums::Binary {
-                    total: Array2::zeros((p, p)),
-                    d: problem.n_features,
-                    fit_intercept: problem.fit_intercept,
-                    positive: problem.positive(),
-                }
-            }
-        }
+/// The unscaled sums of CSR rows (loss, gradient, on request the Hessian)
+/// into `sums`: the sparse objective's, row after row.
+fn add_sparse_sums<F: Float>(
+    sparse: &SparseLogistic<'_, F>,
+    params: ArrayView1<'_, F>,
+    hessian: bool,
+    sums: &mut PartialSums,
+) {
+    let (loss, grad) = sparse.loss_grad_sums(params);
+    sums.loss = loss.to_f64_lossy();
+    for (s, g) in sums.grad.iter_mut().zip(&grad) {
+        *s = g.to_f64_lossy();
     }
-
-    pub fn rows_per_block(&self) -> usize {
-        match self {
-            HessianSums::Binary {
-                d, fit_intercept, ..
-            } => gram_chunk_rows(d + usize::from(*fit_intercept)),
-            HessianSums::Softmax(sums) => sums.rows_per_block(),
-        }
-    }
-
-    pub fn add_block(
-        &mut self,
-        x: ArrayView2<'_, F>,
-        class: &[usize],
-        weight: ArrayView1<'_, F>,
-        params: ArrayView1<'_, F>,
-    ) {
-        match self {
-            HessianSums::Binary {
-                total,
-                d,
-                fit_intercept,
-                positive,
-            } => {
-                let (coef, intercept) = split_binary(params, *d, *fit_intercept);
-                let y = binary_targets(class, *positive);
-                let data = BinaryData {
-                    x,
-                    y: y.view(),
-                    weight,
-                };
-                let h = binary_hessian_weights(data, coef, intercept);
-                *total += &weighted_gram(x, h.view(), *fit_intercept);
-            }
-            HessianSums::Softmax(sums) => {
-                let layout = sums.layout();
-                let (coef, intercept) = (layout.coef(params), layout.intercept(params));
-                sums.add_block(x, weight, coef, intercept.view());
-            }
-        }
-    }
-
-    /// The sums times `scale`, without the penalty.
-    pub fn finish(self, scale: F) -> Array2<F> {
-        match self {
-            HessianSums::Binary { mut total, .. } => {
-                total.mapv_inplace(|v| v * scale);
-                total
-            }
-            HessianSums::Softmax(sums) => sums.finish(scale),
-        }
+    if hessian {
+        let p = params.len();
+        let mut h = Array2::zeros((p, p));
+        sparse.add_hessian_sums(params, h.view_mut());
+        sums.hessian = Some(h.iter().map(|v| v.to_f64_lossy()).collect());
     }
 }
