@@ -1,12 +1,12 @@
 //! The Hessian's sums of dense rows, in the in-memory objectives' row
 //! blocks.
 
-use super::problem::{ChunkProblem, RunKind, split_binary};
 use crate::Float;
 use crate::kernels::{BinaryData, binary_hessian_weights, gram_chunk_rows, weighted_gram};
+use crate::layout::Layout;
 use crate::multiclass::binary_targets;
 use crate::objective::SoftmaxHessianSums;
-use ndarray::{Array2, ArrayView1, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2, s};
 
 /// The Hessian's unscaled sums, added block of rows by block of rows, in
 /// the in-memory objectives' blocks: [`rows_per_block`](Self::rows_per_block)
@@ -23,17 +23,18 @@ pub(crate) enum HessianSums<F> {
 }
 
 impl<F: Float> HessianSums<F> {
-    pub fn new<L: Clone + Ord>(problem: &ChunkProblem<F, L>) -> Self {
-        let layout = problem.layout();
-        match problem.run {
-            RunKind::Multinomial => HessianSums::Softmax(SoftmaxHessianSums::new(layout)),
-            RunKind::Binary | RunKind::OneVsRest { .. } => {
+    /// Empty sums for parameters of `layout`: a binary run's (class
+    /// `positive` against the rest), or the softmax's (`None`).
+    pub fn new(layout: Layout, positive: Option<usize>) -> Self {
+        match positive {
+            None => HessianSums::Softmax(SoftmaxHessianSums::new(layout)),
+            Some(positive) => {
                 let p = layout.n_params();
                 HessianSums::Binary {
                     total: Array2::zeros((p, p)),
-                    d: problem.n_features,
-                    fit_intercept: problem.fit_intercept,
-                    positive: problem.positive(),
+                    d: layout.n_features,
+                    fit_intercept: layout.fit_intercept,
+                    positive,
                 }
             }
         }
@@ -90,4 +91,14 @@ impl<F: Float> HessianSums<F> {
             HessianSums::Softmax(sums) => sums.finish(scale),
         }
     }
+}
+
+/// The coefficients and intercept of a binary run's parameters.
+pub(super) fn split_binary<F: Float>(
+    params: ArrayView1<'_, F>,
+    d: usize,
+    fit_intercept: bool,
+) -> (ArrayView1<'_, F>, F) {
+    let intercept = if fit_intercept { params[d] } else { F::zero() };
+    (params.slice_move(s![..d]), intercept)
 }

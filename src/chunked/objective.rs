@@ -1,7 +1,6 @@
 //! The objective over a chunk source that the crate's solvers minimize.
 
 use super::features::Features;
-use super::hessian::HessianSums;
 use super::partial::PartialSums;
 use super::passes::{Passes, in_order};
 use super::problem::{ChunkProblem, Prepared};
@@ -116,7 +115,7 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
     /// chunks' rows are added one after another into one sum of their own,
     /// divided by S as the in-memory sparse objective divides it.
     fn hessian_sums(&self, params: ArrayView1<'_, F>) -> Result<Array2<F>> {
-        let mut sums = HessianSums::new(&self.problem);
+        let mut sums = self.problem.hessian_blocks();
         let step = sums.rows_per_block();
         let d = self.problem.n_features;
         let mut buffer = Block::new(step, d);

@@ -5,7 +5,7 @@
 
 use super::features::{CsrFeatures, Features};
 use super::first_pass::FirstPass;
-use super::hessian::HessianSums;
+use super::hessian::{HessianSums, split_binary};
 use super::partial::{PartialSums, Shape};
 use super::source::Chunk;
 use crate::kernels::{BinaryData, binary_loss_grad_sums, multinomial_loss_grad_sums};
@@ -205,7 +205,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
     }
 
     /// The class a binary run separates from the rest.
-    pub(super) fn positive(&self) -> usize {
+    fn positive(&self) -> usize {
         match self.run {
             RunKind::OneVsRest { positive } => positive,
             RunKind::Binary | RunKind::Multinomial => 1,
@@ -350,6 +350,15 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             .add_hessian_sums(params, hess);
     }
 
+    /// Empty sums of this run's Hessian, for dense rows in blocks.
+    pub(crate) fn hessian_blocks(&self) -> HessianSums<F> {
+        let positive = match self.run {
+            RunKind::Multinomial => None,
+            RunKind::Binary | RunKind::OneVsRest { .. } => Some(self.positive()),
+        };
+        HessianSums::new(self.layout(), positive)
+    }
+
     fn shape(&self) -> Shape {
         let layout = self.layout();
         Shape {
@@ -443,7 +452,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             }
         }
         if hessian {
-            let mut blocks = HessianSums::new(self);
+            let mut blocks = self.hessian_blocks();
             let step = blocks.rows_per_block();
             let n = x.nrows();
             for start in (0..n).step_by(step) {
@@ -534,16 +543,6 @@ pub(crate) fn check_classes<F: Float, L: Clone + Ord>(
         ));
     }
     Ok(multipliers)
-}
-
-/// The coefficients and intercept of a binary run's parameters.
-pub(super) fn split_binary<F: Float>(
-    params: ArrayView1<'_, F>,
-    d: usize,
-    fit_intercept: bool,
-) -> (ArrayView1<'_, F>, F) {
-    let intercept = if fit_intercept { params[d] } else { F::zero() };
-    (params.slice_move(s![..d]), intercept)
 }
 
 /// The unscaled sums of CSR rows (loss, gradient, on request the Hessian)
