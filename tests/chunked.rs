@@ -55,6 +55,21 @@ fn settings(solver: impl Solver<f64> + 'static, multiclass: Multiclass) -> Logis
         .max_iter(200)
 }
 
+/// The same bits and iterations, and converged.
+fn assert_same_fit(
+    chunked: &FittedLogisticRegression<f64, usize>,
+    in_memory: &FittedLogisticRegression<f64, usize>,
+    case: &str,
+) {
+    assert_eq!(bits(chunked), bits(in_memory), "{case}");
+    assert_eq!(
+        chunked.report().iterations,
+        in_memory.report().iterations,
+        "{case}"
+    );
+    assert!(chunked.report().converged(), "{case}");
+}
+
 fn cases() -> Vec<(&'static str, usize, Multiclass)> {
     vec![
         ("binary", 2, Multiclass::Auto),
@@ -82,13 +97,7 @@ fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
             let in_memory = settings.fit_weighted(&x, &y, &w).expect("in-memory fit");
             let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), rows).unwrap();
             let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
-            assert_eq!(bits(&chunked), bits(&in_memory), "{name} {solver}");
-            assert_eq!(
-                chunked.report().iterations,
-                in_memory.report().iterations,
-                "{name} {solver}"
-            );
-            assert!(chunked.report().converged(), "{name} {solver}");
+            assert_same_fit(&chunked, &in_memory, &format!("{name} {solver}"));
         }
     }
 }
@@ -115,11 +124,7 @@ fn max_relative_gap(
     b: &FittedLogisticRegression<f64, usize>,
 ) -> f64 {
     let scale = a.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let gap = (&a.coef() - &b.coef())
-        .iter()
-        .chain((&a.intercept() - &b.intercept()).iter())
-        .fold(0.0_f64, |m, v| m.max(v.abs()));
-    gap / scale
+    max_abs_gap(a, b) / scale
 }
 
 #[test]
@@ -140,6 +145,26 @@ fn newton_over_uneven_chunks_agrees_to_1e_12() {
     }
 }
 
+/// L-BFGS at `tol`, unit weights, C = 1.
+fn lbfgs_settings(multiclass: Multiclass, tol: f64) -> LogisticRegression<f64> {
+    LogisticRegression::new()
+        .solver(Lbfgs::new())
+        .multiclass(multiclass)
+        .tol(tol)
+        .max_iter(500)
+}
+
+/// The largest absolute difference of the coefficients and intercepts.
+fn max_abs_gap(
+    a: &FittedLogisticRegression<f64, usize>,
+    b: &FittedLogisticRegression<f64, usize>,
+) -> f64 {
+    (&a.coef() - &b.coef())
+        .iter()
+        .chain((&a.intercept() - &b.intercept()).iter())
+        .fold(0.0_f64, |m, v| m.max(v.abs()))
+}
+
 /// L-BFGS stops when max |∇f| ≤ tol. With an L2 strength α every
 /// eigenvalue of the Hessian is ≥ α, so a point whose gradient has 2-norm
 /// ≤ √p·tol lies within √p·tol/α of the optimum (the standardized
@@ -152,11 +177,7 @@ fn lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound() {
         let (x, y) = correlated_problem(2500, 6, classes, 23);
         let y = Array1::from(y);
         let tol = 1e-8;
-        let settings = LogisticRegression::new()
-            .solver(Lbfgs::new())
-            .multiclass(multiclass)
-            .tol(tol)
-            .max_iter(500);
+        let settings = lbfgs_settings(multiclass, tol);
         let in_memory = settings.fit(&x, &y).expect("in-memory fit");
         let rows = in_memory.coef().nrows();
         let p = (rows * 7) as f64;
@@ -166,10 +187,7 @@ fn lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound() {
             let count = starts.len();
             let chunks = MemoryChunks::with_starts(x.view(), y.view(), None, starts).unwrap();
             let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
-            let gap = (&in_memory.coef() - &chunked.coef())
-                .iter()
-                .chain((&in_memory.intercept() - &chunked.intercept()).iter())
-                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            let gap = max_abs_gap(&in_memory, &chunked);
             assert!(
                 gap <= bound,
                 "{name}, {count} chunks: gap {gap:e} > bound {bound:e}"
@@ -582,13 +600,7 @@ fn csr_chunks_matching_the_in_memory_csr_passes_give_the_same_bits() {
             let chunks = MemoryChunks::csr(&x, y.view(), Some(w.view()), rows).unwrap();
             assert_eq!(chunks.n_chunks(), 3);
             let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
-            assert_eq!(bits(&chunked), bits(&in_memory), "{name} {solver}");
-            assert_eq!(
-                chunked.report().iterations,
-                in_memory.report().iterations,
-                "{name} {solver}"
-            );
-            assert!(chunked.report().converged(), "{name} {solver}");
+            assert_same_fit(&chunked, &in_memory, &format!("{name} {solver}"));
         }
     }
 }
@@ -631,31 +643,20 @@ fn lbfgs_over_uneven_csr_chunks_agrees_within_its_tolerance_bound() {
     for (name, classes, multiclass) in cases() {
         let (dense, x, y, _) = sparse_data(2500, classes);
         let tol = 1e-8;
-        let settings = LogisticRegression::new()
-            .solver(Lbfgs::new())
-            .multiclass(multiclass)
-            .tol(tol)
-            .max_iter(500);
+        let settings = lbfgs_settings(multiclass, tol);
         let in_memory = settings.fit_csr(&x, &y).expect("fit_csr");
         let p = (in_memory.coef().nrows() * 7) as f64;
         let bound = 2.0 * p.sqrt() * tol * x.rows() as f64;
-        let max_gap = |a: &FittedLogisticRegression<f64, usize>,
-                       b: &FittedLogisticRegression<f64, usize>| {
-            (&a.coef() - &b.coef())
-                .iter()
-                .chain((&a.intercept() - &b.intercept()).iter())
-                .fold(0.0_f64, |m, v| m.max(v.abs()))
-        };
         for starts in uneven_chunkings(x.rows()) {
             let count = starts.len();
             let sparse = MemoryChunks::csr_with_starts(&x, y.view(), None, starts.clone()).unwrap();
             let from_csr = settings.fit_chunks(&sparse).expect("CSR chunks");
-            let gap = max_gap(&in_memory, &from_csr);
+            let gap = max_abs_gap(&in_memory, &from_csr);
             assert!(gap <= bound, "{name}, {count} chunks: {gap:e} > {bound:e}");
             assert!(from_csr.report().converged());
             let dense = MemoryChunks::with_starts(dense.view(), y.view(), None, starts).unwrap();
             let from_dense = settings.fit_chunks(&dense).expect("dense chunks");
-            let gap = max_gap(&from_dense, &from_csr);
+            let gap = max_abs_gap(&from_dense, &from_csr);
             assert!(
                 gap <= bound,
                 "{name}, {count} chunks, CSR vs dense: {gap:e}"
@@ -786,6 +787,7 @@ impl ChunkSource<f64> for Listed {
     }
 }
 
+/// The location, column and problem of an `Error::ChunkData`.
 fn chunk_error(result: logreg::Result<impl Sized>) -> (String, String, String) {
     match result.map(drop) {
         Err(Error::ChunkData {
@@ -1001,17 +1003,6 @@ mod parquet_files {
         assert_eq!(model.coef().ncols(), 2);
     }
 
-    fn error_of(result: logreg::Result<impl Sized>) -> (String, String, String) {
-        match result.map(drop) {
-            Err(Error::ChunkData {
-                location,
-                column,
-                problem,
-            }) => (location, column, problem),
-            other => panic!("expected ChunkData, got {other:?}"),
-        }
-    }
-
     #[test]
     fn bad_parquet_files_get_errors_naming_file_row_group_and_column() {
         let dir = scratch("parquet_errors");
@@ -1023,12 +1014,12 @@ mod parquet_files {
         let file = dir.join("good.parquet");
         write(&file, good, 2);
         // A missing column, a non-numeric one.
-        let (loc, col, _) = error_of(ParquetSource::open(&file, "label"));
+        let (loc, col, _) = chunk_error(ParquetSource::open(&file, "label"));
         assert!(loc.ends_with("good.parquet") && col == "label");
         let source = ParquetSource::open(&file, "y").unwrap();
-        let (_, col, problem) = error_of(source.clone().features(&["s"]));
+        let (_, col, problem) = chunk_error(source.clone().features(&["s"]));
         assert!(col == "s" && problem.contains("Utf8"), "{problem}");
-        let (_, col, _) = error_of(source.clone().weight_column("nope"));
+        let (_, col, _) = chunk_error(source.clone().weight_column("nope"));
         assert_eq!(col, "nope");
         // One class in the whole data.
         let one: Vec<(&str, ArrayRef)> = vec![
@@ -1056,7 +1047,7 @@ mod parquet_files {
             ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
         ];
         write(&nulls_dir.join("n.parquet"), with_null, 2);
-        let (loc, col, problem) = error_of(
+        let (loc, col, problem) = chunk_error(
             LogisticRegression::<f64>::new()
                 .fit_chunks(&ParquetSource::open(&nulls_dir, "y").unwrap()),
         );
@@ -1074,7 +1065,7 @@ mod parquet_files {
             ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
         ];
         write(&nan_dir.join("n.parquet"), with_nan, 2);
-        let (loc, col, problem) = error_of(
+        let (loc, col, problem) = chunk_error(
             LogisticRegression::<f64>::new()
                 .fit_chunks(&ParquetSource::open(&nan_dir, "y").unwrap()),
         );
@@ -1104,7 +1095,7 @@ mod parquet_files {
             ],
             2,
         );
-        let (loc, _, problem) = error_of(ParquetSource::open(&mixed, "y"));
+        let (loc, _, problem) = chunk_error(ParquetSource::open(&mixed, "y"));
         assert!(
             loc.ends_with("b.parquet") && problem.contains("schema differs"),
             "{problem}"
