@@ -48,6 +48,10 @@ struct Args {
     /// seconds, and fit nothing: the yardstick for a pass of the fit.
     #[arg(long, requires = "parquet")]
     decode_only: bool,
+    /// With --parquet: how many row groups are read and computed on at
+    /// once (default: one per thread).
+    #[arg(long, requires = "parquet")]
+    max_in_flight: Option<usize>,
     /// With --parquet: the sample-weight column.
     #[arg(long, requires = "parquet")]
     weight_column: Option<String>,
@@ -409,6 +413,9 @@ fn run_parquet<F: Float>(args: &Args, path: &str) -> Result<(), String> {
         let names: Vec<&str> = features.iter().map(String::as_str).collect();
         source = source.features(&names).map_err(|e| e.to_string())?;
     }
+    if let Some(n) = args.max_in_flight {
+        source = source.max_in_flight(n);
+    }
     if args.decode_only {
         return decode_only(&source, args.json);
     }
@@ -459,7 +466,7 @@ fn decode_only(source: &logreg::chunked::ParquetSource, json: bool) -> Result<()
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use rayon::prelude::*;
     let target = source.target_column().to_string();
-    let mut columns: Vec<String> = source.feature_names().to_vec();
+    let mut columns: Vec<String> = source.feature_columns().to_vec();
     columns.push(target);
     columns.extend(source.weight_column_name().map(str::to_string));
     let groups: Vec<(std::path::PathBuf, usize)> = source
@@ -497,7 +504,7 @@ fn decode_only(source: &logreg::chunked::ParquetSource, json: bool) -> Result<()
     let peak_reset = memory::reset_peak();
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(rayon::current_num_threads())
+        .num_threads(logreg::chunked::ChunkSource::<f64>::max_in_flight(source))
         .build()
         .map_err(|e| e.to_string())?;
     let rows: usize = pool.install(|| {

@@ -26,6 +26,8 @@ mod metrics;
 mod mnlogit_lr_values;
 mod model;
 mod objective;
+#[cfg(feature = "parquet")]
+mod parquet_lists;
 mod penalties;
 mod properties;
 mod reference;

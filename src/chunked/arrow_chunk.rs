@@ -6,7 +6,7 @@
 
 use super::source::Chunk;
 use crate::{Error, Float, Result};
-use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow_array::{Array, ArrayRef, FixedSizeListArray, Float64Array, Int64Array, StringArray};
 use arrow_schema::DataType;
 use ndarray::{Array1, Array2};
 
@@ -71,6 +71,22 @@ pub(super) fn is_number(t: &DataType) -> bool {
     t.is_integer() || t.is_floating()
 }
 
+/// A feature column type: a number, or a fixed-size list of numbers (one
+/// feature per list position).
+pub(super) fn is_feature(t: &DataType) -> bool {
+    is_number(t) || list_width(t).is_some()
+}
+
+/// The size of a fixed-size list of numbers (`None` for other types).
+pub(super) fn list_width(t: &DataType) -> Option<usize> {
+    match t {
+        DataType::FixedSizeList(item, size) if is_number(item.data_type()) => {
+            usize::try_from(*size).ok()
+        }
+        _ => None,
+    }
+}
+
 /// A label column type: integers, booleans or strings (never floats:
 /// classes are compared exactly).
 pub(super) fn is_label(t: &DataType) -> bool {
@@ -114,13 +130,17 @@ pub fn chunk_from_arrow<'a, F: Float>(
         problem: problem.to_string(),
     };
     let rows = label.1.len();
-    let mut x = Array2::<F>::zeros((rows, features.len()));
-    for (j, (name, column)) in features.iter().enumerate() {
-        let values = floats(column, name, rows, &fail)?;
-        for (cell, v) in x.column_mut(j).iter_mut().zip(values.values()) {
-            *cell = F::from_f64_lossy(*v);
-        }
-    }
+    let columns = features
+        .iter()
+        .map(|(name, column)| feature_values(column, name, rows, &fail))
+        .collect::<Result<Vec<_>>>()?;
+    let blocks: Vec<(&[f64], usize)> = columns
+        .iter()
+        .map(|(values, width)| (values.values().as_ref(), *width))
+        .collect();
+    let d = blocks.iter().map(|b| b.1).sum();
+    let x = Array2::from_shape_vec((rows, d), rows_from_columns(&blocks, rows, d))
+        .map_err(|e| fail("-", &e))?;
     let y = labels(label.1, label.0, &fail)?;
     let weight = weight
         .map(|(name, column)| {
@@ -130,6 +150,80 @@ pub fn chunk_from_arrow<'a, F: Float>(
         .transpose()?
         .map(|w: Array1<F>| w.into());
     Ok(Chunk::new(x.into(), y.into(), weight))
+}
+
+/// The row-major `rows` × `d` values of column blocks: each block is
+/// `width` values per row, row after row (1 for a plain column, the list
+/// size for a fixed-size list), and the widths add up to `d`. A
+/// transposition in tiles of rows whose output (tile rows × d) stays in
+/// cache while every block fills its part. Writing one column at a time
+/// down the whole output would touch a new cache line per value, once per
+/// column, and took most of a pass's time on wide row groups.
+fn rows_from_columns<F: Float>(blocks: &[(&[f64], usize)], rows: usize, d: usize) -> Vec<F> {
+    const TILE_ROWS: usize = 64;
+    let mut x = vec![F::zero(); rows * d];
+    if d == 0 {
+        return x;
+    }
+    for (tile, out) in x.chunks_mut(TILE_ROWS * d).enumerate() {
+        let (start, tile_rows) = (tile * TILE_ROWS, out.len() / d);
+        let mut offset = 0;
+        for &(values, width) in blocks.iter().filter(|b| b.1 > 0) {
+            let values = &values[start * width..(start + tile_rows) * width];
+            for (row, from) in out.chunks_exact_mut(d).zip(values.chunks_exact(width)) {
+                for (cell, &v) in row[offset..offset + width].iter_mut().zip(from) {
+                    *cell = F::from_f64_lossy(v);
+                }
+            }
+            offset += width;
+        }
+    }
+    x
+}
+
+/// A feature column's values as f64, row after row, and how many values
+/// each row has: 1 for a numeric column, the list size for a
+/// `FixedSizeList` of numbers. Refuses nulls (of the lists or of their
+/// values).
+fn feature_values(
+    array: &ArrayRef,
+    name: &str,
+    rows: usize,
+    fail: Fail<'_>,
+) -> Result<(Float64Array, usize)> {
+    let Some(list) = array.as_any().downcast_ref::<FixedSizeListArray>() else {
+        return Ok((floats(array, name, rows, fail)?, 1));
+    };
+    no_nulls(array, name, fail)?;
+    if list.len() != rows {
+        return Err(fail(
+            name,
+            &format!("{} lists where the label column has {rows}", list.len()),
+        ));
+    }
+    let width = usize::try_from(list.value_length()).unwrap_or(0);
+    let values = list.values();
+    if values.len() < rows * width {
+        return Err(fail(
+            name,
+            &format!("{} list values for {rows} lists of {width}", values.len()),
+        ));
+    }
+    let values = values.slice(0, rows * width);
+    let first_null = (values.null_count() > 0)
+        .then(|| (0..values.len()).find(|&i| values.is_null(i)))
+        .flatten();
+    if let Some(i) = first_null {
+        return Err(fail(
+            name,
+            &format!(
+                "null at row {}, list position {}: drop or impute it",
+                i / width,
+                i % width
+            ),
+        ));
+    }
+    Ok((floats(&values, name, rows * width, fail)?, width))
 }
 
 type Fail<'a> = &'a dyn Fn(&str, &dyn std::fmt::Display) -> Error;

@@ -1,11 +1,13 @@
 //! Parquet files or directories as a [`ChunkSource`]: one chunk per row
 //! group, read with the `arrow` and `parquet` crates (feature `parquet`).
 
-use super::arrow_chunk::{ParquetLabel, chunk_from_arrow, is_label, is_number};
+use super::arrow_chunk::{
+    ParquetLabel, chunk_from_arrow, is_feature, is_label, is_number, list_width,
+};
 use super::source::{Chunk, ChunkSource};
 use crate::{Error, Float, Result};
 use arrow_array::ArrayRef;
-use arrow_schema::SchemaRef;
+use arrow_schema::{DataType, SchemaRef};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::fs::File;
@@ -13,9 +15,10 @@ use std::path::{Path, PathBuf};
 
 /// Parquet files as chunks of rows: a file, or every `*.parquet` file of a
 /// directory (sorted by name), one chunk per row group. Feature columns of
-/// any integer or float type, a label column (integer or string) and an
-/// optional weight column, chosen by name; every file must have the same
-/// schema. Row groups load in parallel, at most
+/// any integer or float type (or fixed-size lists of them, one feature per
+/// list position, named `column[i]`), a label column (integer or string)
+/// and an optional weight column, chosen by name; every file must have the
+/// same schema. Row groups load in parallel, at most
 /// [`max_in_flight`](Self::max_in_flight) at once.
 ///
 /// ```no_run
@@ -36,6 +39,8 @@ pub struct ParquetSource {
     target: String,
     weight: Option<String>,
     features: Vec<String>,
+    /// One name per feature: the column, or `column[i]` for list columns.
+    names: Vec<String>,
     chosen: bool,
     in_flight: usize,
 }
@@ -118,6 +123,7 @@ impl ParquetSource {
             target: target.to_string(),
             weight: None,
             features: Vec::new(),
+            names: Vec::new(),
             chosen: false,
             in_flight: rayon::current_num_threads(),
         };
@@ -126,31 +132,51 @@ impl ParquetSource {
     }
 
     fn default_features(&mut self) {
-        if self.chosen {
-            return;
+        if !self.chosen {
+            self.features = self
+                .schema
+                .fields()
+                .iter()
+                .filter(|f| f.name() != &self.target && Some(f.name()) != self.weight.as_ref())
+                .filter(|f| is_feature(f.data_type()))
+                .map(|f| f.name().clone())
+                .collect();
         }
-        self.features = self
-            .schema
-            .fields()
+        self.names = self
+            .features
             .iter()
-            .filter(|f| f.name() != &self.target && Some(f.name()) != self.weight.as_ref())
-            .filter(|f| is_number(f.data_type()))
-            .map(|f| f.name().clone())
+            .flat_map(|column| {
+                let width = self
+                    .schema
+                    .field_with_name(column)
+                    .ok()
+                    .and_then(|f| list_width(f.data_type()));
+                match width {
+                    Some(k) => (0..k).map(|i| format!("{column}[{i}]")).collect(),
+                    None => vec![column.clone()],
+                }
+            })
             .collect();
     }
 
-    fn check_numeric(&self, name: &str, what: &str) -> Result<()> {
+    /// Checks that column `name` exists and has a type `accept` takes.
+    fn check_type(&self, name: &str, what: &str, accept: fn(&DataType) -> bool) -> Result<()> {
         let field = self
             .schema
             .field_with_name(name)
             .map_err(|_| file_error(&self.files[0], name, format!("no such column (a {what})")))?;
-        if !is_number(field.data_type()) {
+        if !accept(field.data_type()) {
             return Err(file_error(
                 &self.files[0],
                 name,
                 format!(
-                    "a {what} of type {}: needs an integer or float column",
-                    field.data_type()
+                    "a {what} of type {}: needs an integer or float column{}",
+                    field.data_type(),
+                    if what.starts_with("feature") {
+                        " (or a fixed-size list of them)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -162,7 +188,7 @@ impl ParquetSource {
     /// # Errors
     /// [`Error::ChunkData`]: a missing or non-numeric column.
     pub fn weight_column(mut self, name: &str) -> Result<Self> {
-        self.check_numeric(name, "weight column")?;
+        self.check_type(name, "weight column", is_number)?;
         self.weight = Some(name.to_string());
         self.default_features();
         Ok(self)
@@ -174,10 +200,11 @@ impl ParquetSource {
     /// [`Error::ChunkData`]: a missing or non-numeric column.
     pub fn features(mut self, names: &[&str]) -> Result<Self> {
         for name in names {
-            self.check_numeric(name, "feature column")?;
+            self.check_type(name, "feature column", is_feature)?;
         }
         self.features = names.iter().map(|s| s.to_string()).collect();
         self.chosen = true;
+        self.default_features();
         Ok(self)
     }
 
@@ -187,8 +214,14 @@ impl ParquetSource {
         self
     }
 
-    /// The feature columns, in the order of the model's coefficients.
+    /// One name per feature, in the order of the model's coefficients: the
+    /// column's name, or `column[i]` for position i of a list column.
     pub fn feature_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The feature columns read (a list column once).
+    pub fn feature_columns(&self) -> &[String] {
         &self.features
     }
 
@@ -306,7 +339,7 @@ impl<F: Float> ChunkSource<F> for ParquetSource {
     }
 
     fn n_features(&self) -> usize {
-        self.features.len()
+        self.names.len()
     }
 
     fn chunk(&self, index: usize) -> Result<Chunk<'_, F, ParquetLabel>> {
@@ -325,7 +358,7 @@ impl<F: Float> ChunkSource<F> for ParquetSource {
     }
 
     fn feature_name(&self, j: usize) -> String {
-        self.features
+        self.names
             .get(j)
             .cloned()
             .unwrap_or_else(|| format!("feature {j}"))

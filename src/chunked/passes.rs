@@ -9,7 +9,6 @@ use crate::model::LogisticRegression;
 use crate::standardize::ScalingSums;
 use crate::{Error, Float, Result};
 use ndarray::Array1;
-use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Counts how many times the data was read.
@@ -25,6 +24,14 @@ impl Passes {
 /// One pass over `source`: `compute` runs on up to `max_in_flight` chunks
 /// at once (in parallel), and `fold` receives the results in chunk order.
 /// The first error (in chunk order) ends the pass.
+///
+/// A pipeline, not windows: each of `max_in_flight` workers takes the next
+/// chunk as soon as it is done with its last, so a slow chunk holds back
+/// no other worker, and `fold` runs on the calling thread while the
+/// workers read on. A worker waits only when its chunk would be
+/// 2 · `max_in_flight` or more past the first chunk not yet folded, which
+/// bounds the results held at once. The results are folded in chunk order whoever computed them, so
+/// the pass's outcome never depends on the timing.
 pub(crate) fn in_order<F, S, T>(
     source: &S,
     passes: &Passes,
@@ -38,18 +45,126 @@ where
 {
     passes.0.fetch_add(1, Ordering::Relaxed);
     let n = source.n_chunks();
-    let window = source.max_in_flight().max(1);
-    for start in (0..n).step_by(window) {
-        let end = (start + window).min(n);
-        let results: Vec<Result<T>> = (start..end)
-            .into_par_iter()
-            .map(|i| source.chunk(i).and_then(|chunk| compute(i, chunk)))
-            .collect();
-        for (i, result) in (start..end).zip(results) {
-            fold(i, result?)?;
+    let workers = source.max_in_flight().max(1).min(n);
+    if workers <= 1 {
+        for i in 0..n {
+            fold(i, source.chunk(i).and_then(|chunk| compute(i, chunk))?)?;
+        }
+        return Ok(());
+    }
+    let schedule = Schedule::new(workers);
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let send = send.clone();
+            let (schedule, compute) = (&schedule, &compute);
+            scope.spawn(move || {
+                while let Some(i) = schedule.claim(n) {
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        source.chunk(i).and_then(|chunk| compute(i, chunk))
+                    }));
+                    if send.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        // Stops the workers however the fold ends (an error, a panic).
+        let _stop = StopOnDrop(&schedule);
+        let mut waiting = std::collections::BTreeMap::new();
+        for next in 0..n {
+            let result = loop {
+                if let Some(result) = waiting.remove(&next) {
+                    break result;
+                }
+                // Every worker sends each claimed chunk's result, so
+                // chunk `next` arrives unless all workers are gone.
+                let Ok((i, result)) = receive.recv() else {
+                    return Err(Error::ChunkData {
+                        location: source.location(next),
+                        column: "-".into(),
+                        problem: "the pass ended before this chunk was read".into(),
+                    });
+                };
+                waiting.insert(i, result);
+            };
+            match result {
+                Ok(result) => fold(next, result?)?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            schedule.folded(next + 1);
+        }
+        Ok(())
+    })
+}
+
+struct StopOnDrop<'a>(&'a Schedule);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// Which chunk the pipeline's workers take next, and how far ahead of the
+/// fold they may run.
+struct Schedule {
+    state: std::sync::Mutex<ScheduleState>,
+    advanced: std::sync::Condvar,
+    ahead: usize,
+}
+
+struct ScheduleState {
+    next: usize,
+    folded: usize,
+    stopped: bool,
+}
+
+impl Schedule {
+    fn new(ahead: usize) -> Self {
+        Self {
+            state: std::sync::Mutex::new(ScheduleState {
+                next: 0,
+                folded: 0,
+                stopped: false,
+            }),
+            advanced: std::sync::Condvar::new(),
+            ahead,
         }
     }
-    Ok(())
+
+    /// The next chunk to read, once it is less than 2 · `ahead` chunks past
+    /// the first one not yet folded; `None` when every chunk is taken or
+    /// the pass stopped.
+    fn claim(&self, n: usize) -> Option<usize> {
+        let mut state = self.state.lock().ok()?;
+        loop {
+            if state.stopped || state.next >= n {
+                return None;
+            }
+            if state.next < state.folded + 2 * self.ahead {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.advanced.wait(state).ok()?;
+        }
+    }
+
+    fn folded(&self, count: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.folded = count;
+        }
+        self.advanced.notify_all();
+    }
+
+    /// Ends the pass: workers take no more chunks.
+    fn stop(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.stopped = true;
+        }
+        self.advanced.notify_all();
+    }
 }
 
 /// ndarray's sum of a contiguous array (eight running sums, combined, then
@@ -211,4 +326,126 @@ where
         RunKind::Multinomial,
     )?;
     Ok((first, problem))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    /// `n` one-row chunks; chunk `slow` takes a while to read, and the
+    /// chunks in `failing` fail; counts how many are read at once.
+    struct Chunks {
+        n: usize,
+        in_flight: usize,
+        slow: usize,
+        failing: Vec<usize>,
+        reading: AtomicUsize,
+        most: AtomicUsize,
+    }
+
+    impl Chunks {
+        fn new(n: usize, in_flight: usize, slow: usize, failing: Vec<usize>) -> Self {
+            Self {
+                n,
+                in_flight,
+                slow,
+                failing,
+                reading: AtomicUsize::new(0),
+                most: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl ChunkSource<f64> for Chunks {
+        type Label = usize;
+        fn n_chunks(&self) -> usize {
+            self.n
+        }
+        fn n_features(&self) -> usize {
+            1
+        }
+        fn max_in_flight(&self) -> usize {
+            self.in_flight
+        }
+        fn chunk(&self, i: usize) -> Result<Chunk<'_, f64, usize>> {
+            let now = self.reading.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            if i == self.slow {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            self.reading.fetch_sub(1, Ordering::SeqCst);
+            if self.failing.contains(&i) {
+                return Err(Error::ChunkData {
+                    location: format!("chunk {i}"),
+                    column: "-".into(),
+                    problem: "unreadable".into(),
+                });
+            }
+            Ok(Chunk::new(
+                Array2::from_elem((1, 1), i as f64).into(),
+                vec![i].into(),
+                None,
+            ))
+        }
+    }
+
+    fn fold_order(source: &Chunks) -> Result<Vec<usize>> {
+        let mut order = Vec::new();
+        in_order(
+            source,
+            &Passes::default(),
+            |i, chunk| Ok((i, chunk.y[0])),
+            |i, (computed, label)| {
+                assert_eq!((i, i), (computed, label));
+                order.push(i);
+                Ok(())
+            },
+        )?;
+        Ok(order)
+    }
+
+    #[test]
+    fn folds_in_chunk_order_with_a_bounded_number_in_flight() {
+        // Chunk 0 is slow: the others finish first, and still fold after it.
+        for in_flight in [1, 2, 3, 8] {
+            let source = Chunks::new(20, in_flight, 0, Vec::new());
+            assert_eq!(fold_order(&source).unwrap(), (0..20).collect::<Vec<_>>());
+            let most = source.most.load(Ordering::SeqCst);
+            assert!(
+                most <= in_flight,
+                "{most} chunks read at once, limit {in_flight}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_error_in_chunk_order_ends_the_pass() {
+        // Chunk 7 fails first in time; chunk 2 (slow) fails first in order.
+        let source = Chunks::new(12, 3, 2, vec![2, 7]);
+        match fold_order(&source) {
+            Err(Error::ChunkData { location, .. }) => assert_eq!(location, "chunk 2"),
+            other => panic!("expected chunk 2's error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panicking_chunk_panics_the_pass_instead_of_hanging() {
+        let source = Chunks::new(10, 2, usize::MAX, Vec::new());
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            in_order(
+                &source,
+                &Passes::default(),
+                |i, _| {
+                    assert!(i != 4, "chunk 4 cannot be computed");
+                    Ok(i)
+                },
+                |_, _| Ok(()),
+            )
+        }));
+        assert!(result.is_err());
+    }
 }

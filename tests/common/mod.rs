@@ -6,6 +6,8 @@ pub mod data;
 pub mod kernel_tables;
 pub mod l1_reference_values;
 pub mod metrics_reference_values;
+#[cfg(feature = "parquet")]
+pub mod parquet_files;
 pub mod reference_values;
 pub mod synthetic;
 
