@@ -770,6 +770,36 @@ fn csr_chunks_give_the_first_pass_and_partial_sums_of_dense_ones() {
     }
 }
 
+/// f32 CSR chunks: one chunk (the sparse pass's only one) gives
+/// `fit_csr`'s bits; uneven chunks agree to f32 rounding.
+#[test]
+fn f32_csr_chunks_fit_to_fit_csr() {
+    let (_, x, y, _) = sparse_data(1500, 2);
+    let x: CsMat<f32> = x.map(|&v| v as f32);
+    let settings = LogisticRegression::<f32>::new()
+        .solver(Newton::new())
+        .tol(1e-4);
+    let in_memory = settings.fit_csr(&x, &y).unwrap();
+    let one = MemoryChunks::csr(&x, y.view(), None, 1500).unwrap();
+    let chunked = settings.fit_chunks(&one).unwrap();
+    let same = chunked
+        .coef()
+        .iter()
+        .chain(chunked.intercept().iter())
+        .zip(in_memory.coef().iter().chain(in_memory.intercept().iter()))
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(same, "{} vs {}", chunked.coef(), in_memory.coef());
+    let uneven =
+        MemoryChunks::csr_with_starts(&x, y.view(), None, vec![0, 100, 777, 1001]).unwrap();
+    let chunked = settings.fit_chunks(&uneven).unwrap();
+    let scale = in_memory.coef().iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+    let gap = (&chunked.coef() - &in_memory.coef())
+        .iter()
+        .chain((&chunked.intercept() - &in_memory.intercept()).iter())
+        .fold(0.0_f32, |m, v| m.max(v.abs()));
+    assert!(gap <= 1e-4 * scale, "relative gap {}", gap / scale);
+}
+
 /// A source of given CSR chunks (features and labels).
 struct Listed(Vec<(CsrFeatures<'static, f64>, Vec<usize>)>, usize);
 
@@ -885,34 +915,11 @@ fn bad_csr_chunks_get_typed_errors_naming_chunk_row_and_column() {
 #[cfg(feature = "parquet")]
 mod parquet_files {
     use super::*;
-    use arrow_array::{
-        ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
-    };
-    use logreg::Error;
+    use crate::common::parquet_files::{scratch, write};
+    use arrow_array::{ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, StringArray};
     use logreg::chunked::{ParquetLabel, ParquetSource};
-    use parquet::arrow::ArrowWriter;
-    use parquet::file::properties::WriterProperties;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::Arc;
-
-    /// A fresh directory under the target dir's tmp.
-    fn scratch(name: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch directory");
-        dir
-    }
-
-    fn write(path: &Path, columns: Vec<(&str, ArrayRef)>, rows_per_group: usize) {
-        let batch = RecordBatch::try_from_iter(columns).expect("a batch");
-        let props = WriterProperties::builder()
-            .set_max_row_group_row_count(Some(rows_per_group))
-            .build();
-        let file = std::fs::File::create(path).expect("a file");
-        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("a writer");
-        writer.write(&batch).expect("written");
-        writer.close().expect("closed");
-    }
 
     /// Integer-valued columns a and b (stored as i32 and i64), c as f32
     /// (so its f64 value is exactly the f32), d as f64; labels "no"/"yes"/
