@@ -29,6 +29,14 @@ not coefficients):
 
     cargo build --release --example l1_path
     /work/venv/bin/python bench/compare_l1.py --bow --n 1500 --d 3000 --n-alphas 8 --min-ratio 1e-4
+
+With `--bow-large` (section "l1_wide_large") the data are generated as CSR
+(`make_bow_csr`, for 20,000 × 50,000 and beyond) and it times `path_csr`,
+liblinear's separate fits, and a `--folds`-fold `CrossValidation::fit_csr`
+over 20 alphas with its peak memory:
+
+    /work/venv/bin/python bench/compare_l1.py --bow-large --n 20000 --d 50000 --words 100 \
+        --n-alphas 8 --min-ratio 1e-4 --logreg-tol 1e-6
 """
 import argparse
 import json
@@ -180,6 +188,88 @@ def main_bow(args):
     write_section(args.output, "l1_wide", body)
 
 
+def make_bow_csr(n, d, words_per_row, seed):
+    """`make_bow` built directly as CSR (for sizes whose dense array would
+    not fit in memory): the same distribution, not the same draws."""
+    import scipy.sparse as sp
+    rng = np.random.default_rng(seed)
+    freq = 1.0 / np.arange(1, d + 1) ** 1.1
+    freq /= freq.sum()
+    lengths = rng.poisson(words_per_row * 1.25, size=n) + 1
+    words = rng.choice(d, size=int(lengths.sum()), p=freq)
+    rows = np.repeat(np.arange(n), lengths)
+    x = sp.csr_matrix((np.ones(len(words)), (rows, words)), shape=(n, d))
+    x.sum_duplicates()
+    x.data = np.log1p(x.data)
+    w = np.zeros(d)
+    chosen = rng.choice(d, size=50, replace=False)
+    w[chosen] = rng.standard_normal(50) * 1.5
+    eta = x @ w
+    y = (eta - np.median(eta) + rng.logistic(size=n) > 0).astype(np.int64)
+    return x, y
+
+
+def timed_rss(command):
+    """Runs `command` under /usr/bin/time -v: its JSON output and peak RSS (MiB)."""
+    out = subprocess.run(["/usr/bin/time", "-v"] + command, check=True, capture_output=True, text=True,
+                         env=FIT_ENV)
+    peak = [line for line in out.stderr.splitlines() if "Maximum resident set size" in line]
+    return json.loads(out.stdout), int(peak[0].split()[-1]) / 1024 if peak else float("nan")
+
+
+def main_bow_large(args):
+    import scipy.sparse as sp  # noqa: F401
+    x, y = make_bow_csr(args.n, args.d, args.words, seed=0)
+    alphas = alpha_grid(x, y, args.n_alphas, args.min_ratio)
+    cv_alphas = alpha_grid(x, y, 20, args.min_ratio)
+    density = x.nnz / (x.shape[0] * x.shape[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "x")
+        for name, values in [("data", x.data.astype(np.float64)), ("indices", x.indices.astype(np.int64)),
+                             ("indptr", x.indptr.astype(np.int64)), ("shape", np.array(x.shape, dtype=np.int64))]:
+            np.save(f"{prefix}_{name}.npy", values)
+        ypath = os.path.join(tmp, "y.npy")
+        np.save(ypath, y)
+        data = [L1_PATH, "--sparse", prefix, "--target", ypath]
+        grid = ["--alphas", ",".join(repr(float(a)) for a in alphas)]
+        path, path_rss = timed_rss(data + grid + ["--tol", repr(args.logreg_tol)])
+        print("path", path, path_rss, file=sys.stderr)
+        tight = timed_rss(data + grid + ["--tol", "1e-10"])[0] if args.reference else None
+        cv_grid = ["--alphas", ",".join(repr(float(a)) for a in cv_alphas)]
+        cv, cv_rss = (timed_rss(data + cv_grid + ["--cv", str(args.folds), "--tol", repr(args.logreg_tol)])
+                      if args.cv else ({"fit_seconds": float("nan")}, float("nan")))
+        print("cv", cv, cv_rss, file=sys.stderr)
+    lib = liblinear_fits(x, y, alphas, args.tol)
+    gap = (np.max((np.array(path["objective"]) - np.array(tight["objective"])) / np.array(tight["objective"]))
+           if tight else float("nan"))
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    command = ("python bench/compare_l1.py " + " ".join(sys.argv[1:])).strip()
+    lines = [
+        f"- Machine: {platform.machine()}, {cpu} cores shared with other builds (noisy); Python "
+        f"{platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
+        f"- Data: `make_bow_csr({args.n}, {args.d}, {args.words}, seed=0)` (bench/compare_l1.py, CSR only), "
+        f"density {density:.3%}, {x.nnz:,} non-zeros; L1; {args.n_alphas} alphas from alpha_max = "
+        f"{alphas[0]:.4g} down to {alphas[-1]:.4g}, log-spaced; logreg tol {args.logreg_tol}, liblinear tol "
+        f"{args.tol}; one run each.",
+        f"- Reproduce: `cargo build --release --example l1_path && {command}`.",
+        "- Objective gap: largest over the grid of (objective − reference) / reference, the reference being "
+        "logreg's path at tol 1e-10. Peak memory: the whole process (`/usr/bin/time -v`), data included.",
+        "",
+        "| task | seconds | vs liblinear | largest objective gap | peak memory (MiB) | iterations per alpha |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| liblinear, {args.n_alphas} separate fits, CSR | {lib[0]:.3f} | 1 | | | |",
+        f"| logreg path CSR | {path['fit_seconds']:.3f} | {path['fit_seconds'] / lib[0]:.2f}× | {gap:.1e} | "
+        f"{path_rss:.0f} | {path['iterations']} |",
+        f"| logreg {args.folds}-fold CrossValidation::fit_csr, 20 alphas (+ refit) | {cv['fit_seconds']:.3f} | | | "
+        f"{cv_rss:.0f} | |",
+        "",
+        f"Non-zeros per alpha: logreg {path['n_nonzero']}, liblinear {lib[1]}.",
+    ]
+    body = "\n".join(lines) + "\n"
+    print(body)
+    write_section(args.output, "l1_wide_large", body)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
@@ -192,11 +282,19 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--output", default="BENCHMARKS.md")
     parser.add_argument("--bow", action="store_true", help="bag-of-words path against liblinear")
+    parser.add_argument("--bow-large", action="store_true",
+                        help="bag-of-words path and CV from CSR only (section l1_wide_large)")
+    parser.add_argument("--no-reference", dest="reference", action="store_false",
+                        help="--bow-large: skip the tight (tol 1e-10) reference path")
+    parser.add_argument("--no-cv", dest="cv", action="store_false",
+                        help="--bow-large: skip the cross-validation")
     parser.add_argument("--words", type=int, default=60, help="--bow: words per row (mean, before repeats)")
     args = parser.parse_args()
-    if args.bow:
+    if args.bow or args.bow_large:
         warnings.simplefilter("ignore", ConvergenceWarning)
-        main_bow(args)
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        (main_bow_large if args.bow_large else main_bow)(args)
         return
     assert args.n % args.folds == 0, "equal folds keep alpha = 1/(C n_train) the same on every fold"
     warnings.simplefilter("ignore", ConvergenceWarning)

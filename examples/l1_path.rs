@@ -2,15 +2,18 @@
 //! from dense or CSR features, for bench/compare_l1.py.
 //!
 //! cargo run --release --example l1_path -- --data X.npy --target y.npy \
-//!     --alphas A,B,… [--csr] [--separate] [--tol 1e-6]
+//!     --alphas A,B,… [--csr] [--separate] [--cv K] [--tol 1e-6]
 //!
-//! X.npy: float64, C order; y.npy: int64. Prints one JSON line: fit_seconds
-//! (the fits only, not reading or converting the data), and per α the
-//! objective (mean log-loss + α‖w‖₁), the number of non-zero coefficients
-//! and the solver's iterations.
+//! X.npy: float64, C order; or `--sparse P` for a CSR matrix saved as
+//! P_data.npy (float64), P_indices.npy, P_indptr.npy and P_shape.npy (int64),
+//! never densified. y.npy: int64. Prints one JSON line: fit_seconds (the
+//! fits only, not reading or converting the data), and per α the objective
+//! (mean log-loss + α‖w‖₁), the number of non-zero coefficients and the
+//! solver's iterations; with `--cv K`, a K-fold `CrossValidation` over the
+//! grid instead (and the refit at the best α), reporting that refit.
 
 use clap::Parser;
-use logreg::{Alphas, LogisticRegression, Penalty};
+use logreg::{Alphas, CrossValidation, LogisticRegression, Penalty};
 use ndarray::{Array1, Array2};
 use ndarray_npy::read_npy;
 use sprs::CsMat;
@@ -20,8 +23,14 @@ use std::time::Instant;
 #[derive(Parser)]
 struct Args {
     /// Features as .npy (float64, C order).
+    #[arg(long, required_unless_present = "sparse")]
+    data: Option<String>,
+    /// Features as CSR: PREFIX_data.npy, _indices.npy, _indptr.npy, _shape.npy.
     #[arg(long)]
-    data: String,
+    sparse: Option<String>,
+    /// K-fold cross-validation over the grid instead of a path.
+    #[arg(long)]
+    cv: Option<usize>,
     /// Labels as .npy (int64).
     #[arg(long)]
     target: String,
@@ -43,14 +52,39 @@ struct Args {
 type Summary = (f64, usize, usize);
 
 fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
-    let x: Array2<f64> = read_npy(&args.data).map_err(|e| format!("{}: {e}", args.data))?;
     let y: Array1<i64> = read_npy(&args.target).map_err(|e| format!("{}: {e}", args.target))?;
     let alphas: Vec<f64> = args
         .alphas
         .split(',')
         .map(|a| a.trim().parse::<f64>().map_err(|e| format!("{a}: {e}")))
         .collect::<Result<_, _>>()?;
-    let csr = args.csr.then(|| CsMat::csr_from_dense(x.view(), 0.0));
+    let (x, csr) = match (&args.data, &args.sparse) {
+        (_, Some(prefix)) => {
+            let part = |name: &str| format!("{prefix}_{name}.npy");
+            let read_index = |name: &str| -> Result<Vec<usize>, String> {
+                let v: Array1<i64> =
+                    read_npy(part(name)).map_err(|e| format!("{}: {e}", part(name)))?;
+                Ok(v.iter().map(|&i| i as usize).collect())
+            };
+            let data: Array1<f64> =
+                read_npy(part("data")).map_err(|e| format!("{}: {e}", part("data")))?;
+            let shape = read_index("shape")?;
+            let matrix = CsMat::try_new(
+                (shape[0], shape[1]),
+                read_index("indptr")?,
+                read_index("indices")?,
+                data.to_vec(),
+            )
+            .map_err(|e| format!("{prefix}: {}", e.3))?;
+            (Array2::zeros((0, 0)), Some(matrix))
+        }
+        (Some(path), None) => {
+            let x: Array2<f64> = read_npy(path).map_err(|e| format!("{path}: {e}"))?;
+            let csr = args.csr.then(|| CsMat::csr_from_dense(x.view(), 0.0));
+            (x, csr)
+        }
+        (None, None) => return Err("give --data or --sparse".into()),
+    };
     let lasso = LogisticRegression::new()
         .penalty(Penalty::L1)
         .tol(args.tol)
@@ -60,7 +94,17 @@ fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
         (m.report().objective, nonzero, m.report().iterations)
     };
     let start = Instant::now();
-    let fits: Vec<Summary> = if args.separate {
+    let fits: Vec<Summary> = if let Some(k) = args.cv {
+        let cv = CrossValidation::new(lasso)
+            .alphas(Alphas::Given(alphas.clone()))
+            .folds(k);
+        let fitted = match &csr {
+            Some(x) => cv.fit_csr(x, &y),
+            None => cv.fit(&x, &y),
+        }
+        .map_err(|e| e.to_string())?;
+        vec![summary(fitted.model())]
+    } else if args.separate {
         let mut out = Vec::new();
         for &alpha in &alphas {
             let settings = lasso.clone().alpha(alpha);

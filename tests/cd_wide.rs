@@ -3,12 +3,15 @@
 //! with the same zeros, dense and CSR, binary, elastic net with sample
 //! weights and softmax; `Auto` picks it; `path_csr` equals `path`.
 //! References: tests/common/cd_wide_reference_values.rs, made by
-//! tests/reference/make_cd_wide_reference.py.
+//! tests/reference/make_cd_wide_reference.py, and (10 classes)
+//! tests/common/cd_wide10_reference_values.rs, made by
+//! tests/reference/make_cd_wide_multinomial_reference.py.
 
 use crate::common;
 
 use common::assert_close;
 use common::cd_wide_reference_values::*;
+use common::cd_wide10_reference_values::*;
 use logreg::solver::{Auto, CoordinateDescent, NoObserver, Solver, StopRule};
 use logreg::{Alphas, CrossValidation, Error, LogisticRegression, Multiclass, Penalty, Scoring};
 use ndarray::{Array1, Array2, ArrayView2};
@@ -280,4 +283,43 @@ fn dense_columns_agree_with_fista() {
     assert!(cd.coef().iter().filter(|w| w.abs() > 0.0).count() > 2);
     let scale = fista.coef().iter().fold(1.0_f64, |m, w| m.max(w.abs()));
     assert_close(&cd.coef(), &fista.coef(), 1e-5, scale, "coef");
+}
+
+/// tests/data/bow_wide10.csv: 200 × 400 features, 10 classes.
+fn bow_wide10() -> (Array2<f64>, Array1<i64>) {
+    let text = include_str!("data/bow_wide10.csv");
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    let x = Array2::from_shape_fn((rows.len(), 400), |(i, j)| rows[i][j]);
+    let y = rows.iter().map(|r| r[400] as i64).collect();
+    (x, y)
+}
+
+/// Softmax L1 on 4,010 parameters (10 classes × 400 features + intercepts),
+/// where conjugate gradients join the sweeps: scikit-learn saga's solution
+/// at tol 1e-10 to 1e-5 with the same zeros, dense and CSR.
+#[test]
+fn ten_class_wide_lasso_equals_saga() {
+    let (x, y) = bow_wide10();
+    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    let settings = lasso(Penalty::L1, 2.0)
+        .multiclass(Multiclass::Multinomial)
+        .solver(CoordinateDescent::new());
+    let dense = settings.fit(&x, &y).unwrap();
+    let sparse = settings.fit_csr(&csr, &y).unwrap();
+    for (model, what) in [(&dense, "dense"), (&sparse, "csr")] {
+        assert!(model.report().converged(), "{what}: {:?}", model.report());
+        assert_same_solution(model.coef(), &MULTI10_L1_COEF, what);
+        assert_close(
+            &model.intercept(),
+            &Array1::from(MULTI10_L1_INTERCEPT.to_vec()),
+            RELATIVE,
+            1.0,
+            what,
+        );
+    }
 }

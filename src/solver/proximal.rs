@@ -41,13 +41,26 @@ impl<F: Float> L1Term<F> {
     }
 
     /// λ₁·(‖p + δ‖₁ − ‖p‖₁), summed term by term so that a tiny δ is not
-    /// lost in the rounding of two large norms.
+    /// lost in the rounding of two large norms; where p and p + δ share a
+    /// sign the term is sign(p)·δ exactly (|p + δ| − |p| would carry the
+    /// rounding of p, far above δ's own size near an optimum).
     pub fn change(&self, params: &Array1<F>, delta: &Array1<F>) -> F {
         params
             .iter()
             .zip(delta)
             .take(self.n_penalized)
-            .fold(F::zero(), |sum, (&p, &d)| sum + ((p + d).abs() - p.abs()))
+            .fold(F::zero(), |sum, (&p, &d)| {
+                let after = p + d;
+                let term = if p != F::zero()
+                    && (after > F::zero()) == (p > F::zero())
+                    && after != F::zero()
+                {
+                    p.signum() * d
+                } else {
+                    after.abs() - p.abs()
+                };
+                sum + term
+            })
             * self.lambda
     }
 

@@ -1,6 +1,7 @@
 //! Shared test helpers and data.
 #![allow(dead_code)]
 
+pub mod cd_wide10_reference_values;
 pub mod cd_wide_reference_values;
 pub mod data;
 pub mod kernel_tables;

@@ -94,4 +94,19 @@ impl<F: Float> CoordinateModel<F> for Model<'_, F> {
         }
         largest
     }
+
+    fn violation(&self, coords: &[usize]) -> F {
+        coords.iter().fold(F::zero(), |largest, &j| {
+            let slope = self.at.grad[j] + self.h_delta[j];
+            let value = self.at.params[j] + self.delta[j];
+            let v = if !self.l1.covers(j) {
+                slope.abs()
+            } else if value == F::zero() {
+                (slope.abs() - self.l1.lambda).max(F::zero())
+            } else {
+                (slope + self.l1.lambda * value.signum()).abs()
+            };
+            largest.max(v)
+        })
+    }
 }

@@ -165,29 +165,50 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         self.delta
     }
 
+    /// (H·v) along parameter `index`, from X·v (`xv`, n × k) and, for the
+    /// softmax, `uv`ᵢ = Σ꜀ pᵢ꜀·(Xv)ᵢ꜀, without the L2 term.
+    #[inline]
+    fn data_curvature(&self, index: usize, xv: &[F], uv: &[F]) -> F {
+        let (c, column) = self.locate(index);
+        let k = self.shape.k;
+        let w = &self.weight;
+        if k == 1 {
+            column.fold(F::zero(), |sum, i, v| sum + v * w[i] * xv[i])
+        } else {
+            column.fold(F::zero(), |sum, i, v| {
+                let t = i * k + c;
+                sum + v * w[t] * (xv[t] - uv[i])
+            })
+        }
+    }
+
+    /// Whether parameter `index` carries the L2 and L1 terms.
+    #[inline]
+    fn penalized(&self, index: usize) -> bool {
+        index < self.shape.n_penalized
+    }
+
+    /// The model's gradient along `index` at the current δ, without the L1
+    /// term: gⱼ + (Hδ)ⱼ.
+    #[inline]
+    fn slope(&self, index: usize) -> F {
+        let data = self.data_curvature(index, &self.x_delta, &self.u);
+        let l2_term = if self.penalized(index) {
+            self.shape.l2 * self.delta[index]
+        } else {
+            F::zero()
+        };
+        self.grad[index] + data + l2_term
+    }
+
     /// The exact minimization along one coordinate; returns the change.
     #[inline]
     fn update(&mut self, index: usize) -> F {
         let (c, column) = self.locate(index);
         let k = self.shape.k;
         let curvature = self.curvature[index].max(self.curvature_floor);
-        let data = if k == 1 {
-            let (w, xd) = (&self.weight, &self.x_delta);
-            column.fold(F::zero(), |sum, i, v| sum + v * w[i] * xd[i])
-        } else {
-            let (w, xd, u) = (&self.weight, &self.x_delta, &self.u);
-            column.fold(F::zero(), |sum, i, v| {
-                let t = i * k + c;
-                sum + v * w[t] * (xd[t] - u[i])
-            })
-        };
-        let penalized = index < self.shape.n_penalized;
-        let l2_term = if penalized {
-            self.shape.l2 * self.delta[index]
-        } else {
-            F::zero()
-        };
-        let slope = self.grad[index] + data + l2_term;
+        let penalized = self.penalized(index);
+        let slope = self.slope(index);
         let old = self.params[index] + self.delta[index];
         let newton = old - slope / curvature;
         let new = if penalized && self.shape.l1 > F::zero() {
@@ -230,6 +251,316 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
             && self.shape.l1 > F::zero()
             && self.params[j] + self.delta[j] == F::zero()
     }
+
+    fn violation(&self, coords: &[usize]) -> F {
+        let l1 = self.shape.l1;
+        coords.iter().fold(F::zero(), |largest, &j| {
+            let slope = self.slope(j);
+            let value = self.params[j] + self.delta[j];
+            let v = if !(self.penalized(j) && l1 > F::zero()) {
+                slope.abs()
+            } else if value == F::zero() {
+                (slope.abs() - l1).max(F::zero())
+            } else {
+                (slope + l1 * value.signum()).abs()
+            };
+            largest.max(v)
+        })
+    }
+
+    fn subspace(&mut self, coords: &[usize], tol: F, max_iter: usize) -> Option<(usize, bool)> {
+        let mut free: Vec<usize> = coords
+            .iter()
+            .copied()
+            .filter(|&j| !self.at_zero_penalized(j))
+            .collect();
+        let mut iterations = 0;
+        let outcome = loop {
+            // (Re)start from the residual of the current signs.
+            let sign: Vec<F> = free.iter().map(|&j| self.sign(j)).collect();
+            let mut residual: Vec<F> = free
+                .iter()
+                .zip(&sign)
+                .map(|(&j, &s)| -(self.slope(j) + self.shape.l1 * s))
+                .collect();
+            if largest(&residual) <= tol {
+                break (iterations, true);
+            }
+            let scale: Vec<F> = free
+                .iter()
+                .map(|&j| F::one() / self.curvature[j].max(self.curvature_floor))
+                .collect();
+            let mut direction: Vec<F> = residual.iter().zip(&scale).map(|(&r, &h)| r * h).collect();
+            let mut rz = dot(&residual, &direction);
+            let run = loop {
+                if iterations >= max_iter {
+                    break Run::Stalled;
+                }
+                iterations += 1;
+                let (x_dir, u_dir) = self.times_x(&free, &direction);
+                let h_dir: Vec<F> = free
+                    .iter()
+                    .zip(&direction)
+                    .map(|(&j, &d)| {
+                        let h = self.data_curvature(j, &x_dir, &u_dir);
+                        if self.penalized(j) {
+                            h + self.shape.l2 * d
+                        } else {
+                            h
+                        }
+                    })
+                    .collect();
+                let curvature = dot(&direction, &h_dir);
+                if curvature.is_nan() || curvature <= F::zero() {
+                    break Run::Stalled;
+                }
+                let step = rz / curvature;
+                // The first coordinate the step would carry across zero.
+                let mut first: Option<(F, usize)> = None;
+                for (a, (&j, &d)) in free.iter().zip(&direction).enumerate() {
+                    if sign[a] != F::zero() && d * sign[a] < F::zero() {
+                        let to_zero = -(self.params[j] + self.delta[j]) / d;
+                        if to_zero < step && first.is_none_or(|(t, _)| to_zero < t) {
+                            first = Some((to_zero, a));
+                        }
+                    }
+                }
+                if let Some((to_first, _)) = first {
+                    break Run::Crossing(Crossing {
+                        step,
+                        to_first,
+                        direction,
+                        x_dir,
+                        u_dir,
+                        rd: rz,
+                        curvature,
+                    });
+                }
+                self.advance(&free, &direction, step, &x_dir, &u_dir);
+                for (r, &h) in residual.iter_mut().zip(&h_dir) {
+                    *r -= step * h;
+                }
+                if largest(&residual) <= tol {
+                    break Run::Converged;
+                }
+                let rz_next = residual
+                    .iter()
+                    .zip(&scale)
+                    .fold(F::zero(), |sum, (&r, &h)| sum + r * r * h);
+                let beta = rz_next / rz;
+                rz = rz_next;
+                for ((d, &r), &h) in direction.iter_mut().zip(&residual).zip(&scale) {
+                    *d = r * h + beta * *d;
+                }
+            };
+            let Crossing {
+                step,
+                to_first,
+                direction,
+                x_dir,
+                u_dir,
+                rd,
+                curvature,
+            } = match run {
+                Run::Stalled => break (iterations, false),
+                Run::Converged => break (iterations, true),
+                Run::Crossing(crossing) => crossing,
+            };
+            // Coordinates cross zero: the better of the step cut at the
+            // first crossing and the full step with every crossing
+            // coordinate pinned at zero (a projected search), by the
+            // model's own value; then restart on the coordinates left.
+            let cut_change = to_first * (to_first * curvature / (F::one() + F::one()) - rd);
+            let (projected, x_step, u_step, pins) =
+                self.projected_step(&free, &sign, &direction, step);
+            let projected_change = self.change_of(&free, &residual, &projected, &x_step, &u_step);
+            if projected_change < cut_change && projected_change.is_finite() {
+                for (&j, &s) in free.iter().zip(&projected) {
+                    self.delta[j] += s;
+                }
+                for &j in &pins {
+                    self.delta[j] = -self.params[j];
+                }
+                for (x, &v) in self.x_delta.iter_mut().zip(&x_step) {
+                    *x += v;
+                }
+                for (u, &v) in self.u.iter_mut().zip(&u_step) {
+                    *u += v;
+                }
+            } else {
+                self.advance(&free, &direction, to_first, &x_dir, &u_dir);
+                for (&j, &s) in free.iter().zip(&sign) {
+                    if s != F::zero() && (self.params[j] + self.delta[j]) * s <= F::zero() {
+                        self.delta[j] = -self.params[j];
+                    }
+                }
+            }
+            free.retain(|&j| !self.at_zero_penalized(j));
+            if free.is_empty() {
+                break (iterations, true);
+            }
+            if iterations >= max_iter {
+                break (iterations, false);
+            }
+        };
+        Some(outcome)
+    }
+}
+
+/// How one run of conjugate gradients ended.
+enum Run<F> {
+    /// Out of steps, or no positive curvature along its direction.
+    Stalled,
+    /// The model's gradient over the free coordinates is within the tolerance.
+    Converged,
+    /// The next step would carry coordinates across zero.
+    Crossing(Crossing<F>),
+}
+
+/// A conjugate-gradient step that would carry coordinates across zero.
+struct Crossing<F> {
+    /// The full step along `direction`.
+    step: F,
+    /// The step at which the first coordinate reaches zero.
+    to_first: F,
+    direction: Vec<F>,
+    /// X·direction and its softmax mix.
+    x_dir: Vec<F>,
+    u_dir: Vec<F>,
+    /// −(model gradient)·direction.
+    rd: F,
+    /// directionᵀ·H·direction.
+    curvature: F,
+}
+
+impl<F: Float> ColumnModel<'_, F> {
+    /// The L1 term's sign on coordinate j (0 off the penalty).
+    fn sign(&self, j: usize) -> F {
+        if self.penalized(j) && self.shape.l1 > F::zero() {
+            let value = self.params[j] + self.delta[j];
+            if value == F::zero() {
+                F::zero()
+            } else {
+                value.signum()
+            }
+        } else {
+            F::zero()
+        }
+    }
+
+    /// X·v for v on the coordinates `free` (n × k), and for the softmax
+    /// Σ꜀ pᵢ꜀·(Xv)ᵢ꜀ (n).
+    fn times_x(&self, free: &[usize], v: &[F]) -> (Vec<F>, Vec<F>) {
+        let k = self.shape.k;
+        let n = self.columns.n_rows();
+        let mut xv = vec![F::zero(); n * k];
+        for (&j, &d) in free.iter().zip(v) {
+            if d != F::zero() {
+                let (c, column) = self.locate(j);
+                column.for_each(|i, x| xv[i * k + c] += d * x);
+            }
+        }
+        let uv = self.mix(&xv);
+        (xv, uv)
+    }
+
+    /// Σ꜀ pᵢ꜀·vᵢ꜀ per row (softmax; empty for the sigmoid).
+    fn mix(&self, v: &[F]) -> Vec<F> {
+        let k = self.shape.k;
+        if k == 1 {
+            return Vec::new();
+        }
+        self.prob
+            .chunks_exact(k)
+            .zip(v.chunks_exact(k))
+            .map(|(p, v)| p.iter().zip(v).fold(F::zero(), |sum, (&p, &x)| sum + p * x))
+            .collect()
+    }
+
+    /// δ += step·v on `free`, with X·δ and u kept up to date.
+    fn advance(&mut self, free: &[usize], v: &[F], step: F, xv: &[F], uv: &[F]) {
+        for (&j, &d) in free.iter().zip(v) {
+            self.delta[j] += step * d;
+        }
+        for (x, &d) in self.x_delta.iter_mut().zip(xv) {
+            *x += step * d;
+        }
+        for (u, &d) in self.u.iter_mut().zip(uv) {
+            *u += step * d;
+        }
+    }
+
+    /// The change `step`·v on `free` with every coordinate it carries
+    /// across zero stopped at zero: the change, its X·change and mix
+    /// (computed afresh: `step` can be huge along a nearly flat direction,
+    /// where step·X·v less the corrections would lose every digit), and
+    /// the coordinates stopped.
+    fn projected_step(
+        &self,
+        free: &[usize],
+        sign: &[F],
+        v: &[F],
+        step: F,
+    ) -> (Vec<F>, Vec<F>, Vec<F>, Vec<usize>) {
+        let mut change: Vec<F> = v.iter().map(|&d| step * d).collect();
+        let mut pins = Vec::new();
+        for (a, &j) in free.iter().enumerate() {
+            let value = self.params[j] + self.delta[j];
+            if sign[a] != F::zero() && (value + change[a]) * sign[a] <= F::zero() {
+                change[a] = -value;
+                pins.push(j);
+            }
+        }
+        let (x_step, u_step) = self.times_x(free, &change);
+        (change, x_step, u_step, pins)
+    }
+
+    /// The model's change for the step `change` on `free` (signs held or
+    /// stopped at zero), −rᵀΔ + ½ΔᵀHΔ, from its X·Δ and mix.
+    fn change_of(
+        &self,
+        free: &[usize],
+        residual: &[F],
+        change: &[F],
+        x_step: &[F],
+        u_step: &[F],
+    ) -> F {
+        let k = self.shape.k;
+        let mut quadratic = F::zero();
+        if k == 1 {
+            for (&w, &x) in self.weight.iter().zip(x_step) {
+                quadratic += w * x * x;
+            }
+        } else {
+            for (i, ((w, x), &u)) in self
+                .weight
+                .chunks_exact(k)
+                .zip(x_step.chunks_exact(k))
+                .zip(u_step)
+                .enumerate()
+            {
+                let spread = w
+                    .iter()
+                    .zip(x)
+                    .fold(F::zero(), |sum, (&w, &x)| sum + w * x * x);
+                quadratic += spread - self.shape.share[i] * u * u;
+            }
+        }
+        for (&j, &c) in free.iter().zip(change) {
+            if self.penalized(j) {
+                quadratic += self.shape.l2 * c * c;
+            }
+        }
+        quadratic / (F::one() + F::one()) - dot(residual, change)
+    }
+}
+
+fn dot<F: Float>(a: &[F], b: &[F]) -> F {
+    a.iter().zip(b).fold(F::zero(), |sum, (&x, &y)| sum + x * y)
+}
+
+fn largest<F: Float>(r: &[F]) -> F {
+    r.iter().fold(F::zero(), |m, v| m.max(v.abs()))
 }
 
 /// The scores η = X·Wᵀ + b (n × k, row-major), reading only the non-zero
