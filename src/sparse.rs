@@ -30,11 +30,7 @@ impl<'a, F: Float> CsrView<'a, F> {
     pub fn new(x: &'a (impl CsrMatrix<F> + ?Sized)) -> Result<Self> {
         let (is_csr, indptr, indices, data, n_cols) = x.csr_parts();
         if !is_csr {
-            return Err(Error::invalid(
-                "x",
-                "a CSC matrix",
-                "sparse features must be CSR (row-major): convert with to_csr()",
-            ));
+            return Err(csc_refused());
         }
         check_finite_csr("x", indptr, indices, data)?;
         Ok(Self {
@@ -43,6 +39,23 @@ impl<'a, F: Float> CsrView<'a, F> {
             data,
             n_cols,
         })
+    }
+
+    /// A view of CSR arrays the caller has checked: `indptr`
+    /// non-decreasing, `indices` and `data` holding its range (relative to
+    /// `indptr[0]`), every column index below `n_cols`, values finite.
+    pub fn from_parts(
+        indptr: &'a [usize],
+        indices: &'a [usize],
+        data: &'a [F],
+        n_cols: usize,
+    ) -> Self {
+        Self {
+            indptr,
+            indices,
+            data,
+            n_cols,
+        }
     }
 
     pub fn nrows(&self) -> usize {
@@ -81,6 +94,15 @@ impl<'a, F: Float> CsrView<'a, F> {
         }
         eta
     }
+}
+
+/// The error for sparse features stored CSC.
+pub(crate) fn csc_refused() -> Error {
+    Error::invalid(
+        "x",
+        "a CSC matrix",
+        "sparse features must be CSR (row-major): convert with to_csr()",
+    )
 }
 
 mod sealed {

@@ -8,15 +8,19 @@
 //!   tolerance implies;
 //! - partial sums round-trip through bytes and merge in chunk order;
 //! - a [`PartialSumsEngine`] whose problem and sums cross bytes gives
-//!   `fit_chunks`' bits, and its errors end the fit.
+//!   `fit_chunks`' bits, and its errors end the fit;
+//! - CSR chunks give the in-memory `fit_csr`'s bits (chunks matching its
+//!   passes) or agree to rounding, equal dense chunks of the same rows to
+//!   rounding, mix with dense chunks, and get typed errors for bad rows.
 
 use crate::common::synthetic::{SplitMix, correlated_problem};
 use logreg::chunked::{
-    Chunk, ChunkProblem, ChunkSource, FirstPass, MemoryChunks, PartialSums, PartialSumsEngine,
-    RunKind, in_memory_chunk_rows,
+    Chunk, ChunkProblem, ChunkSource, CsrFeatures, FirstPass, MemoryChunks, PartialSums,
+    PartialSumsEngine, RunKind, in_memory_chunk_rows, in_memory_csr_chunk_rows,
 };
 use logreg::solver::{Lbfgs, Newton, Solver};
-use logreg::{ClassWeight, FittedLogisticRegression, LogisticRegression, Multiclass};
+use logreg::sprs::CsMat;
+use logreg::{ClassWeight, Error, FittedLogisticRegression, LogisticRegression, Multiclass};
 use ndarray::{Array1, Array2, array, s};
 
 /// Rows of a 3-class problem (labels 0..3), or 2 classes, with uneven
@@ -51,6 +55,21 @@ fn settings(solver: impl Solver<f64> + 'static, multiclass: Multiclass) -> Logis
         .max_iter(200)
 }
 
+/// The same bits and iterations, and converged.
+fn assert_same_fit(
+    chunked: &FittedLogisticRegression<f64, usize>,
+    in_memory: &FittedLogisticRegression<f64, usize>,
+    case: &str,
+) {
+    assert_eq!(bits(chunked), bits(in_memory), "{case}");
+    assert_eq!(
+        chunked.report().iterations,
+        in_memory.report().iterations,
+        "{case}"
+    );
+    assert!(chunked.report().converged(), "{case}");
+}
+
 fn cases() -> Vec<(&'static str, usize, Multiclass)> {
     vec![
         ("binary", 2, Multiclass::Auto),
@@ -78,13 +97,7 @@ fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
             let in_memory = settings.fit_weighted(&x, &y, &w).expect("in-memory fit");
             let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), rows).unwrap();
             let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
-            assert_eq!(bits(&chunked), bits(&in_memory), "{name} {solver}");
-            assert_eq!(
-                chunked.report().iterations,
-                in_memory.report().iterations,
-                "{name} {solver}"
-            );
-            assert!(chunked.report().converged(), "{name} {solver}");
+            assert_same_fit(&chunked, &in_memory, &format!("{name} {solver}"));
         }
     }
 }
@@ -111,11 +124,7 @@ fn max_relative_gap(
     b: &FittedLogisticRegression<f64, usize>,
 ) -> f64 {
     let scale = a.coef().iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let gap = (&a.coef() - &b.coef())
-        .iter()
-        .chain((&a.intercept() - &b.intercept()).iter())
-        .fold(0.0_f64, |m, v| m.max(v.abs()));
-    gap / scale
+    max_abs_gap(a, b) / scale
 }
 
 #[test]
@@ -136,6 +145,26 @@ fn newton_over_uneven_chunks_agrees_to_1e_12() {
     }
 }
 
+/// L-BFGS at `tol`, unit weights, C = 1.
+fn lbfgs_settings(multiclass: Multiclass, tol: f64) -> LogisticRegression<f64> {
+    LogisticRegression::new()
+        .solver(Lbfgs::new())
+        .multiclass(multiclass)
+        .tol(tol)
+        .max_iter(500)
+}
+
+/// The largest absolute difference of the coefficients and intercepts.
+fn max_abs_gap(
+    a: &FittedLogisticRegression<f64, usize>,
+    b: &FittedLogisticRegression<f64, usize>,
+) -> f64 {
+    (&a.coef() - &b.coef())
+        .iter()
+        .chain((&a.intercept() - &b.intercept()).iter())
+        .fold(0.0_f64, |m, v| m.max(v.abs()))
+}
+
 /// L-BFGS stops when max |∇f| ≤ tol. With an L2 strength α every
 /// eigenvalue of the Hessian is ≥ α, so a point whose gradient has 2-norm
 /// ≤ √p·tol lies within √p·tol/α of the optimum (the standardized
@@ -148,11 +177,7 @@ fn lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound() {
         let (x, y) = correlated_problem(2500, 6, classes, 23);
         let y = Array1::from(y);
         let tol = 1e-8;
-        let settings = LogisticRegression::new()
-            .solver(Lbfgs::new())
-            .multiclass(multiclass)
-            .tol(tol)
-            .max_iter(500);
+        let settings = lbfgs_settings(multiclass, tol);
         let in_memory = settings.fit(&x, &y).expect("in-memory fit");
         let rows = in_memory.coef().nrows();
         let p = (rows * 7) as f64;
@@ -162,10 +187,7 @@ fn lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound() {
             let count = starts.len();
             let chunks = MemoryChunks::with_starts(x.view(), y.view(), None, starts).unwrap();
             let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
-            let gap = (&in_memory.coef() - &chunked.coef())
-                .iter()
-                .chain((&in_memory.intercept() - &chunked.intercept()).iter())
-                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            let gap = max_abs_gap(&in_memory, &chunked);
             assert!(
                 gap <= bound,
                 "{name}, {count} chunks: gap {gap:e} > bound {bound:e}"
@@ -540,6 +562,352 @@ fn f32_data_fits_over_chunks() {
     assert!(same, "{} vs {}", chunked.coef(), in_memory.coef());
 }
 
+/// A problem with sparse features: the columns of [`data`] with about
+/// 60% of the entries zeroed, dense and as CSR, with the same labels and
+/// sample weights.
+fn sparse_data(n: usize, classes: usize) -> (Array2<f64>, CsMat<f64>, Array1<usize>, Array1<f64>) {
+    let (x, y) = correlated_problem(n, 6, classes, 31);
+    let mut rng = SplitMix(12);
+    let x = x.mapv(|v| if rng.uniform() < 0.6 { 0.0 } else { v });
+    let w = (0..n).map(|_| 0.25 + 2.0 * rng.uniform()).collect();
+    let sparse = CsMat::csr_from_dense(x.view(), 0.0);
+    (x, sparse, Array1::from(y), w)
+}
+
+/// The CSR settings: as [`settings`], without `standardize` (which sparse
+/// features refuse).
+fn csr_settings(
+    solver: impl Solver<f64> + 'static,
+    multiclass: Multiclass,
+) -> LogisticRegression<f64> {
+    settings(solver, multiclass).standardize(false)
+}
+
+#[test]
+fn csr_chunks_matching_the_in_memory_csr_passes_give_the_same_bits() {
+    for (name, classes, multiclass) in cases() {
+        // Two whole chunks of the sparse passes and a short last one.
+        let n = 2 * 2048 + 321;
+        let rows = in_memory_csr_chunk_rows(n);
+        assert_eq!(rows, 2048);
+        let (_, x, y, w) = sparse_data(n, classes);
+        let solvers: Vec<(&str, LogisticRegression<f64>)> = vec![
+            ("newton", csr_settings(Newton::new(), multiclass)),
+            ("lbfgs", csr_settings(Lbfgs::new(), multiclass).tol(1e-8)),
+        ];
+        for (solver, settings) in solvers {
+            let in_memory = settings.fit_csr_weighted(&x, &y, &w).expect("fit_csr");
+            let chunks = MemoryChunks::csr(&x, y.view(), Some(w.view()), rows).unwrap();
+            assert_eq!(chunks.n_chunks(), 3);
+            let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+            assert_same_fit(&chunked, &in_memory, &format!("{name} {solver}"));
+        }
+    }
+}
+
+#[test]
+fn newton_over_uneven_csr_chunks_agrees_with_fit_csr_and_dense_chunks() {
+    for (name, classes, multiclass) in cases() {
+        let (dense, x, y, w) = sparse_data(2500, classes);
+        let settings = csr_settings(Newton::new(), multiclass);
+        let in_memory = settings.fit_csr_weighted(&x, &y, &w).expect("fit_csr");
+        for starts in uneven_chunkings(x.rows()) {
+            let count = starts.len();
+            let sparse =
+                MemoryChunks::csr_with_starts(&x, y.view(), Some(w.view()), starts.clone())
+                    .unwrap();
+            let from_csr = settings.fit_chunks(&sparse).expect("CSR chunks");
+            let gap = max_relative_gap(&in_memory, &from_csr);
+            assert!(
+                gap <= 1e-12,
+                "{name}, {count} CSR chunks vs fit_csr: {gap:e}"
+            );
+            assert!(from_csr.report().converged());
+            let dense =
+                MemoryChunks::with_starts(dense.view(), y.view(), Some(w.view()), starts).unwrap();
+            let from_dense = settings.fit_chunks(&dense).expect("dense chunks");
+            let gap = max_relative_gap(&from_dense, &from_csr);
+            assert!(
+                gap <= 1e-12,
+                "{name}, {count} chunks, CSR vs dense: {gap:e}"
+            );
+        }
+    }
+}
+
+/// The bound of `lbfgs_over_uneven_chunks_agrees_within_its_tolerance_bound`
+/// (2√p·tol/α, unit weights, C = 1), for CSR chunks against `fit_csr` and
+/// against dense chunks of the same rows.
+#[test]
+fn lbfgs_over_uneven_csr_chunks_agrees_within_its_tolerance_bound() {
+    for (name, classes, multiclass) in cases() {
+        let (dense, x, y, _) = sparse_data(2500, classes);
+        let tol = 1e-8;
+        let settings = lbfgs_settings(multiclass, tol);
+        let in_memory = settings.fit_csr(&x, &y).expect("fit_csr");
+        let p = (in_memory.coef().nrows() * 7) as f64;
+        let bound = 2.0 * p.sqrt() * tol * x.rows() as f64;
+        for starts in uneven_chunkings(x.rows()) {
+            let count = starts.len();
+            let sparse = MemoryChunks::csr_with_starts(&x, y.view(), None, starts.clone()).unwrap();
+            let from_csr = settings.fit_chunks(&sparse).expect("CSR chunks");
+            let gap = max_abs_gap(&in_memory, &from_csr);
+            assert!(gap <= bound, "{name}, {count} chunks: {gap:e} > {bound:e}");
+            assert!(from_csr.report().converged());
+            let dense = MemoryChunks::with_starts(dense.view(), y.view(), None, starts).unwrap();
+            let from_dense = settings.fit_chunks(&dense).expect("dense chunks");
+            let gap = max_abs_gap(&from_dense, &from_csr);
+            assert!(
+                gap <= bound,
+                "{name}, {count} chunks, CSR vs dense: {gap:e}"
+            );
+        }
+    }
+}
+
+/// The same rows in the same chunks, each chunk dense or CSR as `csr(i)`
+/// says.
+struct Mixed<'a> {
+    dense: MemoryChunks<'a, f64, usize>,
+    sparse: MemoryChunks<'a, f64, usize>,
+    csr: fn(usize) -> bool,
+}
+
+impl ChunkSource<f64> for Mixed<'_> {
+    type Label = usize;
+    fn n_chunks(&self) -> usize {
+        self.dense.n_chunks()
+    }
+    fn n_features(&self) -> usize {
+        self.dense.n_features()
+    }
+    fn chunk(&self, index: usize) -> logreg::Result<Chunk<'_, f64, usize>> {
+        if (self.csr)(index) {
+            self.sparse.chunk(index)
+        } else {
+            self.dense.chunk(index)
+        }
+    }
+}
+
+#[test]
+fn a_source_may_mix_dense_and_csr_chunks() {
+    for (name, classes, multiclass) in cases() {
+        let (dense, x, y, w) = sparse_data(2000, classes);
+        let starts: Vec<usize> = (0..2000).step_by(300).collect();
+        let mixed = Mixed {
+            dense: MemoryChunks::with_starts(
+                dense.view(),
+                y.view(),
+                Some(w.view()),
+                starts.clone(),
+            )
+            .unwrap(),
+            sparse: MemoryChunks::csr_with_starts(&x, y.view(), Some(w.view()), starts).unwrap(),
+            csr: |i| i % 2 == 1,
+        };
+        assert!(mixed.chunk(0).unwrap().x.dense().is_some());
+        assert!(mixed.chunk(1).unwrap().x.csr().is_some());
+        let settings = csr_settings(Newton::new(), multiclass);
+        let from_mixed = settings.fit_chunks(&mixed).expect("mixed chunks");
+        assert!(from_mixed.report().converged(), "{name}");
+        let in_memory = settings.fit_weighted(&dense, &y, &w).expect("dense fit");
+        let gap = max_relative_gap(&in_memory, &from_mixed);
+        assert!(gap <= 1e-12, "{name}, mixed vs dense in memory: {gap:e}");
+        let in_memory = settings.fit_csr_weighted(&x, &y, &w).expect("fit_csr");
+        let gap = max_relative_gap(&in_memory, &from_mixed);
+        assert!(gap <= 1e-12, "{name}, mixed vs fit_csr: {gap:e}");
+    }
+}
+
+/// A CSR chunk's first pass and partial sums are a dense chunk's of the
+/// same rows, to rounding.
+#[test]
+fn csr_chunks_give_the_first_pass_and_partial_sums_of_dense_ones() {
+    let (dense, x, y, w) = sparse_data(700, 3);
+    let y = y.to_vec();
+    let as_dense = Chunk::new(dense.view().into(), y.clone().into(), Some(w.view().into()));
+    let as_csr = Chunk::csr(
+        CsrFeatures::of(&x).unwrap(),
+        y.into(),
+        Some(w.view().into()),
+    );
+    let (fd, fs) = (
+        FirstPass::of_chunk(&as_dense, 0).unwrap(),
+        FirstPass::of_chunk(&as_csr, 0).unwrap(),
+    );
+    assert_eq!(fd.classes(), fs.classes());
+    assert_eq!(fd.class_counts(), fs.class_counts());
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+    for weights in [ClassWeight::<f64>::None, ClassWeight::Balanced] {
+        let (md, ms) = (fd.moments(&weights).unwrap(), fs.moments(&weights).unwrap());
+        assert!(close(md.weight(), ms.weight()));
+        assert!(md.mean().iter().zip(ms.mean()).all(|(&a, &b)| close(a, b)));
+        let (vd, vs) = (md.variance(), ms.variance());
+        assert!(
+            vd.iter().zip(&vs).all(|(&a, &b)| close(a, b)),
+            "{vd:?} {vs:?}"
+        );
+        assert!(close(
+            fd.weight_sum(&weights).unwrap(),
+            fs.weight_sum(&weights).unwrap()
+        ));
+    }
+    let settings = LogisticRegression::new().class_weight(ClassWeight::Balanced);
+    for run in [RunKind::Multinomial, RunKind::OneVsRest { positive: 2 }] {
+        let problem = ChunkProblem::new(&settings, fd.clone(), run).unwrap();
+        let params = Array1::from_shape_fn(problem.n_params(), |i| 0.1 * i as f64 - 0.4);
+        let sd = problem.partial(&as_dense, params.view(), true).unwrap();
+        let ss = problem.partial(&as_csr, params.view(), true).unwrap();
+        assert!(close(sd.loss(), ss.loss()), "{run:?}");
+        assert!(sd.grad().iter().zip(ss.grad()).all(|(&a, &b)| close(a, b)));
+        let (hd, hs) = (sd.hessian().unwrap(), ss.hessian().unwrap());
+        assert!(hd.iter().zip(hs).all(|(&a, &b)| close(a, b)), "{run:?}");
+        assert_eq!(
+            (sd.n_rows(), sd.weight_sum()),
+            (ss.n_rows(), ss.weight_sum())
+        );
+    }
+}
+
+/// f32 CSR chunks: one chunk (the sparse pass's only one) gives
+/// `fit_csr`'s bits; uneven chunks agree to f32 rounding.
+#[test]
+fn f32_csr_chunks_fit_to_fit_csr() {
+    let (_, x, y, _) = sparse_data(1500, 2);
+    let x: CsMat<f32> = x.map(|&v| v as f32);
+    let settings = LogisticRegression::<f32>::new()
+        .solver(Newton::new())
+        .tol(1e-4);
+    let in_memory = settings.fit_csr(&x, &y).unwrap();
+    let one = MemoryChunks::csr(&x, y.view(), None, 1500).unwrap();
+    let chunked = settings.fit_chunks(&one).unwrap();
+    let same = chunked
+        .coef()
+        .iter()
+        .chain(chunked.intercept().iter())
+        .zip(in_memory.coef().iter().chain(in_memory.intercept().iter()))
+        .all(|(a, b)| a.to_bits() == b.to_bits());
+    assert!(same, "{} vs {}", chunked.coef(), in_memory.coef());
+    let uneven =
+        MemoryChunks::csr_with_starts(&x, y.view(), None, vec![0, 100, 777, 1001]).unwrap();
+    let chunked = settings.fit_chunks(&uneven).unwrap();
+    let scale = in_memory.coef().iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+    let gap = (&chunked.coef() - &in_memory.coef())
+        .iter()
+        .chain((&chunked.intercept() - &in_memory.intercept()).iter())
+        .fold(0.0_f32, |m, v| m.max(v.abs()));
+    assert!(gap <= 1e-4 * scale, "relative gap {}", gap / scale);
+}
+
+/// A source of given CSR chunks (features and labels).
+struct Listed(Vec<(CsrFeatures<'static, f64>, Vec<usize>)>, usize);
+
+impl ChunkSource<f64> for Listed {
+    type Label = usize;
+    fn n_chunks(&self) -> usize {
+        self.0.len()
+    }
+    fn n_features(&self) -> usize {
+        self.1
+    }
+    fn chunk(&self, index: usize) -> logreg::Result<Chunk<'_, f64, usize>> {
+        let (x, y) = &self.0[index];
+        Ok(Chunk::csr(x.clone(), y.as_slice().into(), None))
+    }
+}
+
+/// The location, column and problem of an `Error::ChunkData`.
+fn chunk_error(result: logreg::Result<impl Sized>) -> (String, String, String) {
+    match result.map(drop) {
+        Err(Error::ChunkData {
+            location,
+            column,
+            problem,
+        }) => (location, column, problem),
+        other => panic!("expected ChunkData, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_csr_chunks_get_typed_errors_naming_chunk_row_and_column() {
+    // [[1, 0, 2], [0, 3, 0], [4, 0, 0]], labels 0 1 0, as the first chunk.
+    let good = || {
+        (
+            CsrFeatures::new(
+                vec![0, 2, 3, 4],
+                vec![0, 2, 1, 0],
+                vec![1.0, 2.0, 3.0, 4.0],
+                3,
+            ),
+            vec![0, 1, 0],
+        )
+    };
+    let fit = |second: (CsrFeatures<'static, f64>, Vec<usize>)| {
+        LogisticRegression::new().fit_chunks(&Listed(vec![good(), second], 3))
+    };
+    // Itself, a good chunk fits.
+    assert!(fit(good()).is_ok());
+    // Another width.
+    let wide = (CsrFeatures::new(vec![0, 1], vec![3], vec![1.0], 4), vec![1]);
+    let (loc, col, problem) = chunk_error(fit(wide));
+    assert_eq!((loc.as_str(), col.as_str()), ("chunk 1", "features"));
+    assert!(problem.contains("4 feature columns"), "{problem}");
+    // A stored NaN: row 1, column 2.
+    let nan = (
+        CsrFeatures::new(vec![0, 1, 3], vec![0, 1, 2], vec![1.0, 2.0, f64::NAN], 3),
+        vec![1, 0],
+    );
+    let (loc, col, problem) = chunk_error(fit(nan));
+    assert_eq!((loc.as_str(), col.as_str()), ("chunk 1", "feature 2"));
+    assert!(problem.contains("NaN at row 1"), "{problem}");
+    // A column index beyond the width.
+    let beyond = (
+        CsrFeatures::new(vec![0, 1, 2], vec![0, 7], vec![1.0, 2.0], 3),
+        vec![1, 0],
+    );
+    let (loc, col, problem) = chunk_error(fit(beyond));
+    assert_eq!((loc.as_str(), col.as_str()), ("chunk 1", "features"));
+    assert!(
+        problem.contains("row 1") && problem.contains("column index 7"),
+        "{problem}"
+    );
+    // Unsorted or repeated column indices, and arrays indptr does not span.
+    let unsorted = (
+        CsrFeatures::new(vec![0, 2], vec![2, 0], vec![1.0, 2.0], 3),
+        vec![1],
+    );
+    let (_, _, problem) = chunk_error(fit(unsorted));
+    assert!(problem.contains("row 0's column indices"), "{problem}");
+    let short = (
+        CsrFeatures::new(vec![0, 3], vec![0, 1], vec![1.0, 2.0], 3),
+        vec![1],
+    );
+    let (_, _, problem) = chunk_error(fit(short));
+    assert!(problem.contains("spans 3 entries"), "{problem}");
+    // standardize(true): the error of fit_csr.
+    let (_, x, y, _) = sparse_data(50, 2);
+    let standardize = LogisticRegression::new().standardize(true);
+    let in_memory = standardize.fit_csr(&x, &y).unwrap_err();
+    let chunks = MemoryChunks::csr(&x, y.view(), None, 20).unwrap();
+    let chunked = standardize.fit_chunks(&chunks).unwrap_err();
+    assert_eq!(chunked, in_memory);
+    assert!(matches!(
+        chunked,
+        Error::InvalidParameter {
+            name: "standardize",
+            ..
+        }
+    ));
+    // A CSC matrix.
+    let csc = x.to_csc();
+    let err = MemoryChunks::csr(&csc, y.view(), None, 20).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidParameter { name: "x", .. }),
+        "{err:?}"
+    );
+}
+
 /// Parquet files written here (mixed float and integer feature columns,
 /// string labels, a weight column, several row groups per file) fit to the
 /// in-memory fit of the same rows; bad files get errors that name the
@@ -547,34 +915,11 @@ fn f32_data_fits_over_chunks() {
 #[cfg(feature = "parquet")]
 mod parquet_files {
     use super::*;
-    use arrow_array::{
-        ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
-    };
-    use logreg::Error;
+    use crate::common::parquet_files::{scratch, write};
+    use arrow_array::{ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, StringArray};
     use logreg::chunked::{ParquetLabel, ParquetSource};
-    use parquet::arrow::ArrowWriter;
-    use parquet::file::properties::WriterProperties;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::Arc;
-
-    /// A fresh directory under the target dir's tmp.
-    fn scratch(name: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch directory");
-        dir
-    }
-
-    fn write(path: &Path, columns: Vec<(&str, ArrayRef)>, rows_per_group: usize) {
-        let batch = RecordBatch::try_from_iter(columns).expect("a batch");
-        let props = WriterProperties::builder()
-            .set_max_row_group_row_count(Some(rows_per_group))
-            .build();
-        let file = std::fs::File::create(path).expect("a file");
-        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("a writer");
-        writer.write(&batch).expect("written");
-        writer.close().expect("closed");
-    }
 
     /// Integer-valued columns a and b (stored as i32 and i64), c as f32
     /// (so its f64 value is exactly the f32), d as f64; labels "no"/"yes"/
@@ -665,17 +1010,6 @@ mod parquet_files {
         assert_eq!(model.coef().ncols(), 2);
     }
 
-    fn error_of(result: logreg::Result<impl Sized>) -> (String, String, String) {
-        match result.map(drop) {
-            Err(Error::ChunkData {
-                location,
-                column,
-                problem,
-            }) => (location, column, problem),
-            other => panic!("expected ChunkData, got {other:?}"),
-        }
-    }
-
     #[test]
     fn bad_parquet_files_get_errors_naming_file_row_group_and_column() {
         let dir = scratch("parquet_errors");
@@ -687,12 +1021,12 @@ mod parquet_files {
         let file = dir.join("good.parquet");
         write(&file, good, 2);
         // A missing column, a non-numeric one.
-        let (loc, col, _) = error_of(ParquetSource::open(&file, "label"));
+        let (loc, col, _) = chunk_error(ParquetSource::open(&file, "label"));
         assert!(loc.ends_with("good.parquet") && col == "label");
         let source = ParquetSource::open(&file, "y").unwrap();
-        let (_, col, problem) = error_of(source.clone().features(&["s"]));
+        let (_, col, problem) = chunk_error(source.clone().features(&["s"]));
         assert!(col == "s" && problem.contains("Utf8"), "{problem}");
-        let (_, col, _) = error_of(source.clone().weight_column("nope"));
+        let (_, col, _) = chunk_error(source.clone().weight_column("nope"));
         assert_eq!(col, "nope");
         // One class in the whole data.
         let one: Vec<(&str, ArrayRef)> = vec![
@@ -720,7 +1054,7 @@ mod parquet_files {
             ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
         ];
         write(&nulls_dir.join("n.parquet"), with_null, 2);
-        let (loc, col, problem) = error_of(
+        let (loc, col, problem) = chunk_error(
             LogisticRegression::<f64>::new()
                 .fit_chunks(&ParquetSource::open(&nulls_dir, "y").unwrap()),
         );
@@ -738,7 +1072,7 @@ mod parquet_files {
             ("y", Arc::new(Int64Array::from(vec![0, 1, 0, 1]))),
         ];
         write(&nan_dir.join("n.parquet"), with_nan, 2);
-        let (loc, col, problem) = error_of(
+        let (loc, col, problem) = chunk_error(
             LogisticRegression::<f64>::new()
                 .fit_chunks(&ParquetSource::open(&nan_dir, "y").unwrap()),
         );
@@ -768,7 +1102,7 @@ mod parquet_files {
             ],
             2,
         );
-        let (loc, _, problem) = error_of(ParquetSource::open(&mixed, "y"));
+        let (loc, _, problem) = chunk_error(ParquetSource::open(&mixed, "y"));
         assert!(
             loc.ends_with("b.parquet") && problem.contains("schema differs"),
             "{problem}"

@@ -1,7 +1,9 @@
 //! The first pass over the chunks: what an in-memory fit learns from all
 //! the data, mergeable chunk by chunk.
 
+use super::features::Features;
 use super::source::Chunk;
+use crate::sparse::CsrView;
 use crate::weights::ClassWeight;
 use crate::{Error, Float, Result};
 
@@ -203,20 +205,93 @@ impl<L: Clone + Ord> FirstPass<L> {
         classes.sort();
         classes.dedup();
         let mut pass = Self::empty(classes, chunk.x.ncols());
-        for (i, (row, label)) in chunk.x.rows().into_iter().zip(chunk.y.iter()).enumerate() {
-            let c = pass.classes.binary_search(label).unwrap_or_default();
-            let w = chunk
-                .sample_weight
-                .as_ref()
-                .map_or(1.0, |w| w[i].to_f64_lossy());
+        let class: Vec<usize> = chunk
+            .y
+            .iter()
+            .map(|label| pass.classes.binary_search(label).unwrap_or_default())
+            .collect();
+        let weight: Vec<f64> = match &chunk.sample_weight {
+            Some(w) => w.iter().map(|v| v.to_f64_lossy()).collect(),
+            None => vec![1.0; class.len()],
+        };
+        for (&c, &w) in class.iter().zip(&weight) {
             pass.class_rows[c] += 1;
             pass.class_weight[c] += w;
-            pass.moments[c].add_row(row.iter().map(|v| v.to_f64_lossy()), w);
-            for (m, v) in pass.max_abs.iter_mut().zip(&row) {
-                *m = m.max(v.abs().to_f64_lossy());
+        }
+        match &chunk.x {
+            Features::Dense(x) => {
+                for ((row, &c), &w) in x.rows().into_iter().zip(&class).zip(&weight) {
+                    pass.moments[c].add_row(row.iter().map(|v| v.to_f64_lossy()), w);
+                    for (m, v) in pass.max_abs.iter_mut().zip(&row) {
+                        *m = m.max(v.abs().to_f64_lossy());
+                    }
+                }
             }
+            Features::Csr(x) => pass.add_csr(x.view(), &class, &weight),
         }
         Ok(pass)
+    }
+
+    /// The moments and largest |x| of CSR rows, from their stored entries
+    /// only: per class and column, the mean from the weighted sum, then M₂
+    /// as the stored entries' Σ w(x − μ)² plus μ² times the weight of the
+    /// rows that store none (two passes over the entries, no densifying).
+    fn add_csr<F: Float>(&mut self, x: CsrView<'_, F>, class: &[usize], weight: &[f64]) {
+        let (k, d) = (self.classes.len(), self.n_features);
+        let mut total = vec![0.0; k];
+        let mut sum = vec![vec![0.0; d]; k];
+        let mut stored = vec![vec![0.0; d]; k];
+        let rows = || (0..x.nrows()).filter(|&i| weight[i] > 0.0);
+        for i in rows() {
+            let (c, w) = (class[i], weight[i]);
+            total[c] += w;
+            let (columns, values) = x.row(i);
+            for (&j, v) in columns.iter().zip(values) {
+                sum[c][j] += w * v.to_f64_lossy();
+                stored[c][j] += w;
+            }
+        }
+        for i in 0..x.nrows() {
+            let (columns, values) = x.row(i);
+            for (&j, v) in columns.iter().zip(values) {
+                self.max_abs[j] = self.max_abs[j].max(v.abs().to_f64_lossy());
+            }
+        }
+        let mean: Vec<Vec<f64>> = (0..k)
+            .map(|c| {
+                let t = total[c];
+                sum[c]
+                    .iter()
+                    .map(|&s| if t > 0.0 { s / t } else { 0.0 })
+                    .collect()
+            })
+            .collect();
+        let mut m2: Vec<Vec<f64>> = (0..k)
+            .map(|c| {
+                mean[c]
+                    .iter()
+                    .zip(&stored[c])
+                    .map(|(&mu, &s)| (total[c] - s) * mu * mu)
+                    .collect()
+            })
+            .collect();
+        for i in rows() {
+            let (c, w) = (class[i], weight[i]);
+            let (columns, values) = x.row(i);
+            for (&j, v) in columns.iter().zip(values) {
+                let delta = v.to_f64_lossy() - mean[c][j];
+                m2[c][j] += w * delta * delta;
+            }
+        }
+        for (c, (mean, m2)) in mean.into_iter().zip(m2).enumerate() {
+            if total[c] > 0.0 {
+                self.moments[c] = Moments {
+                    weight: total[c],
+                    mean,
+                    m2,
+                };
+            }
+        }
     }
 
     /// Adds the next chunk's first pass (classes are united, kept sorted).
@@ -361,8 +436,8 @@ impl<L: Clone + Ord> FirstPass<L> {
     }
 }
 
-/// Checks a chunk's shapes and values: x finite, one label per row,
-/// weights one per row, finite and ≥ 0.
+/// Checks a chunk's shapes and values: x finite (CSR rows well formed),
+/// one label per row, weights one per row, finite and ≥ 0.
 pub(crate) fn check_chunk<F: Float, L: Clone>(
     chunk: &Chunk<'_, F, L>,
     location: &str,
@@ -380,16 +455,21 @@ pub(crate) fn check_chunk<F: Float, L: Clone>(
             format!("{} labels for {n} rows", chunk.y.len()),
         ));
     }
-    for (i, row) in chunk.x.rows().into_iter().enumerate() {
-        if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-            return Err(data_error(
-                feature_name(j),
-                format!(
-                    "non-finite value {} at row {i}: remove or impute it",
-                    row[j]
-                ),
-            ));
+    match &chunk.x {
+        Features::Dense(x) => {
+            for (i, row) in x.rows().into_iter().enumerate() {
+                if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+                    return Err(data_error(
+                        feature_name(j),
+                        format!(
+                            "non-finite value {} at row {i}: remove or impute it",
+                            row[j]
+                        ),
+                    ));
+                }
+            }
         }
+        Features::Csr(x) => x.check(location, feature_name, true)?,
     }
     if let Some(w) = &chunk.sample_weight {
         if w.len() != n {

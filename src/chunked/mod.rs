@@ -9,6 +9,9 @@
 //! they can cross processes.
 //!
 //! - `source`: the [`ChunkSource`] trait and [`MemoryChunks`];
+//! - `features`: a chunk's [`Features`], dense or CSR rows
+//!   ([`CsrFeatures`]) whose partial sums the sparse objective computes
+//!   without densifying them;
 //! - `partial`: [`PartialSums`] and their merge;
 //! - `encoding`: the byte encoding;
 //! - `engine`: [`PartialSumsEngine`], sums computed elsewhere (an engine's
@@ -16,7 +19,8 @@
 //! - `first_pass`: classes, counts, weights and moments, mergeable
 //!   ([`FirstPass`], Chan et al.'s pairwise update);
 //! - `problem`: [`ChunkProblem`], what a chunk's partial sums need (classes,
-//!   weights, standardization, the run), and the Hessian's row blocks;
+//!   weights, standardization, the run);
+//! - `hessian`: the Hessian's sums of dense rows, in the in-memory row blocks;
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
 //! - `passes`: reading a source in windows of chunks, in order;
@@ -29,13 +33,18 @@
 //! [`LogisticRegression::fit_chunks`](crate::LogisticRegression::fit_chunks)
 //! fits from a source. Chunks whose boundaries are the in-memory pass's
 //! ([`in_memory_chunk_rows`]) give the in-memory fit's coefficients bit for
-//! bit; other chunkings agree to rounding.
+//! bit; other chunkings agree to rounding. CSR chunks give the in-memory
+//! [`fit_csr`](crate::LogisticRegression::fit_csr)'s bits when their
+//! boundaries are its passes' ([`in_memory_csr_chunk_rows`]); a source may
+//! mix dense and CSR chunks.
 
 #[cfg(feature = "parquet")]
 mod arrow_chunk;
 mod encoding;
 mod engine;
+mod features;
 mod first_pass;
+mod hessian;
 mod objective;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -48,13 +57,16 @@ mod wire;
 #[cfg(feature = "parquet")]
 pub use arrow_chunk::{ParquetLabel, chunk_from_arrow};
 pub use engine::PartialSumsEngine;
+pub use features::{CsrFeatures, Features};
 pub use first_pass::{FirstPass, Moments};
 pub use objective::ChunkedObjective;
 #[cfg(feature = "parquet")]
 pub use parquet::ParquetSource;
 pub use partial::PartialSums;
 pub use problem::{ChunkProblem, RunKind};
-pub use source::{Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows};
+pub use source::{
+    Chunk, ChunkSource, MemoryChunks, in_memory_chunk_rows, in_memory_csr_chunk_rows,
+};
 
 pub(crate) use engine::EngineObjective;
 pub(crate) use objective::minibatch_refused;

@@ -1,8 +1,9 @@
 //! The objective over a chunk source that the crate's solvers minimize.
 
+use super::features::Features;
 use super::partial::PartialSums;
 use super::passes::{Passes, in_order};
-use super::problem::{ChunkProblem, HessianSums, Prepared};
+use super::problem::{ChunkProblem, Prepared};
 use super::source::ChunkSource;
 use crate::objective::{Objective, add_l2_hessian};
 use crate::{Error, Float, Result};
@@ -13,7 +14,7 @@ use std::sync::Mutex;
 /// evaluation is one pass, the chunks' [`PartialSums`] merged in chunk
 /// order. Newton, L-BFGS and gradient descent minimize it unchanged, and so
 /// do the composite L1 solvers (coordinate descent needs only the Hessian
-/// and gradient, FISTA only the gradient). Minibatch and per-row solvers
+/// and gradient, FISTA only the gradient). Chunks may be dense or CSR. Minibatch and per-row solvers
 /// (SGD, Adam, SAGA) do not apply: a minibatch would read every chunk.
 ///
 /// An error while reading a chunk (I/O, bad data) cannot be returned by the
@@ -110,31 +111,65 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
 
     /// The Hessian's sums over rows regrouped into the in-memory blocks
     /// (global row blocks of the kernels' length, whatever the chunks), so
-    /// that Newton's steps equal the in-memory fit's bit for bit.
+    /// that Newton's steps equal the in-memory fit's bit for bit. CSR
+    /// chunks' rows are added one after another into one sum of their own,
+    /// divided by S as the in-memory sparse objective divides it.
     fn hessian_sums(&self, params: ArrayView1<'_, F>) -> Result<Array2<F>> {
-        let mut sums = HessianSums::new(&self.problem);
+        let mut sums = self.problem.hessian_blocks();
         let step = sums.rows_per_block();
         let d = self.problem.n_features;
         let mut buffer = Block::new(step, d);
+        let mut sparse: Option<Array2<F>> = None;
+        let mut dense_rows = false;
         in_order(
             self.source,
             &self.passes,
             |i, chunk| {
                 let p = self.problem.prepare(&chunk, &self.source.location(i))?;
-                Ok((p.x.into_owned(), p.class, p.weight))
+                Ok(Prepared {
+                    x: p.x.0.into_owned().into(),
+                    class: p.class,
+                    weight: p.weight,
+                })
             },
-            |_, (x, class, weight)| {
-                let prepared = Prepared {
-                    x: x.into(),
-                    class,
-                    weight,
-                };
-                buffer.feed(&prepared, |x, c, w| sums.add_block(x, c, w, params));
+            |_, prepared| {
+                match &prepared.x.0 {
+                    Features::Dense(x) => {
+                        dense_rows = true;
+                        buffer.feed(
+                            x.view(),
+                            &prepared.class,
+                            prepared.weight.view(),
+                            |x, c, w| sums.add_block(x, c, w, params),
+                        );
+                    }
+                    Features::Csr(x) => {
+                        let p = self.problem.n_params();
+                        let total = sparse.get_or_insert_with(|| Array2::zeros((p, p)));
+                        self.problem.add_sparse_hessian(
+                            x,
+                            &prepared.class,
+                            &prepared.weight,
+                            params,
+                            total.view_mut(),
+                        );
+                    }
+                }
                 Ok(())
             },
         )?;
         buffer.flush(|x, c, w| sums.add_block(x, c, w, params));
-        Ok(sums.finish(self.problem.weight_sum.recip()))
+        let s = self.problem.weight_sum;
+        Ok(match sparse {
+            Some(mut total) => {
+                total.mapv_inplace(|h| h / s);
+                if dense_rows {
+                    total += &sums.finish(s.recip());
+                }
+                total
+            }
+            None => sums.finish(s.recip()),
+        })
     }
 }
 
@@ -161,30 +196,30 @@ impl<F: Float> Block<F> {
     /// Emits every complete block of `step` global rows that `chunk` ends.
     fn feed(
         &mut self,
-        chunk: &Prepared<'_, F>,
+        x: ArrayView2<'_, F>,
+        class: &[usize],
+        weight: ArrayView1<'_, F>,
         mut emit: impl FnMut(ArrayView2<'_, F>, &[usize], ArrayView1<'_, F>),
     ) {
-        let n = chunk.x.nrows();
+        let n = x.nrows();
         let mut at = 0;
         while at < n {
             let held = self.class.len();
             if held == 0 && n - at >= self.step {
                 let rows = at..at + self.step;
                 emit(
-                    chunk.x.slice(s![rows.clone(), ..]),
-                    &chunk.class[rows.clone()],
-                    chunk.weight.slice(s![rows]),
+                    x.slice(s![rows.clone(), ..]),
+                    &class[rows.clone()],
+                    weight.slice(s![rows]),
                 );
                 at += self.step;
                 continue;
             }
             let take = (self.step - held).min(n - at);
             let rows = at..at + take;
-            self.x
-                .extend(chunk.x.slice(s![rows.clone(), ..]).iter().copied());
-            self.class.extend_from_slice(&chunk.class[rows.clone()]);
-            self.weight
-                .extend(chunk.weight.slice(s![rows]).iter().copied());
+            self.x.extend(x.slice(s![rows.clone(), ..]).iter().copied());
+            self.class.extend_from_slice(&class[rows.clone()]);
+            self.weight.extend(weight.slice(s![rows]).iter().copied());
             at += take;
             if self.class.len() == self.step {
                 self.flush(&mut emit);

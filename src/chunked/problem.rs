@@ -1,23 +1,22 @@
 //! What a chunk's partial sums need to know: the classes, the class
 //! weights, S, the standardization, the strengths and which run (binary,
-//! one class against the rest, softmax); and the Hessian's row blocks.
+//! one class against the rest, softmax); and the partial sums of a chunk,
+//! dense (the kernels) or CSR (the sparse objective).
 
+use super::features::{CsrFeatures, Features};
 use super::first_pass::FirstPass;
+use super::hessian::{HessianSums, split_binary};
 use super::partial::{PartialSums, Shape};
 use super::source::Chunk;
-use crate::kernels::{
-    BinaryData, binary_hessian_weights, binary_loss_grad_sums, gram_chunk_rows,
-    multinomial_loss_grad_sums, weighted_gram,
-};
+use crate::kernels::{BinaryData, binary_loss_grad_sums, multinomial_loss_grad_sums};
 use crate::layout::Layout;
 use crate::model::LogisticRegression;
 use crate::multiclass::binary_targets;
-use crate::objective::{
-    SoftmaxHessianSums, add_l2_hessian, scaled_with_l2, softmax_redundant_params,
-};
+use crate::objective::sparse::{SparseLogistic, Target};
+use crate::objective::{add_l2_hessian, scaled_with_l2, softmax_redundant_params};
 use crate::standardize::Scaling;
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, CowArray, Ix2, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, s};
 
 /// Which solver run a [`ChunkProblem`] computes sums for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,14 +69,44 @@ pub struct ChunkProblem<F: Float, L> {
     pub(crate) n_features: usize,
     pub(crate) n_rows: u64,
     pub(crate) run: RunKind,
+    /// `standardize(true)`: CSR chunks are refused (centring would
+    /// densify them), even before the scaling is known.
+    pub(crate) standardize: bool,
 }
 
-/// A chunk ready for the kernels: features (standardized if asked), class
+/// A chunk ready for the kernels: features (dense ones standardized if
+/// asked; CSR rows, which standardization refuses, as they are), class
 /// indices and final weights.
-pub(crate) struct Prepared<'a, F> {
-    pub x: CowArray<'a, F, Ix2>,
+pub(crate) struct Prepared<'a, F: Clone> {
+    pub x: PreparedFeatures<'a, F>,
     pub class: Vec<usize>,
     pub weight: Array1<F>,
+}
+
+/// A prepared chunk's features; `to_owned` gives [`Features`] that
+/// convert back, to carry them out of the chunk's lifetime.
+pub(crate) struct PreparedFeatures<'a, F: Clone>(pub Features<'a, F>);
+
+impl<F: Float> PreparedFeatures<'_, F> {
+    pub fn nrows(&self) -> usize {
+        self.0.nrows()
+    }
+
+    /// The features as a dense array (see [`Features::view`]; CSR chunks
+    /// never reach the callers, standardization refuses them).
+    pub fn view(&self) -> ArrayView2<'_, F> {
+        self.0.view()
+    }
+
+    pub fn to_owned(&self) -> Features<'static, F> {
+        self.0.to_owned()
+    }
+}
+
+impl<'a, F: Clone> From<Features<'a, F>> for PreparedFeatures<'a, F> {
+    fn from(x: Features<'a, F>) -> Self {
+        Self(x)
+    }
 }
 
 impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
@@ -154,6 +183,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             l1,
             fit_intercept: settings.fit_intercept,
             run,
+            standardize: settings.standardize,
         })
     }
 
@@ -260,11 +290,73 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
                 *s *= per_class[c];
             }
         }
-        let x = match &self.scaling {
-            Some(scaling) => CowArray::from(scaling.apply(chunk.x.view())),
-            None => CowArray::from(chunk.x.view()),
+        let x = match (&chunk.x, &self.scaling) {
+            (Features::Dense(x), Some(scaling)) => Features::Dense(scaling.apply(x.view()).into()),
+            (Features::Dense(_), None) => chunk.x.borrowed(),
+            (Features::Csr(x), _) => {
+                if self.standardize || self.scaling.is_some() {
+                    return Err(crate::model::standardize_refused());
+                }
+                x.check(location, &|j| format!("feature {j}"), false)?;
+                chunk.x.borrowed()
+            }
         };
-        Ok(Prepared { x, class, weight })
+        Ok(Prepared {
+            x: x.into(),
+            class,
+            weight,
+        })
+    }
+
+    /// The sparse objective of CSR rows for this run (unscaled sums, no
+    /// penalty): the in-memory `fit_csr`'s objective on these rows.
+    fn sparse_objective<'x>(
+        &self,
+        x: &'x CsrFeatures<'_, F>,
+        class: &[usize],
+        weight: &Array1<F>,
+    ) -> SparseLogistic<'x, F> {
+        let target = match self.run {
+            RunKind::Multinomial => Target::Classes {
+                class: class.to_vec(),
+                k: self.classes.len(),
+            },
+            RunKind::Binary | RunKind::OneVsRest { .. } => {
+                Target::Binary(binary_targets(class, self.positive()))
+            }
+        };
+        SparseLogistic::new(
+            x.view(),
+            target,
+            weight.clone(),
+            F::zero(),
+            F::zero(),
+            self.fit_intercept,
+        )
+    }
+
+    /// Adds the unscaled Hessian sums of prepared CSR rows into `hess`
+    /// (`n_params` square), row after row as the in-memory sparse
+    /// objective adds them.
+    pub(crate) fn add_sparse_hessian(
+        &self,
+        x: &CsrFeatures<'_, F>,
+        class: &[usize],
+        weight: &Array1<F>,
+        params: ArrayView1<'_, F>,
+        hess: ArrayViewMut2<'_, F>,
+    ) {
+        self.sparse_objective(x, class, weight)
+            .add_hessian_sums(params, hess);
+    }
+
+    /// Empty sums of this run's Hessian, for dense rows in blocks.
+    pub(crate) fn hessian_blocks(&self) -> HessianSums<F> {
+        let positive = match self.run {
+            RunKind::Multinomial => None,
+            RunKind::Binary | RunKind::OneVsRest { .. } => Some(self.positive()),
+        };
+        HessianSums::new(self.layout(), positive)
     }
 
     fn shape(&self) -> Shape {
@@ -278,11 +370,13 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
     }
 
     /// The partial sums of `chunk` at `params` (with the Hessian's if
-    /// `hessian`).
+    /// `hessian`). A CSR chunk's come from the sparse objective, without
+    /// densifying it.
     ///
     /// # Errors
     /// A chunk with bad data, labels the first pass did not see, or
-    /// another number of features ([`Error::ChunkData`]);
+    /// another number of features ([`Error::ChunkData`]); a CSR chunk
+    /// with standardization ([`Error::InvalidParameter`]);
     /// [`Error::ParameterCount`] for `params` of the wrong length.
     pub fn partial(
         &self,
@@ -318,11 +412,19 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
         sums.n_rows = prepared.x.nrows() as u64;
         sums.weight_sum = prepared.weight.iter().map(|w| w.to_f64_lossy()).sum();
         let n_coef = layout.n_coef();
+        let x = match &prepared.x.0 {
+            Features::Dense(x) => x.view(),
+            Features::Csr(csr) => {
+                let sparse = self.sparse_objective(csr, &prepared.class, &prepared.weight);
+                add_sparse_sums(&sparse, params, hessian, &mut sums);
+                return sums;
+            }
+        };
         match self.run {
             RunKind::Multinomial => {
                 let (coef, intercept) = (layout.coef(params), layout.intercept(params));
                 let data = crate::kernels::MultinomialData {
-                    x: prepared.x.view(),
+                    x,
                     class: &prepared.class,
                     weight: prepared.weight.view(),
                 };
@@ -337,7 +439,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
                 let y = binary_targets(&prepared.class, self.positive());
                 let (coef, intercept) = split_binary(params, self.n_features, self.fit_intercept);
                 let data = BinaryData {
-                    x: prepared.x.view(),
+                    x,
                     y: y.view(),
                     weight: prepared.weight.view(),
                 };
@@ -350,13 +452,13 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             }
         }
         if hessian {
-            let mut blocks = HessianSums::new(self);
+            let mut blocks = self.hessian_blocks();
             let step = blocks.rows_per_block();
-            let n = prepared.x.nrows();
+            let n = x.nrows();
             for start in (0..n).step_by(step) {
                 let rows = start..(start + step).min(n);
                 blocks.add_block(
-                    prepared.x.slice(s![rows.clone(), ..]),
+                    x.slice(s![rows.clone(), ..]),
                     &prepared.class[rows.clone()],
                     prepared.weight.slice(s![rows]),
                     params,
@@ -443,96 +545,23 @@ pub(crate) fn check_classes<F: Float, L: Clone + Ord>(
     Ok(multipliers)
 }
 
-/// The coefficients and intercept of a binary run's parameters.
-fn split_binary<F: Float>(
+/// The unscaled sums of CSR rows (loss, gradient, on request the Hessian)
+/// into `sums`: the sparse objective's, row after row.
+fn add_sparse_sums<F: Float>(
+    sparse: &SparseLogistic<'_, F>,
     params: ArrayView1<'_, F>,
-    d: usize,
-    fit_intercept: bool,
-) -> (ArrayView1<'_, F>, F) {
-    let intercept = if fit_intercept { params[d] } else { F::zero() };
-    (params.slice_move(s![..d]), intercept)
-}
-
-/// The Hessian's unscaled sums, added block of rows by block of rows, in
-/// the in-memory objectives' blocks: [`rows_per_block`](Self::rows_per_block)
-/// rows each, so blocks that start where the in-memory ones do give the
-/// same bits.
-pub(crate) enum HessianSums<F> {
-    Binary {
-        total: Array2<F>,
-        d: usize,
-        fit_intercept: bool,
-        positive: usize,
-    },
-    Softmax(SoftmaxHessianSums<F>),
-}
-
-impl<F: Float> HessianSums<F> {
-    pub fn new<L: Clone + Ord>(problem: &ChunkProblem<F, L>) -> Self {
-        let layout = problem.layout();
-        match problem.run {
-            RunKind::Multinomial => HessianSums::Softmax(SoftmaxHessianSums::new(layout)),
-            RunKind::Binary | RunKind::OneVsRest { .. } => {
-                let p = layout.n_params();
-                HessianSums::Binary {
-                    total: Array2::zeros((p, p)),
-                    d: problem.n_features,
-                    fit_intercept: problem.fit_intercept,
-                    positive: problem.positive(),
-                }
-            }
-        }
+    hessian: bool,
+    sums: &mut PartialSums,
+) {
+    let (loss, grad) = sparse.loss_grad_sums(params);
+    sums.loss = loss.to_f64_lossy();
+    for (s, g) in sums.grad.iter_mut().zip(&grad) {
+        *s = g.to_f64_lossy();
     }
-
-    pub fn rows_per_block(&self) -> usize {
-        match self {
-            HessianSums::Binary {
-                d, fit_intercept, ..
-            } => gram_chunk_rows(d + usize::from(*fit_intercept)),
-            HessianSums::Softmax(sums) => sums.rows_per_block(),
-        }
-    }
-
-    pub fn add_block(
-        &mut self,
-        x: ArrayView2<'_, F>,
-        class: &[usize],
-        weight: ArrayView1<'_, F>,
-        params: ArrayView1<'_, F>,
-    ) {
-        match self {
-            HessianSums::Binary {
-                total,
-                d,
-                fit_intercept,
-                positive,
-            } => {
-                let (coef, intercept) = split_binary(params, *d, *fit_intercept);
-                let y = binary_targets(class, *positive);
-                let data = BinaryData {
-                    x,
-                    y: y.view(),
-                    weight,
-                };
-                let h = binary_hessian_weights(data, coef, intercept);
-                *total += &weighted_gram(x, h.view(), *fit_intercept);
-            }
-            HessianSums::Softmax(sums) => {
-                let layout = sums.layout();
-                let (coef, intercept) = (layout.coef(params), layout.intercept(params));
-                sums.add_block(x, weight, coef, intercept.view());
-            }
-        }
-    }
-
-    /// The sums times `scale`, without the penalty.
-    pub fn finish(self, scale: F) -> Array2<F> {
-        match self {
-            HessianSums::Binary { mut total, .. } => {
-                total.mapv_inplace(|v| v * scale);
-                total
-            }
-            HessianSums::Softmax(sums) => sums.finish(scale),
-        }
+    if hessian {
+        let p = params.len();
+        let mut h = Array2::zeros((p, p));
+        sparse.add_hessian_sums(params, h.view_mut());
+        sums.hessian = Some(h.iter().map(|v| v.to_f64_lossy()).collect());
     }
 }

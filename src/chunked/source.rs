@@ -1,11 +1,14 @@
 //! Where chunks come from: the [`ChunkSource`] trait and in-memory chunks.
 
+use super::features::{CsrFeatures, Features};
 use crate::kernels::chunk_rows;
+use crate::sparse::{CsrMatrix, csc_refused};
 use crate::{Error, Float, Result};
 use ndarray::{ArrayView1, ArrayView2, CowArray, Ix1, Ix2, s};
 use std::borrow::Cow;
 
-/// One chunk of rows: features (rows × d), labels and optional sample weights.
+/// One chunk of rows: features (rows × d, dense or CSR), labels and
+/// optional sample weights.
 ///
 /// ```
 /// use logreg::chunked::Chunk;
@@ -15,17 +18,17 @@ use std::borrow::Cow;
 /// assert_eq!(chunk.n_rows(), 2);
 /// ```
 #[derive(Debug, Clone)]
-pub struct Chunk<'a, F, L: Clone> {
-    /// The features, one row per sample.
-    pub x: CowArray<'a, F, Ix2>,
+pub struct Chunk<'a, F: Clone, L: Clone> {
+    /// The features, one row per sample: a dense array or CSR rows.
+    pub x: Features<'a, F>,
     /// One label per row.
     pub y: Cow<'a, [L]>,
     /// One weight per row (finite, ≥ 0), or `None` for unit weights.
     pub sample_weight: Option<CowArray<'a, F, Ix1>>,
 }
 
-impl<'a, F, L: Clone> Chunk<'a, F, L> {
-    /// A chunk from its parts (checked when it is used).
+impl<'a, F: Float, L: Clone> Chunk<'a, F, L> {
+    /// A chunk of dense features from its parts (checked when it is used).
     ///
     /// ```
     /// use logreg::chunked::Chunk;
@@ -39,7 +42,43 @@ impl<'a, F, L: Clone> Chunk<'a, F, L> {
         sample_weight: Option<CowArray<'a, F, Ix1>>,
     ) -> Self {
         Self {
-            x,
+            x: Features::Dense(x),
+            y,
+            sample_weight,
+        }
+    }
+
+    /// A chunk of sparse CSR features from its parts (checked when it is
+    /// used: the shapes, the column indices, finite values). Fits never
+    /// densify it: its partial sums cost O(nnz·k).
+    ///
+    /// ```
+    /// use logreg::chunked::{Chunk, CsrFeatures, MemoryChunks};
+    /// use logreg::LogisticRegression;
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let dense = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [4.0, 0.0], [5.0, 1.0]];
+    /// let sparse = CsMat::csr_from_dense(dense.view(), 0.0);
+    /// // Rows 0..2 as raw CSR arrays (row i's entries at indptr[i]..indptr[i+1]).
+    /// let x = CsrFeatures::new(vec![0, 1, 2], vec![1, 0], vec![1.0, 1.0], 2);
+    /// let chunk = Chunk::csr(x, vec![0, 0].into(), None);
+    /// assert_eq!((chunk.n_rows(), chunk.x.ncols()), (2, 2));
+    /// // A whole sprs matrix, borrowed, in chunks of 4 rows:
+    /// let y = array![0, 0, 1, 0, 1, 1];
+    /// let chunks = MemoryChunks::csr(&sparse, y.view(), None, 4)?;
+    /// let settings = LogisticRegression::new().tol(1e-10);
+    /// let chunked = settings.fit_chunks(&chunks)?;
+    /// let in_memory = settings.fit_csr(&sparse, &y)?;
+    /// assert!((&chunked.coef() - &in_memory.coef()).iter().all(|d| d.abs() < 1e-12));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    pub fn csr(
+        x: CsrFeatures<'a, F>,
+        y: Cow<'a, [L]>,
+        sample_weight: Option<CowArray<'a, F, Ix1>>,
+    ) -> Self {
+        Self {
+            x: Features::Csr(x),
             y,
             sample_weight,
         }
@@ -140,8 +179,22 @@ pub fn in_memory_chunk_rows(n_features: usize, outputs: usize) -> usize {
     }
 }
 
-/// Chunks of in-memory arrays, split at given row boundaries (for tests,
-/// and for data that fits in memory but should be fitted chunk by chunk).
+/// Rows per chunk that make a fit over CSR chunks give the bits of the
+/// in-memory [`fit_csr`](crate::LogisticRegression::fit_csr) of all `n_rows`
+/// rows: the sparse passes' row chunks, ⌈n/32⌉ rows but at least 2048.
+///
+/// ```
+/// use logreg::chunked::in_memory_csr_chunk_rows;
+/// assert_eq!(in_memory_csr_chunk_rows(5000), 2048);
+/// assert_eq!(in_memory_csr_chunk_rows(100_000), 3125);
+/// ```
+pub fn in_memory_csr_chunk_rows(n_rows: usize) -> usize {
+    crate::objective::sparse::chunk_rows(n_rows)
+}
+
+/// Chunks of in-memory arrays, dense or CSR, split at given row boundaries
+/// (for tests, and for data that fits in memory but should be fitted chunk
+/// by chunk).
 ///
 /// ```
 /// use logreg::chunked::MemoryChunks;
@@ -158,10 +211,38 @@ pub fn in_memory_chunk_rows(n_features: usize, outputs: usize) -> usize {
 /// ```
 #[derive(Debug, Clone)]
 pub struct MemoryChunks<'a, F, L> {
-    x: ArrayView2<'a, F>,
+    x: Rows<'a, F>,
     y: ArrayView1<'a, L>,
     sample_weight: Option<ArrayView1<'a, F>>,
     starts: Vec<usize>,
+}
+
+/// The rows [`MemoryChunks`] splits.
+#[derive(Debug, Clone, Copy)]
+enum Rows<'a, F> {
+    Dense(ArrayView2<'a, F>),
+    Csr {
+        indptr: &'a [usize],
+        indices: &'a [usize],
+        data: &'a [F],
+        n_cols: usize,
+    },
+}
+
+impl<F> Rows<'_, F> {
+    fn nrows(&self) -> usize {
+        match self {
+            Rows::Dense(x) => x.nrows(),
+            Rows::Csr { indptr, .. } => indptr.len().saturating_sub(1),
+        }
+    }
+
+    fn ncols(&self) -> usize {
+        match self {
+            Rows::Dense(x) => x.ncols(),
+            Rows::Csr { n_cols, .. } => *n_cols,
+        }
+    }
 }
 
 impl<'a, F: Float, L: Clone + Ord> MemoryChunks<'a, F, L> {
@@ -185,11 +266,7 @@ impl<'a, F: Float, L: Clone + Ord> MemoryChunks<'a, F, L> {
         sample_weight: Option<ArrayView1<'a, F>>,
         rows_per_chunk: usize,
     ) -> Result<Self> {
-        if rows_per_chunk == 0 {
-            return Err(Error::invalid("rows_per_chunk", 0, "must be ≥ 1"));
-        }
-        let starts = (0..x.nrows()).step_by(rows_per_chunk).collect();
-        Self::with_starts(x, y, sample_weight, starts)
+        Self::split(Rows::Dense(x), y, sample_weight, rows_per_chunk)
     }
 
     /// Chunks starting at the given rows (increasing, the first 0).
@@ -209,6 +286,80 @@ impl<'a, F: Float, L: Clone + Ord> MemoryChunks<'a, F, L> {
     /// that do not increase from 0 within the rows.
     pub fn with_starts(
         x: ArrayView2<'a, F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        starts: Vec<usize>,
+    ) -> Result<Self> {
+        Self::at_starts(Rows::Dense(x), y, sample_weight, starts)
+    }
+
+    /// Chunks of `rows_per_chunk` rows of an `sprs` CSR matrix, each a
+    /// [`Chunk::csr`] borrowing its rows (never densified). Values are
+    /// checked when the chunks are used.
+    ///
+    /// ```
+    /// use logreg::chunked::{ChunkSource, MemoryChunks};
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let x = CsMat::csr_from_dense(array![[0.0_f64, 1.0], [2.0, 0.0], [0.0, 0.0]].view(), 0.0);
+    /// let y = array![0, 1, 0];
+    /// let chunks = MemoryChunks::csr(&x, y.view(), None, 2)?;
+    /// assert_eq!(chunks.chunk(0)?.x.csr().map(|c| c.nnz()), Some(2));
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`new`](Self::new), and [`Error::InvalidParameter`] for a matrix
+    /// stored CSC.
+    pub fn csr(
+        x: &'a impl CsrMatrix<F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        rows_per_chunk: usize,
+    ) -> Result<Self> {
+        Self::split(csr_rows(x)?, y, sample_weight, rows_per_chunk)
+    }
+
+    /// [`csr`](Self::csr) chunks starting at the given rows (increasing,
+    /// the first 0).
+    ///
+    /// ```
+    /// use logreg::chunked::{ChunkSource, MemoryChunks};
+    /// use ndarray::array;
+    /// use sprs::CsMat;
+    /// let x = CsMat::csr_from_dense(array![[0.0_f64, 1.0], [2.0, 0.0], [0.0, 3.0]].view(), 0.0);
+    /// let y = array![0, 1, 0];
+    /// let chunks = MemoryChunks::csr_with_starts(&x, y.view(), None, vec![0, 1])?;
+    /// assert_eq!(chunks.chunk(1)?.n_rows(), 2);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`with_starts`](Self::with_starts) and [`csr`](Self::csr).
+    pub fn csr_with_starts(
+        x: &'a impl CsrMatrix<F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        starts: Vec<usize>,
+    ) -> Result<Self> {
+        Self::at_starts(csr_rows(x)?, y, sample_weight, starts)
+    }
+
+    fn split(
+        x: Rows<'a, F>,
+        y: ArrayView1<'a, L>,
+        sample_weight: Option<ArrayView1<'a, F>>,
+        rows_per_chunk: usize,
+    ) -> Result<Self> {
+        if rows_per_chunk == 0 {
+            return Err(Error::invalid("rows_per_chunk", 0, "must be ≥ 1"));
+        }
+        let starts = (0..x.nrows()).step_by(rows_per_chunk).collect();
+        Self::at_starts(x, y, sample_weight, starts)
+    }
+
+    fn at_starts(
+        x: Rows<'a, F>,
         y: ArrayView1<'a, L>,
         sample_weight: Option<ArrayView1<'a, F>>,
         starts: Vec<usize>,
@@ -246,6 +397,20 @@ impl<'a, F: Float, L: Clone + Ord> MemoryChunks<'a, F, L> {
     }
 }
 
+/// The three arrays of an `sprs` CSR matrix.
+fn csr_rows<F: Float>(x: &impl CsrMatrix<F>) -> Result<Rows<'_, F>> {
+    let (is_csr, indptr, indices, data, n_cols) = x.csr_parts();
+    if !is_csr {
+        return Err(csc_refused());
+    }
+    Ok(Rows::Csr {
+        indptr,
+        indices,
+        data,
+        n_cols,
+    })
+}
+
 impl<F: Float, L: Clone + Ord + Send + Sync> ChunkSource<F> for MemoryChunks<'_, F, L> {
     type Label = L;
 
@@ -271,8 +436,36 @@ impl<F: Float, L: Clone + Ord + Send + Sync> ChunkSource<F> for MemoryChunks<'_,
             Some(y) => Cow::Borrowed(y),
             None => Cow::Owned(y.to_vec()),
         };
+        let x = match self.x {
+            Rows::Dense(x) => Features::Dense(x.slice_move(s![rows.clone(), ..]).into()),
+            Rows::Csr {
+                indptr,
+                indices,
+                data,
+                n_cols,
+            } => {
+                // Entries of rows a..b, relative to indptr[a].
+                let (base, a, b) = (indptr[0], indptr[rows.start], indptr[rows.end]);
+                let span = a.checked_sub(base).zip(b.checked_sub(base));
+                let entries =
+                    span.and_then(|(lo, hi)| Some((indices.get(lo..hi)?, data.get(lo..hi)?)));
+                let Some((indices, data)) = entries else {
+                    return Err(Error::ChunkData {
+                        location: format!("chunk {index}"),
+                        column: "features".into(),
+                        problem: "the CSR matrix's indptr points outside its arrays".into(),
+                    });
+                };
+                Features::Csr(CsrFeatures::new(
+                    &indptr[rows.start..=rows.end],
+                    indices,
+                    data,
+                    n_cols,
+                ))
+            }
+        };
         Ok(Chunk {
-            x: self.x.slice(s![rows.clone(), ..]).into(),
+            x,
             y,
             sample_weight: self.sample_weight.map(|w| w.slice_move(s![rows]).into()),
         })

@@ -328,6 +328,7 @@ impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
             classes,
             multipliers,
             weight_sum,
+            standardize: scaling.is_some(),
             scaling,
             alpha,
             l1,

@@ -18,8 +18,14 @@ impl<F: Float> LogisticRegression<F> {
     /// in-memory passes' ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
     /// to rounding otherwise.
     ///
+    /// Chunks may be dense or sparse CSR ([`Chunk::csr`](crate::chunked::Chunk::csr)),
+    /// mixed in one source; CSR chunks are never densified, and give the
+    /// in-memory [`fit_csr`](Self::fit_csr)'s coefficients (bit for bit
+    /// with its chunks, [`in_memory_csr_chunk_rows`](crate::chunked::in_memory_csr_chunk_rows)).
+    ///
     /// Every setting applies (penalties, class and sample weights,
-    /// standardization, multiclass form, warm starts). Solvers: Newton,
+    /// standardization — refused for CSR chunks, as by `fit_csr` —,
+    /// multiclass form, warm starts). Solvers: Newton,
     /// L-BFGS, gradient descent, coordinate descent and FISTA (each
     /// iteration reads the data once or twice: see the `passes` of
     /// [`fit_chunks_counted`](Self::fit_chunks_counted)); minibatch and
@@ -43,7 +49,8 @@ impl<F: Float> LogisticRegression<F> {
     /// # Errors
     /// As [`fit`](Self::fit), errors of the source (naming the chunk or
     /// file, row group and column: [`Error::ChunkData`]), and
-    /// [`Error::InvalidParameter`] for a minibatch or per-row solver.
+    /// [`Error::InvalidParameter`] for a minibatch or per-row solver, or
+    /// for `standardize(true)` with CSR chunks.
     pub fn fit_chunks<S>(&self, source: &S) -> Result<FittedLogisticRegression<F, S::Label>>
     where
         S: ChunkSource<F> + ?Sized,

@@ -134,14 +134,20 @@ impl<F: Float> LogisticRegression<F> {
     /// no `standardize`.
     pub(crate) fn checked_csr<'x>(&self, x: &'x impl CsrMatrix<F>) -> Result<CsrView<'x, F>> {
         if self.standardize {
-            return Err(Error::invalid(
-                "standardize",
-                true,
-                "centring sparse features would densify them: scale the columns beforehand",
-            ));
+            return Err(standardize_refused());
         }
         csr_rows(x).map_err(|e| self.name_columns(e, x.csr_parts().4))
     }
+}
+
+/// The error of `standardize(true)` on sparse features (in memory or in
+/// chunks): centring would densify them.
+pub(crate) fn standardize_refused() -> Error {
+    Error::invalid(
+        "standardize",
+        true,
+        "centring sparse features would densify them: scale the columns beforehand",
+    )
 }
 
 /// A CSR matrix of labelled rows: CSR, finite, at least one row and one

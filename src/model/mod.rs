@@ -24,7 +24,7 @@ mod predict;
 mod record;
 mod settings;
 
-pub(crate) use csr::csr_rows;
+pub(crate) use csr::{csr_rows, standardize_refused};
 pub(crate) use fit::Labelled;
 pub use fitted::FittedLogisticRegression;
 pub use labels::Label;

@@ -13,7 +13,7 @@ use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;
 use crate::sparse::CsrView;
-use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
+use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
 /// What each row is labelled with.
@@ -48,7 +48,7 @@ fn contiguous<'p, F: Float>(params: ArrayView1<'p, F>) -> std::borrow::Cow<'p, [
 
 /// Rows per parallel chunk: fixed by n, never by the thread count, so the
 /// sums are reduced in the same order on any machine.
-fn chunk_rows(n: usize) -> usize {
+pub(crate) fn chunk_rows(n: usize) -> usize {
     n.div_ceil(32).max(2048)
 }
 
@@ -130,23 +130,38 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
         }
     }
 
+    /// Σ sᵢℓᵢ over `rows`, in order, and its gradient (unscaled, no
+    /// penalty): one of the parallel chunks of a pass.
+    fn loss_grad_sequential(
+        &self,
+        params: &[F],
+        rows: impl Iterator<Item = usize>,
+    ) -> (F, Array1<F>) {
+        let mut grad = vec![F::zero(); params.len()];
+        let mut loss = F::zero();
+        let mut eta = vec![F::zero(); self.outputs()];
+        for i in rows {
+            self.row_scores(params, i, &mut eta);
+            loss += self.row_loss_residual(i, &mut eta);
+            self.add_row(i, &eta, |index, value| grad[index] += value);
+        }
+        (loss, Array1::from(grad))
+    }
+
+    /// Σ sᵢℓᵢ over all rows, in order, and its gradient (unscaled, no
+    /// penalty), not split into parallel chunks: a fit over chunks of rows
+    /// sums each chunk so, and chunks that are this objective's parallel
+    /// chunks ([`chunk_rows`]) give its sums bit for bit.
+    pub fn loss_grad_sums(&self, params: ArrayView1<'_, F>) -> (F, Array1<F>) {
+        self.loss_grad_sequential(&contiguous(params), 0..self.x.nrows())
+    }
+
     /// Σ sᵢℓᵢ over `rows` and its gradient (unscaled, no penalty).
     fn loss_grad_over(&self, params: ArrayView1<'_, F>, rows: &[usize]) -> (F, Array1<F>) {
-        let k = self.outputs();
         let n_params = params.len();
         let params = contiguous(params);
         let params = &params[..];
-        let chunk = |rows: &[usize]| {
-            let mut grad = vec![F::zero(); n_params];
-            let mut loss = F::zero();
-            let mut eta = vec![F::zero(); k];
-            for &i in rows {
-                self.row_scores(params, i, &mut eta);
-                loss += self.row_loss_residual(i, &mut eta);
-                self.add_row(i, &eta, |index, value| grad[index] += value);
-            }
-            (loss, Array1::from(grad))
-        };
+        let chunk = |rows: &[usize]| self.loss_grad_sequential(params, rows.iter().copied());
         let parts: Vec<(F, Array1<F>)> =
             rows.par_chunks(chunk_rows(rows.len())).map(chunk).collect();
         let mut total = (F::zero(), Array1::zeros(n_params));
@@ -216,20 +231,11 @@ impl<'a, F: Float> SparseLogistic<'a, F> {
             _ => layout.coef_index(c, j),
         }
     }
-}
 
-impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
-    penalty_accessors!();
-
-    fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
-        let scale = self.weight_sum.recip();
-        self.value_grad_over(params, &self.all_rows(), scale, grad)
-    }
-
-    fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
+    /// Adds Σ sᵢ∇²ℓᵢ over all rows, in order, into `hess` (unscaled, no
+    /// penalty): [`hessian`](Objective::hessian) before it divides by S.
+    pub fn add_hessian_sums(&self, params: ArrayView1<'_, F>, mut hess: ArrayViewMut2<'_, F>) {
         let (k, d) = (self.outputs(), self.x.ncols());
-        let n = self.n_params();
-        let mut hess = Array2::zeros((n, n));
         let p = self.probabilities(params);
         for i in 0..self.x.nrows() {
             let (indices, values) = self.x.row(i);
@@ -265,6 +271,21 @@ impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
                 }
             }
         }
+    }
+}
+
+impl<F: Float> Objective<F> for SparseLogistic<'_, F> {
+    penalty_accessors!();
+
+    fn value_grad(&self, params: ArrayView1<'_, F>, grad: ArrayViewMut1<'_, F>) -> F {
+        let scale = self.weight_sum.recip();
+        self.value_grad_over(params, &self.all_rows(), scale, grad)
+    }
+
+    fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
+        let n = self.n_params();
+        let mut hess = Array2::zeros((n, n));
+        self.add_hessian_sums(params, hess.view_mut());
         hess.mapv_inplace(|h| h / self.weight_sum);
         add_l2_hessian(self.alpha, self.n_coef(), hess.view_mut());
         hess
