@@ -58,6 +58,25 @@ from sklearn.linear_model import LogisticRegression, LogisticRegressionCV  # noq
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 
+def run_header():
+    """The command that reproduces this run, and the report's machine line."""
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    command = ("python bench/compare_l1.py " + " ".join(sys.argv[1:])).strip()
+    machine = (f"- Machine: {platform.machine()}, {cpu} cores shared with other builds (noisy); Python "
+               f"{platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}.")
+    return command, machine
+
+
+def bow_labels(x, d, rng):
+    """Labels from 50 words with normal weights (scale 1.5) and logistic
+    noise, split at the median score."""
+    w = np.zeros(d)
+    chosen = rng.choice(d, size=50, replace=False)
+    w[chosen] = rng.standard_normal(50) * 1.5
+    eta = x @ w
+    return (eta - np.median(eta) + rng.logistic(size=x.shape[0]) > 0).astype(np.int64)
+
+
 def lasso_objective(x, y, coef, intercept, alpha):
     eta = x @ np.ravel(coef) + float(np.ravel(intercept)[0])
     return np.mean(np.logaddexp(0, eta) - y * eta) + alpha * np.abs(coef).sum()
@@ -112,12 +131,7 @@ def make_bow(n, d, words_per_row, seed):
         words = rng.choice(d, size=lengths[i], p=freq)
         np.add.at(x[i], words, 1.0)
     x = np.log1p(x)
-    w = np.zeros(d)
-    chosen = rng.choice(d, size=50, replace=False)
-    w[chosen] = rng.standard_normal(50) * 1.5
-    eta = x @ w
-    y = (eta - np.median(eta) + rng.logistic(size=n) > 0).astype(np.int64)
-    return x, y
+    return x, bow_labels(x, d, rng)
 
 
 def liblinear_fits(x, y, alphas, tol):
@@ -158,11 +172,9 @@ def main_bow(args):
     lib_dense = min((liblinear_fits(x, y, alphas, args.tol) for _ in range(args.repeats)), key=lambda r: r[0])
     lib_csr = min((liblinear_fits(xs, y, alphas, args.tol) for _ in range(args.repeats)), key=lambda r: r[0])
     reference = np.array(tight["objective"])
-    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    command = ("python bench/compare_l1.py " + " ".join(sys.argv[1:])).strip()
+    command, machine = run_header()
     lines = [
-        f"- Machine: {platform.machine()}, {cpu} cores shared with other builds (noisy); Python "
-        f"{platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
+        machine,
         f"- Data: `make_bow({args.n}, {args.d}, {args.words}, seed=0)` (bench/compare_l1.py), density "
         f"{density:.3%}; L1; {args.n_alphas} alphas from alpha_max = {alphas[0]:.4g} down to {alphas[-1]:.4g}, "
         f"log-spaced; logreg tol {args.logreg_tol} (max subgradient), liblinear tol {args.tol} (its own "
@@ -201,12 +213,7 @@ def make_bow_csr(n, d, words_per_row, seed):
     x = sp.csr_matrix((np.ones(len(words)), (rows, words)), shape=(n, d))
     x.sum_duplicates()
     x.data = np.log1p(x.data)
-    w = np.zeros(d)
-    chosen = rng.choice(d, size=50, replace=False)
-    w[chosen] = rng.standard_normal(50) * 1.5
-    eta = x @ w
-    y = (eta - np.median(eta) + rng.logistic(size=n) > 0).astype(np.int64)
-    return x, y
+    return x, bow_labels(x, d, rng)
 
 
 def timed_rss(command):
@@ -242,11 +249,9 @@ def main_bow_large(args):
     lib = liblinear_fits(x, y, alphas, args.tol)
     gap = (np.max((np.array(path["objective"]) - np.array(tight["objective"])) / np.array(tight["objective"]))
            if tight else float("nan"))
-    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    command = ("python bench/compare_l1.py " + " ".join(sys.argv[1:])).strip()
+    command, machine = run_header()
     lines = [
-        f"- Machine: {platform.machine()}, {cpu} cores shared with other builds (noisy); Python "
-        f"{platform.python_version()}, scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
+        machine,
         f"- Data: `make_bow_csr({args.n}, {args.d}, {args.words}, seed=0)` (bench/compare_l1.py, CSR only), "
         f"density {density:.3%}, {x.nnz:,} non-zeros; L1; {args.n_alphas} alphas from alpha_max = "
         f"{alphas[0]:.4g} down to {alphas[-1]:.4g}, log-spaced; logreg tol {args.logreg_tol}, liblinear tol "

@@ -21,16 +21,19 @@ use sprs::CsMat;
 const RELATIVE: f64 = 1e-5;
 const D: usize = 300;
 
-/// tests/data/bow_wide.csv: 60 × 300 features, binary and 3-class labels,
-/// sample weights.
-fn bow_wide() -> (Array2<f64>, Array1<i64>, Array1<i64>, Array1<f64>) {
-    let text = include_str!("data/bow_wide.csv");
-    let rows: Vec<Vec<f64>> = text
-        .lines()
+/// The numbers of a CSV file's rows, after its header line.
+fn csv_rows(text: &str) -> Vec<Vec<f64>> {
+    text.lines()
         .skip(1)
         .filter(|l| !l.is_empty())
         .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+        .collect()
+}
+
+/// tests/data/bow_wide.csv: 60 × 300 features, binary and 3-class labels,
+/// sample weights.
+fn bow_wide() -> (Array2<f64>, Array1<i64>, Array1<i64>, Array1<f64>) {
+    let rows = csv_rows(include_str!("data/bow_wide.csv"));
     let n = rows.len();
     let x = Array2::from_shape_fn((n, D), |(i, j)| rows[i][j]);
     let column = |k: usize| rows.iter().map(|r| r[D + k]).collect::<Array1<f64>>();
@@ -92,18 +95,30 @@ fn weighted_elastic_net_equals_saga() {
 #[test]
 fn wide_multinomial_lasso_equals_saga() {
     let (x, _, y, _) = bow_wide();
+    assert_multinomial_lasso(&x, &y, 1.0, &MULTI_L1_COEF, &MULTI_L1_INTERCEPT);
+}
+
+/// The softmax lasso at strength C with coordinate descent, dense and
+/// CSR, converged to saga's coefficients (same zeros) and intercepts.
+fn assert_multinomial_lasso(
+    x: &Array2<f64>,
+    y: &Array1<i64>,
+    c: f64,
+    coef: &[f64],
+    intercept: &[f64],
+) {
     let csr = CsMat::csr_from_dense(x.view(), 0.0);
-    let settings = lasso(Penalty::L1, 1.0)
+    let settings = lasso(Penalty::L1, c)
         .multiclass(Multiclass::Multinomial)
         .solver(CoordinateDescent::new());
-    let dense = settings.fit(&x, &y).unwrap();
-    let sparse = settings.fit_csr(&csr, &y).unwrap();
+    let dense = settings.fit(x, y).unwrap();
+    let sparse = settings.fit_csr(&csr, y).unwrap();
     for (model, what) in [(&dense, "dense"), (&sparse, "csr")] {
         assert!(model.report().converged(), "{what}: {:?}", model.report());
-        assert_same_solution(model.coef(), &MULTI_L1_COEF, what);
+        assert_same_solution(model.coef(), coef, what);
         assert_close(
             &model.intercept(),
-            &Array1::from(MULTI_L1_INTERCEPT.to_vec()),
+            &Array1::from(intercept.to_vec()),
             RELATIVE,
             1.0,
             what,
@@ -287,13 +302,7 @@ fn dense_columns_agree_with_fista() {
 
 /// tests/data/bow_wide10.csv: 200 × 400 features, 10 classes.
 fn bow_wide10() -> (Array2<f64>, Array1<i64>) {
-    let text = include_str!("data/bow_wide10.csv");
-    let rows: Vec<Vec<f64>> = text
-        .lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+    let rows = csv_rows(include_str!("data/bow_wide10.csv"));
     let x = Array2::from_shape_fn((rows.len(), 400), |(i, j)| rows[i][j]);
     let y = rows.iter().map(|r| r[400] as i64).collect();
     (x, y)
@@ -305,21 +314,5 @@ fn bow_wide10() -> (Array2<f64>, Array1<i64>) {
 #[test]
 fn ten_class_wide_lasso_equals_saga() {
     let (x, y) = bow_wide10();
-    let csr = CsMat::csr_from_dense(x.view(), 0.0);
-    let settings = lasso(Penalty::L1, 2.0)
-        .multiclass(Multiclass::Multinomial)
-        .solver(CoordinateDescent::new());
-    let dense = settings.fit(&x, &y).unwrap();
-    let sparse = settings.fit_csr(&csr, &y).unwrap();
-    for (model, what) in [(&dense, "dense"), (&sparse, "csr")] {
-        assert!(model.report().converged(), "{what}: {:?}", model.report());
-        assert_same_solution(model.coef(), &MULTI10_L1_COEF, what);
-        assert_close(
-            &model.intercept(),
-            &Array1::from(MULTI10_L1_INTERCEPT.to_vec()),
-            RELATIVE,
-            1.0,
-            what,
-        );
-    }
+    assert_multinomial_lasso(&x, &y, 2.0, &MULTI10_L1_COEF, &MULTI10_L1_INTERCEPT);
 }

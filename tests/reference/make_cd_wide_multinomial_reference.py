@@ -29,7 +29,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, os.path.dirname(__file__))
-from make_cd_wide_reference import check, rust_array  # noqa: E402
+from make_cd_wide_reference import bow_counts, check, rust_array  # noqa: E402
 
 DATA = "tests/data/bow_wide10.csv"
 OUT = "tests/common/cd_wide10_reference_values.rs"
@@ -40,13 +40,7 @@ K = 10
 
 def make_bow(n, d, seed):
     rng = np.random.default_rng(seed)
-    freq = 1.0 / np.arange(1, d + 1) ** 0.8
-    freq /= freq.sum()
-    x = np.zeros((n, d))
-    for i in range(n):
-        words = rng.choice(d, size=rng.poisson(20) + 1, p=freq)
-        np.add.at(x[i], words, 1.0)
-    x = np.round(np.log1p(x), 12)
+    x = bow_counts(rng, n, d, 20)
     w = np.zeros((K, d))
     for c in range(K):
         w[c, rng.choice(100, size=8, replace=False)] = rng.standard_normal(8) * 3

@@ -26,15 +26,21 @@ OUT = "tests/common/cd_wide_reference_values.rs"
 BOUND = 1e-8
 
 
-def make_bow(n, d, seed):
-    rng = np.random.default_rng(seed)
+def bow_counts(rng, n, d, mean_words):
+    """log(1 + count) of Zipf-like words, about `mean_words` + 1 a row,
+    rounded to 12 digits (what the CSV keeps)."""
     freq = 1.0 / np.arange(1, d + 1) ** 0.8
     freq /= freq.sum()
     x = np.zeros((n, d))
     for i in range(n):
-        words = rng.choice(d, size=rng.poisson(14) + 1, p=freq)
+        words = rng.choice(d, size=rng.poisson(mean_words) + 1, p=freq)
         np.add.at(x[i], words, 1.0)
-    x = np.round(np.log1p(x), 12)
+    return np.round(np.log1p(x), 12)
+
+
+def make_bow(n, d, seed):
+    rng = np.random.default_rng(seed)
+    x = bow_counts(rng, n, d, 14)
     w = np.zeros((3, d))
     for c in range(3):
         w[c, rng.choice(60, size=10, replace=False)] = rng.standard_normal(10) * 3
