@@ -23,7 +23,7 @@
 //! - `hessian`: the Hessian's sums of dense rows, in the in-memory row blocks;
 //! - `objective`: [`ChunkedObjective`], an [`Objective`](crate::objective::Objective)
 //!   over a source;
-//! - `passes`: reading a source in windows of chunks, in order;
+//! - `passes`: reading a source with a pipeline of workers, folding in order;
 //! - `wire`: byte encodings of a [`FirstPass`] and a [`ChunkProblem`], for
 //!   workers in other processes;
 //! - `arrow_chunk` (feature `parquet`): Arrow columns as a chunk, and

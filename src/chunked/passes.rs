@@ -1,5 +1,5 @@
-//! Reading a source pass by pass: windows of chunks loaded and computed on
-//! in parallel, results folded in chunk order; and the exact preparation
+//! Reading a source pass by pass: a pipeline of workers loading and
+//! computing on chunks in parallel, results folded in chunk order; and the exact preparation
 //! (S and the standardization summed in the in-memory fit's order).
 
 use super::first_pass::FirstPass;

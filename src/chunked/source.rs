@@ -101,9 +101,11 @@ impl<'a, F: Float, L: Clone> Chunk<'a, F, L> {
 /// a table, files); [`MemoryChunks`] splits arrays.
 ///
 /// `chunk(i)` must return the same rows every time it is called with `i`:
-/// the fit reads every chunk once per pass, in windows of
-/// [`max_in_flight`](Self::max_in_flight) chunks that load in parallel,
-/// and merges their partial sums in index order.
+/// the fit reads every chunk once per pass, with
+/// [`max_in_flight`](Self::max_in_flight) workers that each load the next
+/// chunk as soon as they are done with their last (from several threads
+/// at once: the trait needs `Sync`), and merges their partial sums in
+/// index order.
 ///
 /// ```
 /// use logreg::chunked::{Chunk, ChunkSource};
@@ -154,8 +156,10 @@ pub trait ChunkSource<F: Float>: Sync {
         format!("feature {j}")
     }
 
-    /// How many chunks may be loaded and computed on at once (bounds the
-    /// memory a pass holds): the number of rayon threads by default.
+    /// How many chunks may be loaded and computed on at once, each by its
+    /// own worker thread (this bounds the memory a pass holds, with at most
+    /// twice as many small results waiting to be merged): the number of
+    /// rayon threads by default.
     fn max_in_flight(&self) -> usize {
         rayon::current_num_threads()
     }
