@@ -158,7 +158,7 @@ pub trait ChunkSource<F: Float>: Sync {
 
     /// How many chunks may be loaded and computed on at once, each by its
     /// own worker thread (this bounds the memory a pass holds, with at most
-    /// twice as many small results waiting to be merged): the number of
+    /// twice as many results waiting to be merged): the number of
     /// rayon threads by default.
     fn max_in_flight(&self) -> usize {
         rayon::current_num_threads()
