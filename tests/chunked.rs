@@ -22,6 +22,7 @@ use logreg::solver::{Lbfgs, Newton, Solver};
 use logreg::sprs::CsMat;
 use logreg::{ClassWeight, Error, FittedLogisticRegression, LogisticRegression, Multiclass};
 use ndarray::{Array1, Array2, array, s};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Rows of a 3-class problem (labels 0..3), or 2 classes, with uneven
 /// sample weights in [0.25, 2.25).
@@ -355,6 +356,24 @@ impl PartialSumsEngine<f64, usize> for Broken {
     }
 }
 
+/// A working engine that fails from its query number `.1` on (a worker
+/// lost mid-fit), counting the queries it is asked.
+struct FailsFrom<'a>(ByteWorkers<'a>, usize, AtomicUsize);
+
+impl PartialSumsEngine<f64, usize> for FailsFrom<'_> {
+    fn sums(
+        &self,
+        problem: &ChunkProblem<f64, usize>,
+        params: ndarray::ArrayView1<'_, f64>,
+        hessian: bool,
+    ) -> logreg::Result<PartialSums> {
+        if self.2.fetch_add(1, Ordering::SeqCst) + 1 >= self.1 {
+            return Broken(true).sums(problem, params, hessian);
+        }
+        self.0.sums(problem, params, hessian)
+    }
+}
+
 #[test]
 fn an_engines_errors_end_the_fit() {
     let (x, y, w) = data(300, 6, 2);
@@ -375,6 +394,21 @@ fn an_engines_errors_end_the_fit() {
         matches!(&err, logreg::Error::InvalidParameter { name: "engine", .. }),
         "{err:?}"
     );
+    // The first error is the last query, also mid-fit inside a line search:
+    // no solver asks a failed engine again (a distributed engine could wait
+    // out a query timeout each time).
+    for (settings, fail_at) in [
+        (LogisticRegression::new().solver(Newton::new()), 3),
+        (LogisticRegression::new().solver(Lbfgs::new()), 4),
+    ] {
+        let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), 100).unwrap();
+        let engine = FailsFrom(ByteWorkers(chunks), fail_at, AtomicUsize::new(0));
+        let err = settings
+            .fit_partial_sums(first.clone(), &engine)
+            .unwrap_err();
+        assert!(matches!(&err, logreg::Error::ChunkData { .. }), "{err:?}");
+        assert_eq!(engine.2.load(Ordering::SeqCst), fail_at);
+    }
     let sgd = LogisticRegression::new().solver(logreg::solver::Sgd::new());
     let err = sgd.fit_partial_sums(first, &Broken(true)).unwrap_err();
     assert!(

@@ -94,6 +94,12 @@ impl<'e, F: Float, L: Clone + Ord, E: PartialSumsEngine<F, L> + ?Sized>
     }
 
     fn sums(&self, params: ArrayView1<'_, F>, hessian: bool) -> Option<PartialSums> {
+        // After the engine's first error the solver may still probe (a line
+        // search steps back from NaN): answer NaN without asking the engine
+        // again, which could wait out a query timeout each time.
+        if self.error.lock().map_or(true, |e| e.is_some()) {
+            return None;
+        }
         self.evaluations.fetch_add(1, Ordering::Relaxed);
         let sums = self
             .engine

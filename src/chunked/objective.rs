@@ -88,8 +88,19 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
         }
     }
 
+    /// The kept error's stand-in once a pass has failed: the solver may
+    /// still probe (a line search steps back from NaN), and rereading the
+    /// data would only meet the error again.
+    fn failed(&self) -> Result<()> {
+        match self.error.lock().map(|e| e.is_some()) {
+            Ok(false) => Ok(()),
+            _ => Err(Error::EmptyData),
+        }
+    }
+
     /// All chunks' partial sums at `params`, merged in chunk order.
     fn merged(&self, params: ArrayView1<'_, F>) -> Result<PartialSums> {
+        self.failed()?;
         let mut total: Option<PartialSums> = None;
         in_order(
             self.source,
@@ -115,6 +126,7 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
     /// chunks' rows are added one after another into one sum of their own,
     /// divided by S as the in-memory sparse objective divides it.
     fn hessian_sums(&self, params: ArrayView1<'_, F>) -> Result<Array2<F>> {
+        self.failed()?;
         let mut sums = self.problem.hessian_blocks();
         let step = sums.rows_per_block();
         let d = self.problem.n_features;
