@@ -130,11 +130,7 @@ fn binary_rows_portable<F: Float>(
         .chunks(ROW_BLOCK * d)
         .zip(rows.y.chunks(ROW_BLOCK))
         .zip(rows.weight.chunks(ROW_BLOCK));
-    for (b, ((x, y), weight)) in blocks.enumerate() {
-        // The next block's rows are asked for now, so that memory keeps
-        // streaming while this block's loss terms and gradient compute
-        // (measured on 1e6 × 100 f64: 7% off the pass, quiet machine).
-        prefetch(rows.x, (b + 1) * ROW_BLOCK * d, ROW_BLOCK * d);
+    for ((x, y), weight) in blocks {
         // Padding rows (past the end of the last block) have weight 0 and
         // η = 0: finite terms that add nothing.
         let mut eta = [0.0; ROW_BLOCK];
@@ -191,26 +187,6 @@ fn add_block_gradient<F: Float>(grad: &mut [F], x: &[F], r: &[F; ROW_BLOCK]) {
             }
         }
     }
-}
-
-/// Asks for the cache lines of `values[start..start + len]` (clamped to
-/// the slice) to be loaded into L1. A hint: it reads nothing the program
-/// sees and changes no result.
-#[inline(always)]
-fn prefetch<F>(values: &[F], start: usize, len: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let end = (start + len).min(values.len());
-        let step = (64 / std::mem::size_of::<F>().max(1)).max(1);
-        for i in (start..end).step_by(step) {
-            // SAFETY: `i < values.len()`, so the address is inside the
-            // slice; a prefetch never faults and writes nothing.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(values.as_ptr().add(i).cast::<i8>()) };
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (values, start, len);
 }
 
 /// Rows per block of the fused binary pass: two AVX2 registers of f64 loss
