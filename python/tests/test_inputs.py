@@ -37,6 +37,28 @@ def test_float32_stays_float32(iris):
     assert m32.predict(X).tolist() == m32.predict(X.astype(np.float32)).tolist()
 
 
+def test_every_label_encoding_gives_the_same_fit(iris):
+    # Small-range integers are counted, others (a huge range, strings,
+    # bools) go through np.unique: every path gives the same classes, in
+    # the same sorted order, and the same coefficients.
+    X, y = iris
+    reference = LogisticRegression(tol=1e-8).fit(X, y)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    for labels in [
+        (y * 7 - 5).astype(np.int8),
+        y.astype(np.uint16) + 3,
+        y.astype(np.int64) * 2**40 - 2**62,
+        names[y],
+    ]:
+        model = LogisticRegression(tol=1e-8).fit(X, labels)
+        np.testing.assert_array_equal(model.classes_, np.unique(labels))
+        assert model.classes_.dtype == labels.dtype
+        np.testing.assert_array_equal(model.coef_, reference.coef_)
+        np.testing.assert_array_equal(model.predict(X), np.unique(labels)[reference.predict(X)])
+    binary = LogisticRegression().fit(X, y == 2)
+    np.testing.assert_array_equal(binary.classes_, [False, True])
+
+
 def test_fortran_order_and_pandas_equal_c_order(iris):
     X, y = iris
     ref = LogisticRegression(tol=1e-10).fit(X, y)
