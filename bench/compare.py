@@ -10,7 +10,8 @@ labels from a noisy linear model (seeded). Every solver gets the same C and
 tol; the objective is the crate's, mean loss + alpha/2 ||w||^2 with
 alpha = 1/(C n), computed for every solution in numpy, so "objective ratio"
 says whether both reached the same optimum. Times are the fit alone (no
-loading), the minimum of `--repeats` runs.
+loading), the minimum of `--repeats` rounds, each of which runs every
+contender once in turn.
 """
 import argparse
 import json
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 
 # scikit-learn runs on numpy's best OpenBLAS kernel: drop the machine's
 # OpenBLAS overrides for this Python process only (the fit example, which
@@ -61,44 +63,48 @@ def objective(x, y, coef, intercept, C):
     return loss.mean() + 0.5 * alpha * np.sum(coef ** 2)
 
 
-def run_sklearn(name, x, y, C, tol, repeats):
-    best = None
-    for _ in range(repeats):
-        if name == "sgd":
-            model = SGDClassifier(loss="log_loss", alpha=1.0 / (C * len(y)), tol=tol, max_iter=1000, random_state=0)
-        else:
-            model = LogisticRegression(C=C, tol=tol, solver=name, max_iter=1000)
-        start = time.perf_counter()
-        model.fit(x, y)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    n_iter = int(np.max(model.n_iter_))
-    return best, n_iter, objective(x, y, model.coef_, model.intercept_, C)
+def run_sklearn(name, x, y, C, tol):
+    if name == "sgd":
+        model = SGDClassifier(loss="log_loss", alpha=1.0 / (C * len(y)), tol=tol, max_iter=1000, random_state=0)
+    else:
+        model = LogisticRegression(C=C, tol=tol, solver=name, max_iter=1000)
+    start = time.perf_counter()
+    model.fit(x, y)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(np.max(model.n_iter_)), objective(x, y, model.coef_, model.intercept_, C)
 
 
-def run_logreg(solver, xpath, ypath, x, y, C, tol, repeats, f32=False):
-    best = None
-    for _ in range(repeats):
-        cmd = [ARGS.fit, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
-               "--tol", repr(tol), "--max-iter", "1000", "--json"] + (["--f32"] if f32 else [])
-        out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=FIT_ENV).stdout)
-        best = out["fit_seconds"] if best is None else min(best, out["fit_seconds"])
-    return best, out["n_iter"], objective(x, y, np.array(out["coef"]), np.array(out["intercept"]), C)
+def run_logreg(solver, xpath, ypath, x, y, C, tol, f32=False):
+    cmd = [ARGS.fit, "--data", xpath, "--target", ypath, "--solver", solver, "--c", repr(C),
+           "--tol", repr(tol), "--max-iter", "1000", "--json"] + (["--f32"] if f32 else [])
+    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=FIT_ENV).stdout)
+    return out["fit_seconds"], out["n_iter"], objective(x, y, np.array(out["coef"]), np.array(out["intercept"]), C)
 
 
-def run_python(solver, x, y, C, tol, repeats):
+def run_python(solver, x, y, C, tol):
     """The Python binding (`pip install ./python`), in this process, on the
     same numpy arrays: the fit example's time plus the binding's overhead."""
     import logreg  # noqa: PLC0415 (only when asked for)
 
-    best = None
+    model = logreg.LogisticRegression(C=C, tol=tol, solver=solver, max_iter=1000)
+    start = time.perf_counter()
+    model.fit(x, y)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(np.max(model.n_iter_)), objective(x, y, model.coef_, model.intercept_, C)
+
+
+def fastest(runs, repeats):
+    """Each run's best time over `repeats` rounds, with (iterations,
+    objective) from its last fit. Every round runs every contender once, in
+    turn: this shared machine's speed drifts by tens of percent over a few
+    seconds, and runs done one contender after another measured the drift."""
+    best = {}
     for _ in range(repeats):
-        model = logreg.LogisticRegression(C=C, tol=tol, solver=solver, max_iter=1000)
-        start = time.perf_counter()
-        model.fit(x, y)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best, int(np.max(model.n_iter_)), objective(x, y, model.coef_, model.intercept_, C)
+        for name, run in runs.items():
+            seconds, n_iter, obj = run()
+            old = best.get(name)
+            best[name] = (seconds if old is None else min(old[0], seconds), n_iter, obj)
+    return best
 
 
 def parse_problem(text):
@@ -112,7 +118,7 @@ def table(rows, C, tol, repeats, command):
     lines = [
         f"- Machine: {platform.machine()}, {cpu} cores, {platform.system()}; Python {platform.python_version()}, "
         f"scikit-learn {sklearn.__version__}, numpy {np.__version__}.",
-        f"- Settings: C = {C}, tol = {tol}, max_iter = 1000; time = the fit alone, minimum of {repeats} runs.",
+        f"- Settings: C = {C}, tol = {tol}, max_iter = 1000; time = the fit alone, minimum of {repeats} rounds (each runs every contender once, in turn).",
         f"- Reproduce: `cargo build --release --example fit && {command}` "
         "(in a venv with `pip install -r bench/requirements.txt`).",
         "- objective gap: the solution's objective (mean loss + α/2‖w‖², α = 1/(C·n)) relative to the best "
@@ -166,15 +172,16 @@ def main():
             np.save(xpath, x)
             np.save(ypath, y)
             problem = f"{n:,} × {d}, {k} classes"
-            results = {}
+            runs = {}
             for solver in args.sklearn:
-                results[f"sklearn {solver}"] = run_sklearn(solver, x, y, C, tol, args.repeats)
+                runs[f"sklearn {solver}"] = partial(run_sklearn, solver, x, y, C, tol)
             for solver in args.logreg:
-                results[f"logreg {solver}"] = run_logreg(solver, xpath, ypath, x, y, C, tol, args.repeats)
+                runs[f"logreg {solver}"] = partial(run_logreg, solver, xpath, ypath, x, y, C, tol)
             if not args.no_f32:
-                results["logreg auto --f32"] = run_logreg("auto", xpath, ypath, x, y, C, tol, args.repeats, f32=True)
+                runs["logreg auto --f32"] = partial(run_logreg, "auto", xpath, ypath, x, y, C, tol, f32=True)
             for solver in args.python:
-                results[f"python logreg {solver}"] = run_python(solver, x, y, C, tol, args.repeats)
+                runs[f"python logreg {solver}"] = partial(run_python, solver, x, y, C, tol)
+            results = fastest(runs, args.repeats)
             best_objective = min(r[2] for r in results.values())
             base = results["sklearn lbfgs"][0] if "sklearn lbfgs" in results else float("nan")
             for name, (seconds, n_iter, obj) in results.items():
