@@ -100,7 +100,9 @@ mod tests {
         // equal a sort of the labels without repeats, and each index
         // points back at its label.
         for n_classes in [2_i64, 3, FEW_CLASSES as i64 + 1, 1_000] {
-            let y: Array1<i64> = (0..5_000_i64).map(|i| (i * 7_919) % n_classes - 9).collect();
+            let y: Array1<i64> = (0..5_000_i64)
+                .map(|i| (i * 7_919) % n_classes - 9)
+                .collect();
             let (classes, class) = encode_labels(y.view());
             let mut expected = y.to_vec();
             expected.sort_unstable();
