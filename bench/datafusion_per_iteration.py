@@ -21,6 +21,7 @@ to the crate's own reader.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import socket
@@ -37,19 +38,32 @@ FIT = os.path.join(RELEASE, "examples", "fit")
 FIT_TABLE = os.path.join(RELEASE, "examples", "fit_table")
 
 
-def write_data(directory, rows, d, per_file=250_000, seed=0):
+def write_file(directory, f, start, n, d, seed):
+    """File f of the set: rows start..start+n. Each file has its own seed
+    (from `seed` and f), so files can be written in any order, at once."""
+    beta = np.random.default_rng(seed).normal(size=d) / np.sqrt(d)
+    rng = np.random.default_rng([seed, f])
+    z = rng.normal(size=(n, d))
+    x = z + 0.5 * np.roll(z, 1, axis=1)  # neighbouring columns correlate
+    label = (x @ beta + rng.logistic(size=n) > 0).astype(np.int64)
+    table = pa.table({**{f"x{j}": x[:, j] for j in range(d)}, "label": label})
+    pq.write_table(table, os.path.join(directory, f"part-{f:04d}.parquet"), row_group_size=125_000)
+
+
+def write_data(directory, rows, d, per_file=250_000, seed=0, jobs=1):
+    """Writes the set into `directory` (unless complete there already),
+    with `jobs` processes."""
     if os.path.exists(os.path.join(directory, "_complete")):
         return
     os.makedirs(directory, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    beta = rng.normal(size=d) / np.sqrt(d)
-    for f, start in enumerate(range(0, rows, per_file)):
-        n = min(per_file, rows - start)
-        z = rng.normal(size=(n, d))
-        x = z + 0.5 * np.roll(z, 1, axis=1)  # neighbouring columns correlate
-        label = (x @ beta + rng.logistic(size=n) > 0).astype(np.int64)
-        table = pa.table({**{f"x{j}": x[:, j] for j in range(d)}, "label": label})
-        pq.write_table(table, os.path.join(directory, f"part-{f:04d}.parquet"), row_group_size=125_000)
+    files = [(directory, f, start, min(per_file, rows - start), d, seed)
+             for f, start in enumerate(range(0, rows, per_file))]
+    if jobs > 1:
+        with multiprocessing.Pool(jobs) as pool:
+            pool.starmap(write_file, files)
+    else:
+        for spec in files:
+            write_file(*spec)
     open(os.path.join(directory, "_complete"), "w").close()
 
 

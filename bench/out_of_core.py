@@ -5,7 +5,7 @@ pass timed against the parquet crate alone decoding the same columns
 (`fit --parquet --decode-only`, before and after the fit, same run).
 
     cargo build --release --features parquet --example fit
-    python bench/out_of_core.py --dir /tmp/logreg-ooc [--max-iter 2] [--max-in-flight N] [--cleanup]
+    python bench/out_of_core.py --dir /tmp/logreg-ooc [--max-iter 2] [--max-in-flight N] [--jobs N] [--cleanup]
 
 The data come from bench/datafusion_per_iteration.py's generator (written
 once into --dir, kept for reruns unless --cleanup).
@@ -34,9 +34,10 @@ def main():
     p.add_argument("--max-iter", type=int, default=2)
     p.add_argument("--cleanup", action="store_true")
     p.add_argument("--max-in-flight", type=int, help="row groups read at once (decode and fit alike)")
+    p.add_argument("--jobs", type=int, default=1, help="processes writing the data set")
     args = p.parse_args()
     data = os.path.abspath(os.path.join(args.dir, f"{args.rows}x{args.features}"))
-    write_data(data, args.rows, args.features)
+    write_data(data, args.rows, args.features, jobs=args.jobs)
     size = sum(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data))
     base = [FIT, "--parquet", data, "--target-column", "label", "--json"]
     if args.max_in_flight:

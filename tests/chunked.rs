@@ -1045,6 +1045,32 @@ mod parquet_files {
     }
 
     #[test]
+    fn recycled_rows_are_reused_and_overwritten() {
+        // Row groups of 700 rows, the last of each file shorter: a recycled
+        // array holds the next row group's rows (in the same memory when
+        // it is large enough), never a stale value of the last one.
+        let dir = scratch("parquet_recycle");
+        write_set(&dir, 2000, 2, 2);
+        let source = ParquetSource::open(&dir, "label").unwrap();
+        let other = source.clone();
+        let fresh = |i| ChunkSource::<f64>::chunk(&other, i).unwrap();
+        let n = ChunkSource::<f64>::n_chunks(&source);
+        assert_eq!(n, 4);
+        let mut previous = ChunkSource::<f64>::chunk(&source, 0).unwrap();
+        for i in 1..n {
+            let (rows, address) = (previous.n_rows(), previous.x.view().as_ptr());
+            source.recycle(previous);
+            let chunk = ChunkSource::<f64>::chunk(&source, i).unwrap();
+            assert_eq!(chunk.x.view(), fresh(i).x.view(), "row group {i}");
+            assert_eq!(chunk.y, fresh(i).y);
+            if chunk.n_rows() <= rows {
+                assert_eq!(chunk.x.view().as_ptr(), address, "row group {i}");
+            }
+            previous = chunk;
+        }
+    }
+
+    #[test]
     fn bad_parquet_files_get_errors_naming_file_row_group_and_column() {
         let dir = scratch("parquet_errors");
         let good: Vec<(&str, ArrayRef)> = vec![

@@ -124,6 +124,18 @@ pub fn chunk_from_arrow<'a, F: Float>(
     weight: Option<(&str, &ArrayRef)>,
     location: &str,
 ) -> Result<Chunk<'a, F, ParquetLabel>> {
+    chunk_from_arrow_into(features, label, weight, location, Vec::new())
+}
+
+/// [`chunk_from_arrow`] writing the rows into `buffer` (its length does not
+/// matter; its capacity is reused when large enough).
+pub(super) fn chunk_from_arrow_into<'a, F: Float>(
+    features: &[(&str, &ArrayRef)],
+    label: (&str, &ArrayRef),
+    weight: Option<(&str, &ArrayRef)>,
+    location: &str,
+    buffer: Vec<F>,
+) -> Result<Chunk<'a, F, ParquetLabel>> {
     let fail = |column: &str, problem: &dyn std::fmt::Display| Error::ChunkData {
         location: location.to_string(),
         column: column.to_string(),
@@ -139,7 +151,7 @@ pub fn chunk_from_arrow<'a, F: Float>(
         .map(|(values, width)| (values.values().as_ref(), *width))
         .collect();
     let d = blocks.iter().map(|b| b.1).sum();
-    let x = Array2::from_shape_vec((rows, d), rows_from_columns(&blocks, rows, d))
+    let x = Array2::from_shape_vec((rows, d), rows_from_columns(&blocks, rows, d, buffer))
         .map_err(|e| fail("-", &e))?;
     let y = labels(label.1, label.0, &fail)?;
     let weight = weight
@@ -154,32 +166,69 @@ pub fn chunk_from_arrow<'a, F: Float>(
 
 /// The row-major `rows` × `d` values of column blocks: each block is
 /// `width` values per row, row after row (1 for a plain column, the list
-/// size for a fixed-size list), and the widths add up to `d`. A
-/// transposition in tiles of rows whose output (tile rows × d) stays in
-/// cache while every block fills its part. Writing one column at a time
-/// down the whole output would touch a new cache line per value, once per
-/// column, and took most of a pass's time on wide row groups.
-fn rows_from_columns<F: Float>(blocks: &[(&[f64], usize)], rows: usize, d: usize) -> Vec<F> {
-    const TILE_ROWS: usize = 64;
-    let mut x = vec![F::zero(); rows * d];
+/// size for a fixed-size list), and the widths add up to `d`.
+///
+/// A transposition in tiles of rows whose output (tile rows × d) stays in
+/// cache, filled a few plain columns at a time: each row of the tile gets
+/// up to [`COLUMN_GROUP`] neighbouring values (about one cache line) from
+/// as many sequential column streams. Writing one column at a time down
+/// the whole output touched a new cache line per value and took most of a
+/// pass's time on wide row groups; one column at a time down 64-row tiles
+/// still read 100 columns as 100 short streams.
+///
+/// The rows go into `x`, whose contents are overwritten (a recycled array:
+/// resized without clearing, so an array of the right length is not
+/// zeroed again).
+fn rows_from_columns<F: Float>(
+    blocks: &[(&[f64], usize)],
+    rows: usize,
+    d: usize,
+    mut x: Vec<F>,
+) -> Vec<F> {
+    const TILE_ROWS: usize = 512;
+    x.resize(rows * d, F::zero());
     if d == 0 {
         return x;
     }
+    let blocks: Vec<(&[f64], usize)> = blocks.iter().copied().filter(|b| b.1 > 0).collect();
     for (tile, out) in x.chunks_mut(TILE_ROWS * d).enumerate() {
         let (start, tile_rows) = (tile * TILE_ROWS, out.len() / d);
-        let mut offset = 0;
-        for &(values, width) in blocks.iter().filter(|b| b.1 > 0) {
-            let values = &values[start * width..(start + tile_rows) * width];
-            for (row, from) in out.chunks_exact_mut(d).zip(values.chunks_exact(width)) {
-                for (cell, &v) in row[offset..offset + width].iter_mut().zip(from) {
-                    *cell = F::from_f64_lossy(v);
+        let (mut b, mut offset) = (0, 0);
+        while b < blocks.len() {
+            let plain = blocks[b..]
+                .iter()
+                .take(COLUMN_GROUP)
+                .take_while(|block| block.1 == 1)
+                .count();
+            if plain > 0 {
+                let mut columns: [&[f64]; COLUMN_GROUP] = [&[]; COLUMN_GROUP];
+                for (column, block) in columns.iter_mut().zip(&blocks[b..b + plain]) {
+                    *column = &block.0[start..start + tile_rows];
                 }
+                let columns = &columns[..plain];
+                for (i, row) in out.chunks_exact_mut(d).enumerate() {
+                    for (cell, column) in row[offset..offset + plain].iter_mut().zip(columns) {
+                        *cell = F::from_f64_lossy(column[i]);
+                    }
+                }
+                (b, offset) = (b + plain, offset + plain);
+            } else {
+                let (values, width) = blocks[b];
+                let values = &values[start * width..(start + tile_rows) * width];
+                for (row, from) in out.chunks_exact_mut(d).zip(values.chunks_exact(width)) {
+                    for (cell, &v) in row[offset..offset + width].iter_mut().zip(from) {
+                        *cell = F::from_f64_lossy(v);
+                    }
+                }
+                (b, offset) = (b + 1, offset + width);
             }
-            offset += width;
         }
     }
     x
 }
+
+/// Plain columns that [`rows_from_columns`] copies into each row at once.
+const COLUMN_GROUP: usize = 8;
 
 /// A feature column's values as f64, row after row, and how many values
 /// each row has: 1 for a numeric column, the list size for a
@@ -293,5 +342,39 @@ fn labels(array: &ArrayRef, name: &str, fail: Fail<'_>) -> Result<Vec<ParquetLab
             .iter()
             .map(|v| ParquetLabel::Text(v.unwrap_or_default().to_string()))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_become_rows_in_any_grouping() {
+        // 1,100 rows (two full tiles and a partial one) of 11 plain
+        // columns, a list of width 3 among them and an empty list, written
+        // into a recycled array that is longer and full of stale values:
+        // every cell equals a plain row-by-row copy.
+        let rows = 1_100;
+        let column = |j: usize| -> Vec<f64> { (0..rows).map(|i| (i * 100 + j) as f64).collect() };
+        let plain: Vec<Vec<f64>> = (0..11).map(column).collect();
+        let list: Vec<f64> = (0..rows * 3).map(|v| -(v as f64)).collect();
+        let mut blocks: Vec<(&[f64], usize)> = plain[..9].iter().map(|c| (&c[..], 1)).collect();
+        blocks.push((&list, 3));
+        blocks.push((&[], 0));
+        blocks.extend(plain[9..].iter().map(|c| (&c[..], 1)));
+        let d = 14;
+        let mut expected = Vec::new();
+        for i in 0..rows {
+            expected.extend(plain[..9].iter().map(|c| c[i]));
+            expected.extend(&list[i * 3..i * 3 + 3]);
+            expected.extend(plain[9..].iter().map(|c| c[i]));
+        }
+        let stale = vec![f64::NAN; rows * d + 77];
+        assert_eq!(rows_from_columns::<f64>(&blocks, rows, d, stale), expected);
+        assert_eq!(
+            rows_from_columns::<f64>(&blocks, rows, d, Vec::new()),
+            expected
+        );
     }
 }

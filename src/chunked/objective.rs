@@ -106,7 +106,7 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
             self.source,
             &self.passes,
             |i, chunk| {
-                let prepared = self.problem.prepare(&chunk, &self.source.location(i))?;
+                let prepared = self.problem.prepare(chunk, &self.source.location(i))?;
                 Ok(self.problem.partial_prepared(&prepared, params, false))
             },
             |_, part| match &mut total {
@@ -137,7 +137,7 @@ impl<'s, F: Float, S: ChunkSource<F> + ?Sized> ChunkedObjective<'s, F, S> {
             self.source,
             &self.passes,
             |i, chunk| {
-                let p = self.problem.prepare(&chunk, &self.source.location(i))?;
+                let p = self.problem.prepare(chunk, &self.source.location(i))?;
                 Ok(Prepared {
                     x: p.x.0.into_owned().into(),
                     class: p.class,

@@ -35,7 +35,7 @@ impl Passes {
 pub(crate) fn in_order<F, S, T>(
     source: &S,
     passes: &Passes,
-    compute: impl Fn(usize, Chunk<'_, F, S::Label>) -> Result<T> + Sync,
+    compute: impl Fn(usize, &Chunk<'_, F, S::Label>) -> Result<T> + Sync,
     mut fold: impl FnMut(usize, T) -> Result<()>,
 ) -> Result<()>
 where
@@ -48,7 +48,7 @@ where
     let workers = source.max_in_flight().max(1).min(n);
     if workers <= 1 {
         for i in 0..n {
-            fold(i, source.chunk(i).and_then(|chunk| compute(i, chunk))?)?;
+            fold(i, read_and_compute(source, i, &compute)?)?;
         }
         return Ok(());
     }
@@ -61,7 +61,7 @@ where
             scope.spawn(move || {
                 while let Some(i) = schedule.claim(n) {
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        source.chunk(i).and_then(|chunk| compute(i, chunk))
+                        read_and_compute(source, i, compute)
                     }));
                     if send.send((i, result)).is_err() {
                         break;
@@ -97,6 +97,23 @@ where
         }
         Ok(())
     })
+}
+
+/// Reads chunk `i`, computes on it, and hands it back to the source
+/// (which may reuse its buffers for a later chunk).
+fn read_and_compute<F, S, T>(
+    source: &S,
+    i: usize,
+    compute: &impl Fn(usize, &Chunk<'_, F, S::Label>) -> Result<T>,
+) -> Result<T>
+where
+    F: Float,
+    S: ChunkSource<F> + ?Sized,
+{
+    let chunk = source.chunk(i)?;
+    let result = compute(i, &chunk);
+    source.recycle(chunk);
+    result
 }
 
 struct StopOnDrop<'a>(&'a Schedule);
@@ -245,7 +262,7 @@ where
                     problem: format!("{} feature columns, expected {d}", chunk.x.ncols()),
                 });
             }
-            let pass = FirstPass::of_chunk_at(&chunk, &source.location(i), &name)?;
+            let pass = FirstPass::of_chunk_at(chunk, &source.location(i), &name)?;
             let weight = plain.then(|| match &chunk.sample_weight {
                 Some(w) => w.to_vec(),
                 None => vec![F::one(); chunk.x.nrows()],
@@ -282,7 +299,7 @@ where
             source,
             passes,
             |i, chunk| {
-                let p = draft.prepare(&chunk, &source.location(i))?;
+                let p = draft.prepare(chunk, &source.location(i))?;
                 Ok((p.x.to_owned(), p.weight))
             },
             |_, (x, weight)| {

@@ -156,6 +156,15 @@ pub trait ChunkSource<F: Float>: Sync {
         format!("feature {j}")
     }
 
+    /// Takes back a chunk that a pass is done with, so that a later
+    /// [`chunk`](Self::chunk) can reuse its buffers; the default drops it.
+    /// `ParquetSource` (feature `parquet`) keeps its feature arrays:
+    /// otherwise every row group's rows land in freshly mapped memory, and
+    /// the kernel's zeroing of those pages is paid on every pass.
+    fn recycle(&self, chunk: Chunk<'_, F, Self::Label>) {
+        drop(chunk);
+    }
+
     /// How many chunks may be loaded and computed on at once, each by its
     /// own worker thread (this bounds the memory a pass holds, with at most
     /// twice as many results waiting to be merged): the number of
