@@ -22,6 +22,12 @@ def test_nan_and_inf():
         model.predict(bad)
     with pytest.raises(ValueError, match="NaN"):
         LogisticRegression().fit(X, Y, sample_weight=np.full(len(Y), np.nan))
+    # The crate checks X at fit, naming the first bad entry; sparse too.
+    bad[3, 1] = np.inf
+    with pytest.raises(ValueError, match=r"non-finite value \(NaN or ±inf\) at row 3, column 1"):
+        LogisticRegression().fit(bad.astype(np.float32), Y)
+    with pytest.raises(ValueError, match="at row 3, column 1"):
+        LogisticRegression().fit(sp.csr_matrix(bad), Y)
 
 
 def test_wrong_shapes():
