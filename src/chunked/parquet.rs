@@ -422,7 +422,9 @@ impl<F: Float> ChunkSource<F> for ParquetSource {
     /// Keeps the chunk's rows for the next row group read: a row group's
     /// rows (100 MB at 125,000 × 100 f64) otherwise land in freshly mapped
     /// memory on every pass, whose page faults and zeroing cost more than
-    /// filling them.
+    /// filling them. The source holds at most
+    /// [`max_in_flight`](ChunkSource::max_in_flight) such arrays until it
+    /// is dropped (the memory a pass holds anyway).
     fn recycle(&self, chunk: Chunk<'_, F, ParquetLabel>) {
         if let Features::Dense(x) = chunk.x
             && !x.is_view()
