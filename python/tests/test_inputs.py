@@ -46,6 +46,8 @@ def test_every_label_encoding_gives_the_same_fit(iris):
     names = np.array(["setosa", "versicolor", "virginica"])
     for labels in [
         (y * 7 - 5).astype(np.int8),
+        (y * 100 - 100).astype(np.int8),  # offsets (200) that overflow int8
+        y.astype(np.uint64) + np.uint64(2**64 - 3),  # above int64's range
         y.astype(np.uint16) + 3,
         y.astype(np.int64) * 2**40 - 2**62,
         names[y],

@@ -43,9 +43,14 @@ def _encode_labels(y):
     if y.dtype.kind in "iu" and y.size > 0:
         low, high = int(y.min()), int(y.max())
         if high - low <= 2 * y.size:
-            offset = (y - y.dtype.type(low)).astype(np.intp, copy=False)
+            # In int64, which may wrap (uint64 above 2**63), the offsets
+            # from the smallest label are exact: they are small.
+            wide = y.astype(np.int64)
+            offset = (wide - wide[np.argmin(y)]).astype(np.intp, copy=False)
             present = np.bincount(offset) > 0
-            classes = (np.flatnonzero(present) + low).astype(y.dtype)
+            # The same modular arithmetic in y's own type: exact, since
+            # every class fits it.
+            classes = np.flatnonzero(present).astype(y.dtype) + y.dtype.type(low)
             return classes, (np.cumsum(present) - 1)[offset]
     check_classification_targets(y)
     return np.unique(y, return_inverse=True)
