@@ -6,7 +6,7 @@
 //! ```
 //!
 //! X.npy: float64 or float32, C order; y.npy: int64. `--json` prints one JSON
-//! object (solver, n_iter, converged, termination, objective, grad_max,
+//! object (solver, n_iter, evaluations, converged, termination, objective, grad_max,
 //! classes, coef, intercept, fit_seconds, predict_seconds, train_accuracy); without it, a readable
 //! report. `predict_seconds` times `predict_proba` on the training rows. Bad files or
 //! options: a one-line error and exit code 2.

@@ -3,7 +3,7 @@
 use crate::diagnostics::{Diagnostic, check_separation};
 use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
-use crate::objective::{BinaryLogistic, Multinomial, Objective};
+use crate::objective::{BinaryLogistic, Counted, Multinomial, Objective};
 use crate::solver::Termination;
 use crate::solver::{FitReport, NoObserver, Observer, Solution, Solver, StopRule};
 use crate::sparse::CsrView;
@@ -394,13 +394,10 @@ fn fit_one<F: Float>(
 ) -> Result<Solved<F>> {
     let objective = runs.objective(problem, index, (problem.alpha, problem.l1));
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let solution = solver.minimize(
-        &*objective,
-        start,
-        stop,
-        observer.unwrap_or(&mut NoObserver),
-    )?;
-    let mut solution = solution;
+    let counted = Counted::new(&*objective);
+    let mut solution =
+        solver.minimize(&counted, start, stop, observer.unwrap_or(&mut NoObserver))?;
+    solution.report.evaluations = counted.evaluations();
     let diagnostics = diagnose(problem, runs, index, &*objective, &mut solution);
     Ok(Solved {
         params: solution.params,

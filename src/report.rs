@@ -67,6 +67,7 @@ pub enum Termination {
 /// # Ok::<(), logreg::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct FitReport<F> {
     /// Iterations run (Newton steps, L-BFGS updates, epochs, …).
     pub iterations: usize,
@@ -76,6 +77,36 @@ pub struct FitReport<F> {
     pub grad_max: F,
     /// Why the solver stopped.
     pub termination: Termination,
+    /// How many times the fit evaluated the objective over all its rows
+    /// (its value, or value and gradient: one pass over the data each),
+    /// counted by `LogisticRegression` around whatever solver it runs; the
+    /// line searches' trial points included, Hessians not. Solvers that work
+    /// row by row (coordinate descent, SAGA, SGD, Adam) do most of their work
+    /// outside this count. 0 in a report built by [`FitReport::new`] and in
+    /// models saved before the count existed.
+    pub evaluations: usize,
+}
+
+impl<F> FitReport<F> {
+    /// A report of `iterations` iterations ending at `objective` with
+    /// max |∇f| = `grad_max`, for `termination`; no evaluations counted
+    /// (a model's fit fills [`evaluations`](Self::evaluations) in). For
+    /// solvers written outside the crate: the struct is `#[non_exhaustive]`.
+    ///
+    /// ```
+    /// use logreg::{FitReport, Termination};
+    /// let report = FitReport::new(3, 0.25_f64, 1e-9, Termination::Converged);
+    /// assert!(report.converged() && report.evaluations == 0);
+    /// ```
+    pub fn new(iterations: usize, objective: F, grad_max: F, termination: Termination) -> Self {
+        Self {
+            iterations,
+            objective,
+            grad_max,
+            termination,
+            evaluations: 0,
+        }
+    }
 }
 
 impl<F: crate::Float> FitReport<F> {
@@ -97,6 +128,7 @@ impl<F: crate::Float> FitReport<F> {
             objective: self.objective.to_f64_lossy(),
             grad_max: self.grad_max.to_f64_lossy(),
             termination: self.termination,
+            evaluations: self.evaluations,
         }
     }
 }

@@ -253,6 +253,9 @@ struct SavedReport<F> {
     objective: Option<F>,
     grad_max: Option<F>,
     termination: String,
+    /// Absent from models saved before the count existed: 0.
+    #[serde(default)]
+    evaluations: usize,
 }
 
 /// A [`Diagnostic`], tagged by kind.
@@ -323,17 +326,20 @@ impl<F: Float> SavedReport<F> {
             objective: finite(report.objective),
             grad_max: finite(report.grad_max),
             termination: termination_name(report.termination).to_owned(),
+            evaluations: report.evaluations,
         }
     }
 
     fn into_report(self) -> Result<FitReport<F>> {
         let value = |v: Option<F>| v.filter(|v| v.is_finite()).unwrap_or_else(F::nan);
-        Ok(FitReport {
-            iterations: self.iterations,
-            objective: value(self.objective),
-            grad_max: value(self.grad_max),
-            termination: termination_from(&self.termination)?,
-        })
+        let mut report = FitReport::new(
+            self.iterations,
+            value(self.objective),
+            value(self.grad_max),
+            termination_from(&self.termination)?,
+        );
+        report.evaluations = self.evaluations;
+        Ok(report)
     }
 }
 

@@ -329,12 +329,12 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
         }
         self.record.alpha = alpha;
         let iterations = self.report.iterations + 1;
-        self.report = FitReport {
+        self.report = FitReport::new(
             iterations,
-            objective: reports.iter().map(|r| r.objective).sum(),
-            grad_max: reports.iter().fold(F::zero(), |m, r| m.max(r.grad_max)),
-            termination: Termination::MaxIterations,
-        };
+            reports.iter().map(|r| r.objective).sum(),
+            reports.iter().fold(F::zero(), |m, r| m.max(r.grad_max)),
+            Termination::MaxIterations,
+        );
         for report in &mut reports {
             report.iterations = iterations;
         }
@@ -356,10 +356,5 @@ fn resume<F: Float>(state: &StreamState<F>, reported: Array1<F>) -> Array1<F> {
 fn chunk_report<F: Float>(objective: &dyn Objective<F>, params: &Array1<F>) -> FitReport<F> {
     let mut grad = Array1::zeros(params.len());
     let value = objective.value_grad(params.view(), grad.view_mut());
-    FitReport {
-        iterations: 0,
-        objective: value,
-        grad_max: max_abs(&grad),
-        termination: Termination::MaxIterations,
-    }
+    FitReport::new(0, value, max_abs(&grad), Termination::MaxIterations)
 }

@@ -51,12 +51,7 @@ impl Solver<f64> for FixedStepDescent {
                 None
             };
             if let Some(termination) = termination {
-                let report = FitReport {
-                    iterations,
-                    objective: value,
-                    grad_max,
-                    termination,
-                };
+                let report = FitReport::new(iterations, value, grad_max, termination);
                 return Ok(Solution { params, report });
             }
             params.scaled_add(-self.step, &grad);
@@ -87,6 +82,11 @@ fn an_outside_solver_fits_every_model_form() {
             .unwrap();
         assert!(model.report().converged(), "{:?}", model.report());
         assert!(model.report().iterations > 10, "it really iterated");
+        // The model counts the outside solver's evaluations: one per
+        // iteration and one at the end, in each sub-fit.
+        for report in model.reports() {
+            assert_eq!(report.evaluations, report.iterations + 1, "{report:?}");
+        }
         assert_abs_diff_eq!(model.coef(), reference.coef(), epsilon = 1e-5);
         assert_abs_diff_eq!(model.intercept(), reference.intercept(), epsilon = 1e-5);
     }

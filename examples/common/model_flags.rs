@@ -102,7 +102,7 @@ pub fn classes_json<L: Display>(classes: &[L]) -> String {
 }
 
 /// The JSON fields every fit prints, without braces: solver, n_iter,
-/// converged, termination, objective, grad_max, classes (as given, already
+/// evaluations (passes of the objective over the data), converged, termination, objective, grad_max, classes (as given, already
 /// JSON), coef, intercept.
 pub fn fit_fields<F: Float, L: Clone + Ord>(
     solver: &str,
@@ -120,8 +120,9 @@ pub fn fit_fields<F: Float, L: Clone + Ord>(
     );
     let report = model.report();
     format!(
-        "\"solver\": {solver:?}, \"n_iter\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {classes}, \"coef\": {coef}, \"intercept\": {}",
+        "\"solver\": {solver:?}, \"n_iter\": {}, \"evaluations\": {}, \"converged\": {}, \"termination\": \"{:?}\", \"objective\": {:e}, \"grad_max\": {:e}, \"classes\": {classes}, \"coef\": {coef}, \"intercept\": {}",
         report.iterations,
+        report.evaluations,
         report.converged(),
         report.termination,
         report.objective.to_f64_lossy(),

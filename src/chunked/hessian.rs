@@ -2,7 +2,7 @@
 //! blocks.
 
 use crate::Float;
-use crate::kernels::{BinaryData, binary_hessian_weights, gram_chunk_rows, weighted_gram};
+use crate::kernels::{BinaryData, binary_hessian_gram, gram_chunk_rows};
 use crate::layout::Layout;
 use crate::multiclass::binary_targets;
 use crate::objective::SoftmaxHessianSums;
@@ -70,8 +70,7 @@ impl<F: Float> HessianSums<F> {
                     y: y.view(),
                     weight,
                 };
-                let h = binary_hessian_weights(data, coef, intercept);
-                *total += &weighted_gram(x, h.view(), *fit_intercept);
+                *total += &binary_hessian_gram(data, coef, intercept, *fit_intercept);
             }
             HessianSums::Softmax(sums) => {
                 let layout = sums.layout();

@@ -53,17 +53,27 @@ pub(crate) fn linear_predictor<F: Float>(
 ) -> Array1<F> {
     let (n, d) = x.dim();
     let parts = map_row_chunks(n, d, |rows| {
-        let x = x.slice(s![rows, ..]);
-        match (x.as_slice(), coef.as_slice()) {
-            (Some(x), Some(coef)) if d > 0 => {
-                let mut eta = vec![F::zero(); x.len() / d];
-                row_dots(x, d, coef, intercept, &mut eta);
-                eta
-            }
-            _ => (x.dot(&coef) + intercept).to_vec(),
-        }
+        linear_predictor_rows(x.slice(s![rows, ..]), coef, intercept)
     });
     parts.into_iter().flatten().collect()
+}
+
+/// η = Xw + b on one thread, row by row as [`linear_predictor`] computes
+/// each (the same bits).
+pub(super) fn linear_predictor_rows<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+) -> Vec<F> {
+    let d = x.ncols();
+    match (x.as_slice(), coef.as_slice()) {
+        (Some(x), Some(coef)) if d > 0 => {
+            let mut eta = vec![F::zero(); x.len() / d];
+            row_dots(x, d, coef, intercept, &mut eta);
+            eta
+        }
+        _ => (x.dot(&coef) + intercept).to_vec(),
+    }
 }
 
 with_avx2! {
@@ -88,6 +98,19 @@ pub(crate) fn weighted_gram<F: Float>(
     h: ArrayView1<'_, F>,
     fit_intercept: bool,
 ) -> Array2<F> {
+    weighted_gram_with(x, fit_intercept, |rows| h.slice(s![rows]).to_owned())
+}
+
+/// [`weighted_gram`] with the weights of each chunk of rows computed by
+/// `weights(rows)` just before the chunk's update, while its rows are in
+/// cache (the binary Hessian's weights need xᵢ·w: computed up front, they
+/// cost a pass over X of their own). The chunks are [`weighted_gram`]'s,
+/// so the result is the same bits whenever the weights are.
+pub(crate) fn weighted_gram_with<F: Float>(
+    x: ArrayView2<'_, F>,
+    fit_intercept: bool,
+    weights: impl Fn(std::ops::Range<usize>) -> Array1<F> + Sync,
+) -> Array2<F> {
     let (n, d) = x.dim();
     let p = d + usize::from(fit_intercept);
     // Chunks run in parallel, each with a sequential update into its own
@@ -95,8 +118,8 @@ pub(crate) fn weighted_gram<F: Float>(
     // (p × p output, thousands of rows) spent its time in barriers.
     let parts = map_chunks(n, gram_chunk_rows(p), n * p * p >= 1 << 20, |rows| {
         let mut scaled = Array2::zeros((rows.len(), p));
-        let x = x.slice(s![rows.clone(), ..]);
-        let h = h.slice(s![rows]);
+        let h = weights(rows.clone());
+        let x = x.slice(s![rows, ..]);
         match (scaled.as_slice_mut(), x.as_slice(), h.as_slice()) {
             (Some(out), Some(x), Some(h)) if d > 0 => {
                 for ((out, xi), &hi) in out.chunks_exact_mut(p).zip(x.chunks_exact(d)).zip(h) {
@@ -111,7 +134,7 @@ pub(crate) fn weighted_gram<F: Float>(
             }
             _ => Zip::from(scaled.rows_mut())
                 .and(x.rows())
-                .and(h)
+                .and(&h)
                 .for_each(|mut out, xi, &hi| {
                     let r = hi.sqrt();
                     out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);

@@ -59,12 +59,12 @@ impl<F: Float> LogisticRegression<F> {
         } else {
             Termination::LineSearchFailed
         };
-        let report = FitReport {
-            iterations: solved.iterations,
-            objective: F::from_f64_lossy(-solved.point.loglik / total),
-            grad_max: F::from_f64_lossy(solved.score_max / total),
+        let report = FitReport::new(
+            solved.iterations,
+            F::from_f64_lossy(-solved.point.loglik / total),
+            F::from_f64_lossy(solved.score_max / total),
             termination,
-        };
+        );
         let d = x.ncols();
         let mut coef = Array2::from_shape_fn((1, d), |(_, j)| F::from_f64_lossy(solved.params[j]));
         let mut intercept = Array1::from_elem(

@@ -75,17 +75,13 @@ impl<F: Float, L> FittedLogisticRegression<F, L> {
 }
 
 /// One report for several sub-fits: the most iterations, the summed
-/// objective, the largest gradient and the first non-converged termination.
+/// objective, the largest gradient, the first non-converged termination and
+/// the summed evaluations.
 /// With no sub-fit yet (a streamed fit before its first chunk) nothing was
 /// evaluated: NaN values, not converged.
 fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
     if reports.is_empty() {
-        return FitReport {
-            iterations: 0,
-            objective: F::nan(),
-            grad_max: F::nan(),
-            termination: Termination::MaxIterations,
-        };
+        return FitReport::new(0, F::nan(), F::nan(), Termination::MaxIterations);
     }
     FitReport {
         iterations: reports.iter().map(|r| r.iterations).max().unwrap_or(0),
@@ -96,6 +92,7 @@ fn combine_reports<F: Float>(reports: &[FitReport<F>]) -> FitReport<F> {
             .map(|r| r.termination)
             .find(|t| *t != Termination::Converged)
             .unwrap_or(Termination::Converged),
+        evaluations: reports.iter().map(|r| r.evaluations).sum(),
     }
 }
 

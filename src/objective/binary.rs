@@ -5,7 +5,7 @@ use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
 use super::rows::{Row, RowAccess, binary_residual, dense_row_access, row_scores};
-use crate::kernels::{BinaryData, binary_hessian_weights, binary_loss_grad, weighted_gram};
+use crate::kernels::{BinaryData, binary_hessian_gram, binary_hessian_weights, binary_loss_grad};
 use crate::layout::Layout;
 use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
 use crate::{Error, Float, Result};
@@ -156,8 +156,7 @@ impl<F: Float> Objective<F> for BinaryLogistic<'_, F> {
 
     fn hessian(&self, params: ArrayView1<'_, F>) -> Array2<F> {
         let (coef, intercept) = self.split(params);
-        let h = binary_hessian_weights(self.data(), coef, intercept);
-        let mut hess = weighted_gram(self.x, h.view(), self.fit_intercept);
+        let mut hess = binary_hessian_gram(self.data(), coef, intercept, self.fit_intercept);
         let scale = self.weight_sum.recip();
         hess.mapv_inplace(|v| v * scale);
         add_l2_hessian(self.alpha, self.n_coef(), hess.view_mut());

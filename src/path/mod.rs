@@ -495,12 +495,7 @@ impl<'a, F: Float, L: Clone + Ord> Walk<'a, F, L> {
         let mut full_coef = Array2::zeros((rows, self.full.x.ncols()));
         if columns.is_empty() {
             // No feature may enter: the intercept-only model, whatever α.
-            let report = FitReport {
-                iterations: 0,
-                objective: self.null.loss,
-                grad_max: F::zero(),
-                termination: Termination::Converged,
-            };
+            let report = FitReport::new(0, self.null.loss, F::zero(), Termination::Converged);
             let runs = self.full.runs(self.strategy).count();
             return Ok(multiclass::Fit {
                 coef: full_coef,

@@ -293,12 +293,7 @@ pub struct Solution<F> {
 impl<F: Float> Solution<F> {
     /// The solution at `point`, reached after `iterations` iterations.
     pub(crate) fn at(point: Point<F>, iterations: usize, termination: Termination) -> Self {
-        let report = FitReport {
-            iterations,
-            objective: point.value,
-            grad_max: max_abs(&point.grad),
-            termination,
-        };
+        let report = FitReport::new(iterations, point.value, max_abs(&point.grad), termination);
         Self {
             params: point.params,
             report,

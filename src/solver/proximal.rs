@@ -129,12 +129,12 @@ impl<F: Float> L1Term<F> {
         iterations: usize,
         termination: Termination,
     ) -> FitReport<F> {
-        FitReport {
+        FitReport::new(
             iterations,
-            objective: self.total(point),
-            grad_max: self.optimality(point),
+            self.total(point),
+            self.optimality(point),
             termination,
-        }
+        )
     }
 }
 
