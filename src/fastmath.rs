@@ -68,6 +68,47 @@ pub(crate) fn log1p_unit(x: f64) -> f64 {
     let c = if big { a - (f_big + 0.25) } else { 0.0 };
     let f = if big { f_big } else { x };
     let k = if big { 1.0 } else { 0.0 };
+    log1p_reduced(f, k, c * (1.0 - f))
+}
+
+/// ln(1 + x) for x ≥ 0 (NaN gives NaN; +∞ is out of range): fdlibm's
+/// `log1p` without its branches, for the softmax's ln(1 + Σ e^(ηⱼ − max)),
+/// whose sum can reach the number of classes minus one.
+#[inline(always)]
+pub(crate) fn log1p_nonneg(x: f64) -> f64 {
+    // Past √2 − 1, 1 + x = u rounds: u = 2^k (1 + f) with 1 + f ∈ [√2/2, √2)
+    // read off its bits, and c = (1 + x − u)/u (exact up to rounding, zero
+    // once x ≥ 2⁵³ leaves no error to correct) restores the lost part.
+    let big = x > std::f64::consts::SQRT_2 - 1.0;
+    let u = 1.0 + x;
+    let bits = u.to_bits();
+    let exponent = ((bits >> 52) as i64 - 1023) as f64;
+    let c = if exponent > 0.0 {
+        1.0 - (u - x)
+    } else {
+        x - (u - 1.0)
+    };
+    let c = if x < TWO_POW_53 { c / u } else { 0.0 };
+    let mantissa = bits & 0x000f_ffff_ffff_ffff;
+    // The mantissa's top 20 bits against fdlibm's 0x6a09e (√2): above it,
+    // halve into [√2/2, 1).
+    let halve = (mantissa >> 32) >= 0x6a09e;
+    let scaled = f64::from_bits(mantissa | if halve { 0x3fe0 << 48 } else { 0x3ff0 << 48 });
+    let k = exponent + if halve { 1.0 } else { 0.0 };
+    if big {
+        log1p_reduced(scaled - 1.0, k, c)
+    } else {
+        log1p_reduced(x, 0.0, 0.0)
+    }
+}
+
+/// 2⁵³: from here on, 1 + x is x (no rounding error left to correct).
+const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
+
+/// k·ln 2 + ln(1 + f) − its correction `c`'s part: the shared tail of
+/// fdlibm's `log1p` once 1 + x = 2^k (1 + f), f ∈ [√2/2 − 1, √2 − 1].
+#[inline(always)]
+fn log1p_reduced(f: f64, k: f64, c: f64) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
@@ -75,7 +116,7 @@ pub(crate) fn log1p_unit(x: f64) -> f64 {
     let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
     let r = t2 + t1;
     let hfsq = 0.5 * f * f;
-    k * LN2_HI - ((hfsq - (s * (hfsq + r) + (k * LN2_LO + c * (1.0 - f)))) - f)
+    k * LN2_HI - ((hfsq - (s * (hfsq + r) + (k * LN2_LO + c))) - f)
 }
 
 // fdlibm s_log1p.c / e_log.c: ln(1 + f) = 2s + s·R(s²), s = f / (2 + f).
@@ -144,6 +185,34 @@ mod tests {
         assert!(exp_nonpositive(f64::NAN).is_nan());
         // The last value kept is the normal number e^-708.
         assert!(ulps(exp_nonpositive(-708.0), (-708.0_f64).exp()) <= 1);
+    }
+
+    #[test]
+    fn log1p_nonneg_is_within_one_ulp_of_std() {
+        let mut values = sweep(0.0, 1.0, 1_000_000);
+        values.extend(sweep(1.0, 20.0, 1_000_000));
+        values.extend(sweep(20.0, 1e6, 200_000));
+        // Every power of two up to 2^60, and its neighbours, where the
+        // exponent and the correction change; and the halving point √2.
+        for e in 0..=60 {
+            let p = 2f64.powi(e);
+            for v in [p, p * std::f64::consts::SQRT_2 - 1.0] {
+                let mut x = v;
+                for _ in 0..50 {
+                    x = f64::from_bits(x.to_bits() - 1);
+                }
+                for _ in 0..100 {
+                    values.push(x);
+                    x = f64::from_bits(x.to_bits() + 1);
+                }
+            }
+        }
+        for x in values {
+            let (ours, std) = (log1p_nonneg(x), x.ln_1p());
+            assert!(ulps(ours, std) <= 1, "log1p({x:e}) = {ours:e}, std {std:e}");
+        }
+        assert_eq!(log1p_nonneg(0.0).to_bits(), 0.0_f64.to_bits());
+        assert!(log1p_nonneg(f64::NAN).is_nan());
     }
 
     #[test]
