@@ -109,6 +109,26 @@ fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     group.bench_function("value_grad", |b| {
         b.iter(|| black_box(objective.value_grad(params.view(), grad.view_mut())))
     });
+    // The softmax pass over the same X, 10 classes: two GEMMs of n·d·k
+    // multiply–adds each, so compute-bound where the binary pass is not.
+    let classes = 10;
+    let labels: Vec<usize> = (0..n).map(|i| y[i] * 5 + i % 5).collect();
+    let softmax = Multinomial::new(
+        x.view(),
+        labels,
+        classes,
+        None,
+        F::from_f64_lossy(1e-6),
+        true,
+    )
+    .expect("valid data");
+    let softmax_params = Array1::from_elem(softmax.n_params(), F::from_f64_lossy(0.01));
+    let mut softmax_grad = Array1::zeros(softmax.n_params());
+    group.bench_function("softmax_value_grad_k10", |b| {
+        b.iter(|| {
+            black_box(softmax.value_grad(softmax_params.view(), softmax_grad.view_mut()))
+        })
+    });
     let model = LogisticRegression::new()
         .fit(
             &x.slice(s![..10_000, ..]),
