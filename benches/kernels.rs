@@ -125,9 +125,7 @@ fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     let softmax_params = Array1::from_elem(softmax.n_params(), F::from_f64_lossy(0.01));
     let mut softmax_grad = Array1::zeros(softmax.n_params());
     group.bench_function("softmax_value_grad_k10", |b| {
-        b.iter(|| {
-            black_box(softmax.value_grad(softmax_params.view(), softmax_grad.view_mut()))
-        })
+        b.iter(|| black_box(softmax.value_grad(softmax_params.view(), softmax_grad.view_mut())))
     });
     let model = LogisticRegression::new()
         .fit(

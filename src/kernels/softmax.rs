@@ -80,10 +80,7 @@ fn multinomial_parts<F: Float>(
         // classes (ten, split into two registers and a scalar tail). The
         // GEMM writes them row by row: asked for k × rows directly, faer
         // packs (copies) the chunk of X first.
-        let mut eta = scores(x, coef, intercept)
-            .t()
-            .as_standard_layout()
-            .into_owned();
+        let mut eta = transposed(scores(x, coef, intercept));
         let loss = match (eta.as_slice_mut(), weight.as_slice()) {
             (Some(eta), Some(weight)) => softmax_columns(eta, class, weight),
             _ => eta
@@ -98,6 +95,25 @@ fn multinomial_parts<F: Float>(
         F::gemm_tn_add(grad.view_mut(), eta.t(), x);
         (loss, grad, eta.sum_axis(Axis(1)))
     })
+}
+
+/// `a` (m × k, standard layout) as a standard-layout k × m array, by plain
+/// loops (ndarray's `as_standard_layout` of the transposed view walks it
+/// element by element through its iterator: 6% of a 20-feature softmax fit).
+fn transposed<F: Float>(a: Array2<F>) -> Array2<F> {
+    let (m, k) = a.dim();
+    let mut out = Array2::zeros((k, m));
+    match (a.as_slice(), out.as_slice_mut()) {
+        (Some(a), Some(t)) if k > 0 => {
+            for (i, row) in a.chunks_exact(k).enumerate() {
+                for (c, &v) in row.iter().enumerate() {
+                    t[c * m + i] = v;
+                }
+            }
+        }
+        _ => out.assign(&a.t()),
+    }
+    out
 }
 
 with_avx2! {
@@ -131,11 +147,12 @@ fn softmax_columns_portable<F: Float>(eta: &mut [F], class: &[usize], weight: &[
             .zip(&mut max)
             .zip(&mut argmax)
         {
+            // Selects and plain stores: a conditional store here became a
+            // masked store, microcoded and slow on AMD Zen.
             let v = v.to_f64_lossy();
-            if v > *mx {
-                *mx = v;
-                *arg = label;
-            }
+            let better = v > *mx;
+            *arg = if better { label } else { *arg };
+            *mx = if better { v } else { *mx };
         }
     }
     let special: Vec<(usize, Vec<F>)> = (0..m)
