@@ -25,8 +25,9 @@
 #[non_exhaustive]
 pub enum Termination {
     /// The convergence test passed: max |∇f| ≤ tol for the full objective at
-    /// the returned parameters (for [`Newton`](crate::solver::Newton) also half its decrement ≤ tol,
-    /// unless no representable step is left).
+    /// the returned parameters (for [`Newton`](crate::solver::Newton) also half
+    /// a Newton decrement ≤ tol, that of the step that led there or of the
+    /// returned parameters, unless no representable step is left).
     Converged,
     /// `max_iter` iterations ran without passing the convergence test.
     MaxIterations,
