@@ -3,6 +3,7 @@
 mod columns;
 mod hessian;
 mod model;
+mod rows;
 
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
