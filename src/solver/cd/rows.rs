@@ -126,10 +126,7 @@ impl<F: Float> ActiveRows<F> {
                     let t = v.map_or(F::zero(), |v| row_dot(position, values, v));
                     t_rows.push(t);
                     if scatter {
-                        let si = s(i, t);
-                        for (&a, &x) in position.iter().zip(values) {
-                            sums[a as usize] += x * si;
-                        }
+                        row_scatter(position, values, s(i, t), &mut sums);
                     }
                 }
                 (t_rows, sums)
@@ -149,6 +146,15 @@ impl<F: Float> ActiveRows<F> {
             }
         }
         (t_all, total.unwrap_or_default())
+    }
+}
+
+/// sums[positionₑ] += xₑ·s over one row's entries (a function of its own,
+/// not inlined, so that s and the sums' address stay in registers).
+#[inline(never)]
+fn row_scatter<F: Float>(position: &[u32], values: &[F], s: F, sums: &mut [F]) {
+    for (&a, &x) in position.iter().zip(values) {
+        sums[a as usize] += x * s;
     }
 }
 
