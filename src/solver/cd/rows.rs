@@ -32,6 +32,11 @@ impl<F: Float> ActiveRows<F> {
     /// The rows of `columns` (one per position); `None` when the positions
     /// do not fit the compressed indices.
     pub fn of(n_rows: usize, columns: &[Column<'_, F>]) -> Option<Self> {
+        Self::in_blocks(n_rows, columns, BLOCK_ENTRIES)
+    }
+
+    /// [`of`](Self::of) with blocks of at least `block_entries` entries.
+    fn in_blocks(n_rows: usize, columns: &[Column<'_, F>], block_entries: usize) -> Option<Self> {
         u32::try_from(columns.len()).ok()?;
         let mut count = vec![0_usize; n_rows];
         for column in columns {
@@ -63,7 +68,7 @@ impl<F: Float> ActiveRows<F> {
         let mut blocks = Vec::new();
         let mut from = 0;
         for i in 0..n_rows {
-            if start[i + 1] - start[from] >= BLOCK_ENTRIES {
+            if start[i + 1] - start[from] >= block_entries {
                 blocks.push(from..i + 1);
                 from = i + 1;
             }
@@ -176,4 +181,98 @@ fn row_dot<F: Float>(position: &[u32], values: &[F], v: &[F]) -> F {
         rest += x * v[a as usize];
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 60 rows, 9 columns (the last the intercept's ones) of seeded
+    /// pseudo-random entries, about a third non-zero, stored by column.
+    fn columns() -> (Vec<Vec<u32>>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+        let mut state = 12345_u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1_u64 << 53) as f64
+        };
+        let (mut index, mut values, mut dense) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..8 {
+            let (mut rows, mut vals, mut column) = (Vec::new(), Vec::new(), vec![0.0; 60]);
+            for (i, entry) in column.iter_mut().enumerate() {
+                if next() < 0.35 {
+                    *entry = next() * 4.0 - 2.0;
+                    rows.push(i as u32);
+                    vals.push(*entry);
+                }
+            }
+            index.push(rows);
+            values.push(vals);
+            dense.push(column);
+        }
+        dense.push(vec![1.0; 60]);
+        (index, values, dense)
+    }
+
+    fn view<'a>(index: &'a [Vec<u32>], values: &'a [Vec<f64>]) -> Vec<Column<'a, f64>> {
+        let mut out: Vec<Column<'a, f64>> = index
+            .iter()
+            .zip(values)
+            .map(|(r, v)| Column::Sparse(r, v))
+            .collect();
+        out.push(Column::Ones(60));
+        out
+    }
+
+    #[test]
+    fn products_by_rows_equal_the_dense_products() {
+        let (index, values, dense) = columns();
+        let v: Vec<f64> = (0..9).map(|a| (a as f64 - 3.5) / 2.0).collect();
+        let w: Vec<f64> = (0..60).map(|i| 0.01 + (i % 7) as f64 / 10.0).collect();
+        let xv: Vec<f64> = (0..60)
+            .map(|i| (0..9).map(|a| dense[a][i] * v[a]).sum())
+            .collect();
+        let hv: Vec<f64> = (0..9)
+            .map(|a| (0..60).map(|i| dense[a][i] * w[i] * xv[i]).sum())
+            .collect();
+        // One block, and blocks of a few rows each.
+        for block in [usize::MAX, 10] {
+            let rows = ActiveRows::in_blocks(60, &view(&index, &values), block).unwrap();
+            assert_eq!(rows.blocks.len() > 5, block == 10);
+            let (got_xv, got_hv) = rows.gram(&v, &w);
+            let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+            assert!(close(&got_xv, &xv) && close(&rows.times(&v), &xv));
+            assert!(close(&got_hv, &hv));
+            let by_transpose = rows.transpose_times(|i| w[i] * xv[i]);
+            assert!(close(&by_transpose, &hv));
+        }
+    }
+
+    #[test]
+    fn products_do_not_depend_on_the_thread_count() {
+        let (index, values, _) = columns();
+        let rows = ActiveRows::in_blocks(60, &view(&index, &values), 10).unwrap();
+        let v: Vec<f64> = (0..9).map(|a| 1.0 / (a as f64 + 0.7)).collect();
+        let w: Vec<f64> = (0..60).map(|i| 1.0 / (i as f64 + 1.3)).collect();
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| rows.gram(&v, &w))
+        };
+        let one = run(1);
+        for threads in [2, 3, 8] {
+            let many = run(threads);
+            assert_eq!(
+                one.0.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                many.0.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                one.1.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                many.1.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+            );
+        }
+    }
 }
