@@ -184,12 +184,16 @@ fn row_dot<F: Float>(position: &[u32], values: &[F], v: &[F]) -> F {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed setup is a failed test
 mod tests {
     use super::*;
 
+    /// Row indices, values and the dense columns.
+    type Data = (Vec<Vec<u32>>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+
     /// 60 rows, 9 columns (the last the intercept's ones) of seeded
     /// pseudo-random entries, about a third non-zero, stored by column.
-    fn columns() -> (Vec<Vec<u32>>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    fn columns() -> Data {
         let mut state = 12345_u64;
         let mut next = move || {
             state = state
