@@ -174,7 +174,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         let k = self.shape.k;
         let w = &self.weight;
         if k == 1 {
-            column.fold(F::zero(), |sum, i, v| sum + v * w[i] * xv[i])
+            column.dot2(w, xv)
         } else {
             column.fold(F::zero(), |sum, i, v| {
                 let t = i * k + c;
