@@ -10,7 +10,8 @@
 //! fits only, not reading or converting the data), and per α the objective
 //! (mean log-loss + α‖w‖₁), the number of non-zero coefficients and the
 //! solver's iterations; with `--cv K`, a K-fold `CrossValidation` over the
-//! grid instead (and the refit at the best α), reporting that refit.
+//! grid instead (and the refit at the best α), reporting that refit, the
+//! best α and the mean held-out scores (accuracy).
 
 use clap::Parser;
 use logreg::{Alphas, CrossValidation, LogisticRegression, Penalty};
@@ -51,7 +52,9 @@ struct Args {
 /// Objective, non-zeros and iterations of one fit.
 type Summary = (f64, usize, usize);
 
-fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
+/// The fit seconds, one summary per fit, and for `--cv` the JSON fields of
+/// the best α and the mean held-out scores.
+fn run(args: &Args) -> Result<(f64, Vec<Summary>, String), String> {
     let y: Array1<i64> = read_npy(&args.target).map_err(|e| format!("{}: {e}", args.target))?;
     let alphas: Vec<f64> = args
         .alphas
@@ -94,6 +97,7 @@ fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
         (m.report().objective, nonzero, m.report().iterations)
     };
     let start = Instant::now();
+    let mut cv_fields = String::new();
     let fits: Vec<Summary> = if let Some(k) = args.cv {
         let cv = CrossValidation::new(lasso)
             .alphas(Alphas::Given(alphas.clone()))
@@ -103,6 +107,16 @@ fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
             None => cv.fit(&x, &y),
         }
         .map_err(|e| e.to_string())?;
+        let scores: Vec<String> = fitted
+            .mean_scores()
+            .iter()
+            .map(|s| format!("{s:e}"))
+            .collect();
+        cv_fields = format!(
+            ", \"best_alpha\": {:e}, \"mean_scores\": [{}]",
+            fitted.best_alpha(),
+            scores.join(", ")
+        );
         vec![summary(fitted.model())]
     } else if args.separate {
         let mut out = Vec::new();
@@ -125,17 +139,17 @@ fn run(args: &Args) -> Result<(f64, Vec<Summary>), String> {
         .map_err(|e| e.to_string())?;
         path.models().iter().map(summary).collect()
     };
-    Ok((start.elapsed().as_secs_f64(), fits))
+    Ok((start.elapsed().as_secs_f64(), fits, cv_fields))
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
-        Ok((seconds, fits)) => {
+        Ok((seconds, fits, cv_fields)) => {
             let list =
                 |f: &dyn Fn(&Summary) -> String| fits.iter().map(f).collect::<Vec<_>>().join(", ");
             println!(
-                "{{\"fit_seconds\": {seconds:e}, \"objective\": [{}], \"n_nonzero\": [{}], \"iterations\": [{}]}}",
+                "{{\"fit_seconds\": {seconds:e}, \"objective\": [{}], \"n_nonzero\": [{}], \"iterations\": [{}]{cv_fields}}}",
                 list(&|s| format!("{:e}", s.0)),
                 list(&|s| s.1.to_string()),
                 list(&|s| s.2.to_string()),

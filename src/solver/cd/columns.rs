@@ -62,6 +62,49 @@ impl<F: Float> Column<'_, F> {
     pub fn for_each(self, mut f: impl FnMut(usize, F)) {
         self.fold((), |(), i, v| f(i, v));
     }
+
+    /// Σᵢ xᵢ·aᵢ·bᵢ over the column's entries, in four interleaved sums (one
+    /// running sum waits on every addition in turn: most of a sweep's time).
+    #[inline]
+    pub fn dot2(self, a: &[F], b: &[F]) -> F {
+        let mut sums = [F::zero(); 4];
+        let mut rest = F::zero();
+        match self {
+            Column::Dense(values) => {
+                let chunks = values.chunks_exact(4);
+                let tail = chunks.remainder();
+                for (c, x) in chunks.enumerate() {
+                    for lane in 0..4 {
+                        let i = 4 * c + lane;
+                        sums[lane] += x[lane] * a[i] * b[i];
+                    }
+                }
+                let start = values.len() - tail.len();
+                for (k, &x) in tail.iter().enumerate() {
+                    rest += x * a[start + k] * b[start + k];
+                }
+            }
+            Column::Sparse(rows, values) => {
+                let (r4, x4) = (rows.chunks_exact(4), values.chunks_exact(4));
+                let (r_tail, x_tail) = (r4.remainder(), x4.remainder());
+                for (r, x) in r4.zip(x4) {
+                    for lane in 0..4 {
+                        let i = r[lane] as usize;
+                        sums[lane] += x[lane] * a[i] * b[i];
+                    }
+                }
+                for (&i, &x) in r_tail.iter().zip(x_tail) {
+                    rest += x * a[i as usize] * b[i as usize];
+                }
+            }
+            Column::Ones(n) => {
+                for i in 0..n {
+                    rest += a[i] * b[i];
+                }
+            }
+        }
+        (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
+    }
 }
 
 impl<F: Float> Columns<F> {

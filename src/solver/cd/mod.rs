@@ -3,6 +3,7 @@
 mod columns;
 mod hessian;
 mod model;
+mod rows;
 
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
@@ -47,12 +48,17 @@ use ndarray::Array1;
 /// out of the model (shrinking) until the optimality test, over all
 /// coordinates, says otherwise. Other objectives, and dense data with at
 /// most 256 parameters (where it is faster), use the dense Hessian
-/// (O(n·p²) per iteration).
+/// (O(n·p²) per iteration). On binary models with compressed columns the
+/// conjugate-gradient steps read a row-wise copy of the active columns
+/// instead, made once per run: X·v and Xᵀ(w ⊙ X·v) in one pass over it.
 ///
 /// Stops when the largest entry of the minimum-norm subgradient is ≤ tol:
 /// |∂ⱼf + λ₁·sign(pⱼ)| for non-zero penalized pⱼ, max(|∂ⱼf| − λ₁, 0) for
 /// zero ones, |∂ⱼf| for the intercepts. Coefficients the L1 term removes are
-/// exactly zero. Sequential and deterministic.
+/// exactly zero. Deterministic, whatever the thread count: the sweeps are
+/// sequential, and the row-wise products split the rows into blocks fixed
+/// by the data (about 2¹⁸ entries each, so only large problems have more
+/// than one), run them on the rayon pool and add their sums in block order.
 ///
 /// ```
 /// use logreg::{LogisticRegression, Penalty};

@@ -10,6 +10,7 @@
 //! pass over a column per update: O(nnz) per sweep on sparse columns.
 
 use super::columns::{Column, Columns};
+use super::rows::ActiveRows;
 use super::{CoordinateModel, soft_threshold};
 use crate::Float;
 use crate::kernels::{sigmoid, softmax_inplace};
@@ -173,7 +174,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         let k = self.shape.k;
         let w = &self.weight;
         if k == 1 {
-            column.fold(F::zero(), |sum, i, v| sum + v * w[i] * xv[i])
+            column.dot2(w, xv)
         } else {
             column.fold(F::zero(), |sum, i, v| {
                 let t = i * k + c;
@@ -274,15 +275,17 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
             .copied()
             .filter(|&j| !self.at_zero_penalized(j))
             .collect();
+        let rows = self.active_rows(&free);
+        // Each free coordinate's position among the rows' columns.
+        let mut position: Vec<usize> = (0..free.len()).collect();
         let mut iterations = 0;
         let outcome = loop {
             // (Re)start from the residual of the current signs.
             let sign: Vec<F> = free.iter().map(|&j| self.sign(j)).collect();
-            let mut residual: Vec<F> = free
-                .iter()
-                .zip(&sign)
-                .map(|(&j, &s)| -(self.slope(j) + self.shape.l1 * s))
-                .collect();
+            let mut residual = self.slopes(rows.as_ref(), &free, &position);
+            for (r, &s) in residual.iter_mut().zip(&sign) {
+                *r = -(*r + self.shape.l1 * s);
+            }
             if largest(&residual) <= tol {
                 break (iterations, true);
             }
@@ -297,19 +300,13 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     break Run::Stalled;
                 }
                 iterations += 1;
-                let (x_dir, u_dir) = self.times_x(&free, &direction);
-                let h_dir: Vec<F> = free
-                    .iter()
-                    .zip(&direction)
-                    .map(|(&j, &d)| {
-                        let h = self.data_curvature(j, &x_dir, &u_dir);
-                        if self.penalized(j) {
-                            h + self.shape.l2 * d
-                        } else {
-                            h
-                        }
-                    })
-                    .collect();
+                let (x_dir, u_dir, mut h_dir) =
+                    self.h_times(rows.as_ref(), &free, &position, &direction);
+                for ((h, &j), &d) in h_dir.iter_mut().zip(&free).zip(&direction) {
+                    if self.penalized(j) {
+                        *h += self.shape.l2 * d;
+                    }
+                }
                 let curvature = dot(&direction, &h_dir);
                 if curvature.is_nan() || curvature <= F::zero() {
                     break Run::Stalled;
@@ -372,7 +369,7 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
             // model's own value; then restart on the coordinates left.
             let cut_change = to_first * (to_first * curvature / (F::one() + F::one()) - rd);
             let (projected, x_step, u_step, pins) =
-                self.projected_step(&free, &sign, &direction, step);
+                self.projected_step(rows.as_ref(), &free, &position, &sign, &direction, step);
             let projected_change = self.change_of(&free, &residual, &projected, &x_step, &u_step);
             if projected_change < cut_change && projected_change.is_finite() {
                 for (&j, &s) in free.iter().zip(&projected) {
@@ -395,7 +392,11 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     }
                 }
             }
-            free.retain(|&j| !self.at_zero_penalized(j));
+            let kept: Vec<bool> = free.iter().map(|&j| !self.at_zero_penalized(j)).collect();
+            let mut flags = kept.iter();
+            position.retain(|_| flags.next() == Some(&true));
+            let mut flags = kept.iter();
+            free.retain(|_| flags.next() == Some(&true));
             if free.is_empty() {
                 break (iterations, true);
             }
@@ -448,6 +449,64 @@ impl<F: Float> ColumnModel<'_, F> {
         }
     }
 
+    /// The rows of the columns of `free`, where a product with H by rows
+    /// (one pass) beats one by columns (two): binary model, compressed
+    /// columns.
+    fn active_rows(&self, free: &[usize]) -> Option<ActiveRows<F>> {
+        if self.shape.k != 1 || self.columns.is_dense() {
+            return None;
+        }
+        let columns: Vec<Column<'_, F>> = free.iter().map(|&j| self.locate(j).1).collect();
+        ActiveRows::of(self.columns.n_rows(), &columns)
+    }
+
+    /// X·v for v on `free`, its softmax mix, and (H·v) on `free` without
+    /// the L2 term; by `rows` (`position`: each coordinate's there) when
+    /// given.
+    fn h_times(
+        &self,
+        rows: Option<&ActiveRows<F>>,
+        free: &[usize],
+        position: &[usize],
+        v: &[F],
+    ) -> (Vec<F>, Vec<F>, Vec<F>) {
+        match rows {
+            Some(rows) => {
+                let (xv, hv) = rows.gram(&spread(rows.width(), position, v), &self.weight);
+                let h = position.iter().map(|&a| hv[a]).collect();
+                (xv, Vec::new(), h)
+            }
+            None => {
+                let (xv, uv) = self.times_x(free, v);
+                let h = free
+                    .iter()
+                    .map(|&j| self.data_curvature(j, &xv, &uv))
+                    .collect();
+                (xv, uv, h)
+            }
+        }
+    }
+
+    /// The model's gradient gⱼ + (Hδ)ⱼ on `free`, without the L1 term.
+    fn slopes(&self, rows: Option<&ActiveRows<F>>, free: &[usize], position: &[usize]) -> Vec<F> {
+        let Some(rows) = rows else {
+            return free.iter().map(|&j| self.slope(j)).collect();
+        };
+        let (weight, x_delta) = (&self.weight, &self.x_delta);
+        let h_delta = rows.transpose_times(|i| weight[i] * x_delta[i]);
+        free.iter()
+            .zip(position)
+            .map(|(&j, &a)| {
+                let l2_term = if self.penalized(j) {
+                    self.shape.l2 * self.delta[j]
+                } else {
+                    F::zero()
+                };
+                self.grad[j] + h_delta[a] + l2_term
+            })
+            .collect()
+    }
+
     /// X·v for v on the coordinates `free` (n × k), and for the softmax
     /// Σ꜀ pᵢ꜀·(Xv)ᵢ꜀ (n).
     fn times_x(&self, free: &[usize], v: &[F]) -> (Vec<F>, Vec<F>) {
@@ -497,7 +556,9 @@ impl<F: Float> ColumnModel<'_, F> {
     /// the coordinates stopped.
     fn projected_step(
         &self,
+        rows: Option<&ActiveRows<F>>,
         free: &[usize],
+        position: &[usize],
         sign: &[F],
         v: &[F],
         step: F,
@@ -511,7 +572,13 @@ impl<F: Float> ColumnModel<'_, F> {
                 pins.push(j);
             }
         }
-        let (x_step, u_step) = self.times_x(free, &change);
+        let (x_step, u_step) = match rows {
+            Some(rows) => (
+                rows.times(&spread(rows.width(), position, &change)),
+                Vec::new(),
+            ),
+            None => self.times_x(free, &change),
+        };
         (change, x_step, u_step, pins)
     }
 
@@ -553,6 +620,15 @@ impl<F: Float> ColumnModel<'_, F> {
         }
         quadratic / (F::one() + F::one()) - dot(residual, change)
     }
+}
+
+/// v (one per free coordinate) at their positions among `width`.
+fn spread<F: Float>(width: usize, position: &[usize], v: &[F]) -> Vec<F> {
+    let mut out = vec![F::zero(); width];
+    for (&a, &x) in position.iter().zip(v) {
+        out[a] = x;
+    }
+    out
 }
 
 fn dot<F: Float>(a: &[F], b: &[F]) -> F {
