@@ -141,7 +141,6 @@ fn softmax_columns_portable<F: Float>(eta: &mut [F], class: &[usize], weight: &[
     let mut max = vec![f64::NEG_INFINITY; m];
     let mut argmax = vec![0_usize; m];
     for c in 0..k {
-        let label = c;
         for ((v, mx), arg) in eta[c * m..(c + 1) * m]
             .iter()
             .zip(&mut max)
@@ -151,7 +150,7 @@ fn softmax_columns_portable<F: Float>(eta: &mut [F], class: &[usize], weight: &[
             // masked store, microcoded and slow on AMD Zen.
             let v = v.to_f64_lossy();
             let better = v > *mx;
-            *arg = if better { label } else { *arg };
+            *arg = if better { c } else { *arg };
             *mx = if better { v } else { *mx };
         }
     }
@@ -162,14 +161,13 @@ fn softmax_columns_portable<F: Float>(eta: &mut [F], class: &[usize], weight: &[
     let mut wide = vec![0.0; k * m];
     let mut rest = vec![0.0; m];
     for c in 0..k {
-        let label = c;
         let scores = eta[c * m..(c + 1) * m].iter().zip(&max);
         let sums = rest.iter_mut().zip(&argmax);
         for ((e, (v, mx)), (r, arg)) in wide[c * m..(c + 1) * m].iter_mut().zip(scores).zip(sums) {
             *e = exp_nonpositive(v.to_f64_lossy() - mx);
             // The maximal term is exactly 1: ln(1 + rest) keeps the digits
             // of a small rest that 1 + rest would round away.
-            *r += if *arg == label { 0.0 } else { *e };
+            *r += if *arg == c { 0.0 } else { *e };
         }
     }
     let mut loss = vec![0.0; m];
