@@ -209,6 +209,37 @@ fn binary_loss_residual(y: f64, eta: f64) -> (f64, f64) {
     }
 }
 
+/// (σ(−ηᵢ), σ(ηᵢ)) for each score, interleaved into `out` (a binary
+/// model's two class probabilities per row, row-major), with
+/// [`crate::fastmath`]'s e^x in SIMD lanes: each within an ulp or two of
+/// [`sigmoid_pair`](super::scalar::sigmoid_pair)'s, and the same bits on
+/// every CPU. Scores below −708 give 0 where libm's e^x is subnormal.
+pub(crate) fn sigmoid_pairs<F: Float>(eta: &[F], out: &mut [F]) {
+    sigmoid_pairs_dispatch(eta, out);
+}
+
+with_avx2! {
+    /// [`sigmoid_pairs`].
+    fn sigmoid_pairs_dispatch<F: Float>(eta: &[F], out: &mut [F]) -> () = sigmoid_pairs_portable;
+}
+
+#[inline(always)]
+fn sigmoid_pairs_portable<F: Float>(eta: &[F], out: &mut [F]) {
+    for (pair, &eta) in out.chunks_exact_mut(2).zip(eta) {
+        let eta = eta.to_f64_lossy();
+        let e = exp_nonpositive(-eta.abs());
+        let large = 1.0 / (1.0 + e); // σ(|η|)
+        let small = e * large; // σ(−|η|)
+        let (negative, positive) = if eta >= 0.0 {
+            (small, large)
+        } else {
+            (large, small)
+        };
+        pair[0] = F::from_f64_lossy(negative);
+        pair[1] = F::from_f64_lossy(positive);
+    }
+}
+
 /// The binary pass over rows that are not contiguous (a strided view of X):
 /// ndarray's matrix–vector products.
 fn binary_rows_strided<F: Float>(
@@ -346,5 +377,70 @@ mod tests {
         );
         let bits = |g: &[f64]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&portable.grad), bits(&avx2.grad));
+    }
+
+    #[test]
+    fn sigmoid_pairs_match_the_scalar_pair_within_two_ulps() {
+        use crate::kernels::sigmoid_pair;
+        // Scores across the range, both signs, the tails where one
+        // probability underflows, and ±∞.
+        let mut eta: Vec<f64> = (-8000..=8000).map(|i| f64::from(i) * 0.09).collect();
+        eta.extend([
+            0.0,
+            -0.0,
+            1e-300,
+            -1e-300,
+            707.0,
+            -707.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]);
+        let mut out = vec![0.0; 2 * eta.len()];
+        sigmoid_pairs(&eta, &mut out);
+        // The AVX2 copy (on a CPU with AVX2) and the baseline one agree.
+        let mut portable = vec![0.0; out.len()];
+        sigmoid_pairs_portable(&eta, &mut portable);
+        let bits = |v: &[f64]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&out), bits(&portable));
+        let ulps = |a: f64, b: f64| a.to_bits().abs_diff(b.to_bits());
+        for (pair, &e) in out.chunks_exact(2).zip(&eta) {
+            let (negative, positive) = sigmoid_pair(e);
+            if e.abs() > 708.0 {
+                // Flushed to 0 where libm's e^x is subnormal (below 3.3e-308).
+                let (flushed, tiny) = if e > 0.0 {
+                    (pair[0], negative)
+                } else {
+                    (pair[1], positive)
+                };
+                assert!(
+                    flushed.to_bits() == 0 && tiny < 3.3e-308,
+                    "{e}: {flushed} vs {tiny}"
+                );
+                assert_eq!((pair[0] + pair[1]).to_bits(), 1.0_f64.to_bits());
+                continue;
+            }
+            assert!(
+                ulps(pair[0], negative) <= 2,
+                "σ(−{e}): {} vs {negative}",
+                pair[0]
+            );
+            assert!(
+                ulps(pair[1], positive) <= 2,
+                "σ({e}): {} vs {positive}",
+                pair[1]
+            );
+            assert!((pair[0] + pair[1] - 1.0).abs() <= 2.0 * f64::EPSILON);
+        }
+        // f32 scores: computed in f64, then rounded once (to a subnormal or 0
+        // in the tails).
+        let tolerance = |p: f64| f64::from(f32::EPSILON) * p + f64::from(f32::MIN_POSITIVE);
+        let eta32: Vec<f32> = eta.iter().map(|&e| e as f32).collect();
+        let mut out32 = vec![0.0_f32; 2 * eta32.len()];
+        sigmoid_pairs(&eta32, &mut out32);
+        for (pair, &e) in out32.chunks_exact(2).zip(&eta32) {
+            let (negative, positive) = sigmoid_pair(f64::from(e));
+            assert!((f64::from(pair[0]) - negative).abs() <= tolerance(negative));
+            assert!((f64::from(pair[1]) - positive).abs() <= tolerance(positive));
+        }
     }
 }

@@ -19,7 +19,7 @@ pub use scalar::{
 
 pub(crate) use binary::{
     BinaryData, binary_hessian_gram, binary_hessian_weights, binary_loss_grad,
-    binary_loss_grad_sums,
+    binary_loss_grad_sums, sigmoid_pairs,
 };
 pub(crate) use chunks::{chunk_rows, gram_chunk_rows, map_row_chunks, map_row_chunks_into};
 pub(crate) use products::{scores, weighted_gram};

@@ -3,7 +3,7 @@
 use super::FittedLogisticRegression;
 use crate::kernels::{
     log_sigmoid, log_softmax_inplace, map_row_chunks, map_row_chunks_into, scores, sigmoid_pair,
-    softmax_inplace,
+    sigmoid_pairs, softmax_inplace,
 };
 use crate::multiclass::Strategy;
 use crate::validate::{check_finite_rows, check_length};
@@ -317,11 +317,14 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
 /// Writes the probabilities of rows with scores `eta` into `out`.
 fn proba_rows<F: Float>(strategy: Strategy, eta: Array2<F>, mut out: ArrayViewMut2<'_, F>) {
     match strategy {
-        Strategy::Binary => {
-            for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
-                (row[0], row[1]) = sigmoid_pair(e);
+        Strategy::Binary => match (eta.as_slice(), out.as_slice_mut()) {
+            (Some(eta), Some(out)) => sigmoid_pairs(eta, out),
+            _ => {
+                for (mut row, &e) in out.rows_mut().into_iter().zip(eta.column(0)) {
+                    (row[0], row[1]) = sigmoid_pair(e);
+                }
             }
-        }
+        },
         Strategy::Multinomial => {
             out.assign(&eta);
             out.rows_mut().into_iter().for_each(softmax_inplace);
