@@ -8,7 +8,10 @@ use super::multinomial::softmax_redundant_params;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, binary_residual, row_scores, softmax_residuals};
+use super::rows::{
+    Row, RowAccess, binary_loss_at_scores, binary_residual, row_scores, softmax_loss_at_scores,
+    softmax_residuals,
+};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;
@@ -376,6 +379,16 @@ impl<F: Float> RowAccess<F> for SparseLogistic<'_, F> {
             Target::Binary(y) => binary_residual(share, y[i], residual),
             Target::Classes { class, .. } => softmax_residuals(share, class[i], residual),
         }
+    }
+
+    fn loss_at_scores(&self, eta: &[F], residual: Option<&mut [F]>) -> Option<F> {
+        let (weight, sum) = (self.weight.view(), self.weight_sum);
+        Some(match &self.target {
+            Target::Binary(y) => binary_loss_at_scores(y.view(), weight, sum, eta, residual),
+            Target::Classes { class, k } => {
+                softmax_loss_at_scores(class, *k, weight, sum, eta, residual)
+            }
+        })
     }
 }
 

@@ -45,6 +45,22 @@ impl<F: Float> Shape<F> {
     }
 }
 
+/// Output (class) and column of parameter `index`: coefficient (c, j) at
+/// c·d + j, then the intercepts.
+#[inline]
+pub(super) fn locate<'c, F: Float>(
+    columns: &'c Columns<F>,
+    shape: &Shape<F>,
+    index: usize,
+) -> (usize, Column<'c, F>) {
+    let d = shape.d;
+    if index < shape.k * d {
+        (index / d, columns.column(index % d))
+    } else {
+        (index - shape.k * d, columns.ones())
+    }
+}
+
 /// The model at one point, and the state of its coordinate descent.
 pub(super) struct ColumnModel<'a, F> {
     columns: &'a Columns<F>,
@@ -66,18 +82,19 @@ pub(super) struct ColumnModel<'a, F> {
 }
 
 impl<'a, F: Float> ColumnModel<'a, F> {
-    /// The model at `params` (gradient `grad`), with curvatures for the
-    /// coordinates `working`.
+    /// The model at `params` (scores `eta`, gradient `grad`), with
+    /// curvatures for the coordinates `working`.
     pub fn at(
         columns: &'a Columns<F>,
         shape: &'a Shape<F>,
         params: ArrayView1<'a, F>,
+        eta: &[F],
         grad: ArrayView1<'a, F>,
         working: &[usize],
     ) -> Self {
         let n = columns.n_rows();
         let k = shape.k;
-        let mut prob = scores(columns, shape, params);
+        let mut prob = eta.to_vec();
         let mut weight = vec![F::zero(); n * k];
         if k == 1 {
             for ((p, w), &s) in prob.iter_mut().zip(&mut weight).zip(&shape.share) {
@@ -134,12 +151,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
     /// Output (class) and column of parameter `index`.
     #[inline]
     fn locate(&self, index: usize) -> (usize, Column<'a, F>) {
-        let d = self.shape.d;
-        if index < self.shape.k * d {
-            (index / d, self.columns.column(index % d))
-        } else {
-            (index - self.shape.k * d, self.columns.ones())
-        }
+        locate(self.columns, self.shape, index)
     }
 
     /// The Hessian's diagonal entry of parameter `index`.
@@ -161,9 +173,9 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         }
     }
 
-    /// The step found.
-    pub fn into_delta(self) -> Array1<F> {
-        self.delta
+    /// The step found, and X̃ times it (n × k, row-major).
+    pub fn into_step(self) -> (Array1<F>, Vec<F>) {
+        (self.delta, self.x_delta)
     }
 
     /// (H·v) along parameter `index`, from X·v (`xv`, n × k) and, for the
@@ -637,28 +649,4 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
 
 fn largest<F: Float>(r: &[F]) -> F {
     r.iter().fold(F::zero(), |m, v| m.max(v.abs()))
-}
-
-/// The scores η = X·Wᵀ + b (n × k, row-major), reading only the non-zero
-/// coefficients' columns.
-fn scores<F: Float>(columns: &Columns<F>, shape: &Shape<F>, params: ArrayView1<'_, F>) -> Vec<F> {
-    let (k, d) = (shape.k, shape.d);
-    let n = columns.n_rows();
-    let mut eta = vec![F::zero(); n * k];
-    if params.len() > k * d {
-        for i in 0..n {
-            for c in 0..k {
-                eta[i * k + c] = params[k * d + c];
-            }
-        }
-    }
-    for c in 0..k {
-        for j in 0..d {
-            let w = params[c * d + j];
-            if w != F::zero() {
-                columns.column(j).for_each(|i, v| eta[i * k + c] += w * v);
-            }
-        }
-    }
-    eta
 }
