@@ -376,9 +376,10 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                 Run::Crossing(crossing) => crossing,
             };
             // Coordinates cross zero: the better of the step cut at the
-            // first crossing and the full step with every crossing
-            // coordinate pinned at zero (a projected search), by the
-            // model's own value; then restart on the coordinates left.
+            // first crossing and the full step with every crossing (or
+            // nearly crossing, PIN_REACH) coordinate pinned at zero (a
+            // projected search), by the model's own value; then restart on
+            // the coordinates left.
             let cut_change = to_first * (to_first * curvature / (F::one() + F::one()) - rd);
             let (projected, x_step, u_step, pins) =
                 self.projected_step(rows.as_ref(), &free, &position, &sign, &direction, step);
@@ -419,6 +420,17 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
         Some(outcome)
     }
 }
+
+/// A projected search stops at zero the coordinates the step would carry
+/// across zero within this many times its length, not only within it.
+/// After a new α's first sweeps thousands of coordinates head back to
+/// zero, and a conjugate-gradient run stopped by each one or two crossing
+/// in turn (a restart each) spent most of the 20,000 × 50,000 path; with
+/// the longer reach each restart stops more of them. The model's value
+/// still decides between this step and the one cut at the first crossing.
+/// (One run each at tol 1e-8: reach 1 36 s, 2 20 s with a gap of 1.7e-8,
+/// 3 21 s, 4 23–26 s, 8 34 s with a gap of 1.4e-8, 16 56 s; BENCHMARKS.md.)
+const PIN_REACH: f64 = 4.0;
 
 /// How one run of conjugate gradients ended.
 enum Run<F> {
@@ -562,7 +574,8 @@ impl<F: Float> ColumnModel<'_, F> {
     }
 
     /// The change `step`·v on `free` with every coordinate it carries
-    /// across zero stopped at zero: the change, its X·change and mix
+    /// across zero, or would within [`PIN_REACH`] times the step, stopped
+    /// at zero: the change, its X·change and mix
     /// (computed afresh: `step` can be huge along a nearly flat direction,
     /// where step·X·v less the corrections would lose every digit), and
     /// the coordinates stopped.
@@ -577,9 +590,10 @@ impl<F: Float> ColumnModel<'_, F> {
     ) -> (Vec<F>, Vec<F>, Vec<F>, Vec<usize>) {
         let mut change: Vec<F> = v.iter().map(|&d| step * d).collect();
         let mut pins = Vec::new();
+        let reach = F::from_f64_lossy(PIN_REACH);
         for (a, &j) in free.iter().enumerate() {
             let value = self.params[j] + self.delta[j];
-            if sign[a] != F::zero() && (value + change[a]) * sign[a] <= F::zero() {
+            if sign[a] != F::zero() && (value + reach * change[a]) * sign[a] <= F::zero() {
                 change[a] = -value;
                 pins.push(j);
             }
