@@ -9,10 +9,10 @@ mod scored;
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::Objective;
+use crate::validate::check_params;
 use crate::{Float, Result};
 use columns::Columns;
 use hessian::hessian_direction;
-use crate::validate::check_params;
 use model::{ColumnModel, Shape};
 use ndarray::Array1;
 use scored::{Scored, scores};
@@ -38,7 +38,12 @@ use scored::{Scored, scores};
 /// Hessian, where an outer iteration costs far more than a sweep, it
 /// tightens quadratically near the end. A backtracking line search
 /// (σ = 0.01, halving) on the full objective makes every step a descent
-/// step.
+/// step. On the crate's objectives
+/// ([`RowAccess::loss_at_scores`](crate::objective::RowAccess::loss_at_scores)) the
+/// solver keeps the scores η = X̃·p: a trial step's value comes from
+/// η + t·X̃δ (X̃δ kept by the model) at O(n·k), and the gradient at an
+/// accepted point from the columns at O(nnz), so no evaluation reads X
+/// by rows.
 ///
 /// On the crate's objectives (any that give [`Objective::as_rows`]) H is
 /// never formed: the solver copies X once per fit into columns (compressed
@@ -197,9 +202,9 @@ impl<F: Float> Solver<F> for CoordinateDescent {
         let (mut point, mut eta) =
             first.unwrap_or_else(|| (Point::evaluate(objective, start), Vec::new()));
         let evaluate = |params: Array1<F>| match scored.as_ref() {
-            Some(s) => s.point(params.clone()).unwrap_or_else(|| {
-                (Point::evaluate(objective, params), Vec::new())
-            }),
+            Some(s) => s
+                .point(params.clone())
+                .unwrap_or_else(|| (Point::evaluate(objective, params), Vec::new())),
             None => (Point::evaluate(objective, params), Vec::new()),
         };
         let mut total = l1.total(&point);
@@ -248,8 +253,14 @@ impl<F: Float> Solver<F> for CoordinateDescent {
                 // tighter near the end, to save outer iterations.
                 None => {
                     let inner_tol = (optimality * share).min(optimality * optimality).max(floor);
-                    let delta =
-                        hessian_direction(objective, &point, &l1, &coords, inner_tol, self.max_sweeps);
+                    let delta = hessian_direction(
+                        objective,
+                        &point,
+                        &l1,
+                        &coords,
+                        inner_tol,
+                        self.max_sweeps,
+                    );
                     (delta, None)
                 }
             };
