@@ -444,6 +444,34 @@ mod tests {
         assert!((fs - fd).abs() < 1e-13 && (&gs - &gd).iter().all(|d| d.abs() < 1e-13));
         assert_eq!(sparse.redundant_params(), dense.redundant_params());
         assert_eq!(sparse.n_penalized(), dense.n_penalized());
+        assert_loss_at_scores(sparse, &at);
+        assert_loss_at_scores(dense, &at);
+    }
+
+    /// The loss at the scores of `at` plus the L2 term is the value there,
+    /// and its residuals are `RowAccess::residuals`'.
+    fn assert_loss_at_scores(objective: &dyn Objective<f64>, at: &Array1<f64>) {
+        let rows = objective.as_rows().unwrap();
+        let (k, n) = (rows.outputs(), objective.n_samples());
+        let layout = Layout::new(k, rows.n_features(), rows.fit_intercept());
+        let (mut eta, mut expected) = (vec![0.0; n * k], vec![0.0; n * k]);
+        for i in 0..n {
+            row_scores(rows.row(i), at.view(), layout, &mut eta[i * k..(i + 1) * k]);
+            rows.residuals(at.view(), i, &mut expected[i * k..(i + 1) * k]);
+        }
+        let mut residual = vec![0.0; n * k];
+        let loss = rows.loss_at_scores(&eta, Some(&mut residual)).unwrap();
+        let m = objective.n_penalized();
+        let l2 = objective.l2_penalty() / 2.0 * at.iter().take(m).map(|w| w * w).sum::<f64>();
+        assert!((loss + l2 - objective.value(at.view())).abs() < 1e-13);
+        assert!(
+            residual
+                .iter()
+                .zip(&expected)
+                .all(|(a, b)| (a - b).abs() < 1e-15)
+        );
+        let without = rows.loss_at_scores(&eta, None).unwrap();
+        assert_eq!(without.to_bits(), loss.to_bits());
     }
 
     #[test]

@@ -185,10 +185,11 @@ impl<F: Float> LogisticRegression<F> {
     ///
     /// With an L1 term, each fit runs only on the features the sequential
     /// strong rule keeps (|∂ⱼf| ≥ ρ(2α − α_prev) at the previous solution,
-    /// or already non-zero), on a copy of those columns; then the KKT
-    /// conditions are checked over every feature and the violators added
-    /// back until none are left, so the result is the solution on all of X
-    /// (Tibshirani et al. 2012).
+    /// or already non-zero), on a copy of those columns (taken from a CSR
+    /// copy of X, made once, when at most half its entries are non-zero);
+    /// then the KKT conditions are checked over every feature and the
+    /// violators added back until none are left, so the result is the
+    /// solution on all of X (Tibshirani et al. 2012).
     ///
     /// ```
     /// use logreg::{Alphas, LogisticRegression, Penalty};
