@@ -82,9 +82,11 @@ pub struct FitReport<F> {
     /// (its value, or value and gradient: one pass over the data each),
     /// counted by `LogisticRegression` around whatever solver it runs; the
     /// line searches' trial points included, Hessians not. Solvers that work
-    /// row by row (coordinate descent, SAGA, SGD, Adam) do most of their work
-    /// outside this count. 0 in a report built by [`FitReport::new`] and in
-    /// models saved before the count existed.
+    /// row by row or column by column (SAGA, SGD, Adam; coordinate descent,
+    /// which on the crate's objectives computes values and gradients from
+    /// its own scores and columns and so counts none) do most or all of
+    /// their work outside this count. 0 in a report built by
+    /// [`FitReport::new`] and in models saved before the count existed.
     pub evaluations: usize,
 }
 

@@ -4,7 +4,9 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, binary_residual, dense_row_access, row_scores};
+use super::rows::{
+    Row, RowAccess, binary_loss_at_scores, binary_residual, dense_row_access, row_scores,
+};
 use crate::kernels::{BinaryData, binary_hessian_gram, binary_hessian_weights, binary_loss_grad};
 use crate::layout::Layout;
 use crate::validate::{check_features_and_targets, check_finite, check_l1, objective_weights};
@@ -219,5 +221,15 @@ impl<F: Float> RowAccess<F> for BinaryLogistic<'_, F> {
     fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]) {
         row_scores(self.row(i), params, self.layout(), residual);
         binary_residual(self.weight_share(i), self.y[i], residual);
+    }
+
+    fn loss_at_scores(&self, eta: &[F], residual: Option<&mut [F]>) -> Option<F> {
+        Some(binary_loss_at_scores(
+            self.y.view(),
+            self.weight.view(),
+            self.weight_sum,
+            eta,
+            residual,
+        ))
     }
 }

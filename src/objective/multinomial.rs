@@ -4,7 +4,9 @@ use super::Objective;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, l1_setters, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, dense_row_access, row_scores, softmax_residuals};
+use super::rows::{
+    Row, RowAccess, dense_row_access, row_scores, softmax_loss_at_scores, softmax_residuals,
+};
 use crate::kernels::{
     MultinomialData, gram_chunk_rows, multinomial_loss_grad, multinomial_probabilities,
     weighted_gram,
@@ -273,6 +275,17 @@ impl<F: Float> RowAccess<F> for Multinomial<'_, F> {
     fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]) {
         row_scores(self.row(i), params, self.layout(), residual);
         softmax_residuals(self.weight_share(i), self.class[i], residual);
+    }
+
+    fn loss_at_scores(&self, eta: &[F], residual: Option<&mut [F]>) -> Option<F> {
+        Some(softmax_loss_at_scores(
+            &self.class,
+            self.n_classes,
+            self.weight.view(),
+            self.weight_sum,
+            eta,
+            residual,
+        ))
     }
 }
 

@@ -8,7 +8,7 @@
 //! gradient from it and the row, which is what SAGA does.
 
 use crate::Float;
-use crate::kernels::{binary_terms, softmax_inplace};
+use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;
 use ndarray::{ArrayView1, ArrayViewMut1};
 
@@ -139,6 +139,81 @@ pub trait RowAccess<F: Float>: Send + Sync {
     /// ([`outputs`](Self::outputs) entries). Reads only the parameters of
     /// the row's entries and the intercepts.
     fn residuals(&self, params: ArrayView1<'_, F>, i: usize, residual: &mut [F]);
+
+    /// The data term Σᵢ (sᵢ/S)·ℓ(yᵢ, ηᵢ) at given scores, for solvers that
+    /// keep the scores ηᵢ = x̃ᵢ·θ themselves (`eta`: n ×
+    /// [`outputs`](Self::outputs), row-major) and move them along a step at
+    /// O(n) a trial instead of a pass over X. With `residual` (as long as
+    /// `eta`), each row's rᵢ = (sᵢ/S)·∂ℓ/∂ηᵢ is written there too. The
+    /// objective's value is this plus its L2 term (α/2)·‖θ[..m]‖² (α the
+    /// [`l2_penalty`](super::Objective::l2_penalty), m the
+    /// [`n_penalized`](super::Objective::n_penalized)). `None` (the default)
+    /// when the objective does not offer it; the crate's objectives do.
+    ///
+    /// ```
+    /// use logreg::objective::{BinaryLogistic, Objective};
+    /// use ndarray::array;
+    /// let x = array![[0.0_f64, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]];
+    /// let objective = BinaryLogistic::new(x.view(), array![0.0, 0.0, 1.0, 1.0], None, 0.1, true)?;
+    /// let at = array![0.5, -0.25, 0.1];
+    /// let eta = x.dot(&at.slice(ndarray::s![..2])) + at[2];
+    /// let rows = objective.as_rows().expect("row access");
+    /// let mut residual = vec![0.0; 4];
+    /// let loss = rows.loss_at_scores(eta.as_slice().unwrap(), Some(&mut residual)).unwrap();
+    /// let l2 = 0.1 / 2.0 * (0.5_f64 * 0.5 + 0.25 * 0.25);
+    /// assert!((loss + l2 - objective.value(at.view())).abs() < 1e-15);
+    /// let mut r = [0.0];
+    /// rows.residuals(at.view(), 2, &mut r);
+    /// assert!((residual[2] - r[0]).abs() < 1e-15);
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    fn loss_at_scores(&self, _eta: &[F], _residual: Option<&mut [F]>) -> Option<F> {
+        None
+    }
+}
+
+/// [`RowAccess::loss_at_scores`] for binary targets `y` in [0, 1] with
+/// weights summing to `weight_sum`: the sum in f64, row by row.
+pub(super) fn binary_loss_at_scores<F: Float>(
+    y: ArrayView1<'_, F>,
+    weight: ArrayView1<'_, F>,
+    weight_sum: F,
+    eta: &[F],
+    mut residual: Option<&mut [F]>,
+) -> F {
+    let mut loss = 0.0_f64;
+    for (i, &e) in eta.iter().enumerate() {
+        let terms = binary_terms(y[i], e);
+        loss += (weight[i] * terms.loss).to_f64_lossy();
+        if let Some(out) = residual.as_deref_mut() {
+            out[i] = weight[i] / weight_sum * terms.residual;
+        }
+    }
+    F::from_f64_lossy(loss) / weight_sum
+}
+
+/// [`RowAccess::loss_at_scores`] for the softmax over `k` classes with
+/// targets `class` and weights summing to `weight_sum`.
+pub(super) fn softmax_loss_at_scores<F: Float>(
+    class: &[usize],
+    k: usize,
+    weight: ArrayView1<'_, F>,
+    weight_sum: F,
+    eta: &[F],
+    mut residual: Option<&mut [F]>,
+) -> F {
+    let mut loss = 0.0_f64;
+    for (i, row) in eta.chunks_exact(k).enumerate() {
+        let row_loss =
+            multinomial_cross_entropy(ArrayView1::from(row), class[i]).unwrap_or_else(F::nan);
+        loss += (weight[i] * row_loss).to_f64_lossy();
+        if let Some(out) = residual.as_deref_mut() {
+            let r = &mut out[i * k..(i + 1) * k];
+            r.copy_from_slice(row);
+            softmax_residuals(weight[i] / weight_sum, class[i], r);
+        }
+    }
+    F::from_f64_lossy(loss) / weight_sum
 }
 
 /// The [`RowAccess`] methods every dense objective answers alike from its

@@ -8,7 +8,10 @@ use super::multinomial::softmax_redundant_params;
 use super::penalty::{
     add_l2_hess_vec, add_l2_hessian, batch_scale, penalty_accessors, scaled_with_l2,
 };
-use super::rows::{Row, RowAccess, binary_residual, row_scores, softmax_residuals};
+use super::rows::{
+    Row, RowAccess, binary_loss_at_scores, binary_residual, row_scores, softmax_loss_at_scores,
+    softmax_residuals,
+};
 use crate::Float;
 use crate::kernels::{binary_terms, multinomial_cross_entropy, softmax_inplace};
 use crate::layout::Layout;
@@ -377,6 +380,16 @@ impl<F: Float> RowAccess<F> for SparseLogistic<'_, F> {
             Target::Classes { class, .. } => softmax_residuals(share, class[i], residual),
         }
     }
+
+    fn loss_at_scores(&self, eta: &[F], residual: Option<&mut [F]>) -> Option<F> {
+        let (weight, sum) = (self.weight.view(), self.weight_sum);
+        Some(match &self.target {
+            Target::Binary(y) => binary_loss_at_scores(y.view(), weight, sum, eta, residual),
+            Target::Classes { class, k } => {
+                softmax_loss_at_scores(class, *k, weight, sum, eta, residual)
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -431,6 +444,34 @@ mod tests {
         assert!((fs - fd).abs() < 1e-13 && (&gs - &gd).iter().all(|d| d.abs() < 1e-13));
         assert_eq!(sparse.redundant_params(), dense.redundant_params());
         assert_eq!(sparse.n_penalized(), dense.n_penalized());
+        assert_loss_at_scores(sparse, &at);
+        assert_loss_at_scores(dense, &at);
+    }
+
+    /// The loss at the scores of `at` plus the L2 term is the value there,
+    /// and its residuals are `RowAccess::residuals`'.
+    fn assert_loss_at_scores(objective: &dyn Objective<f64>, at: &Array1<f64>) {
+        let rows = objective.as_rows().unwrap();
+        let (k, n) = (rows.outputs(), objective.n_samples());
+        let layout = Layout::new(k, rows.n_features(), rows.fit_intercept());
+        let (mut eta, mut expected) = (vec![0.0; n * k], vec![0.0; n * k]);
+        for i in 0..n {
+            row_scores(rows.row(i), at.view(), layout, &mut eta[i * k..(i + 1) * k]);
+            rows.residuals(at.view(), i, &mut expected[i * k..(i + 1) * k]);
+        }
+        let mut residual = vec![0.0; n * k];
+        let loss = rows.loss_at_scores(&eta, Some(&mut residual)).unwrap();
+        let m = objective.n_penalized();
+        let l2 = objective.l2_penalty() / 2.0 * at.iter().take(m).map(|w| w * w).sum::<f64>();
+        assert!((loss + l2 - objective.value(at.view())).abs() < 1e-13);
+        assert!(
+            residual
+                .iter()
+                .zip(&expected)
+                .all(|(a, b)| (a - b).abs() < 1e-15)
+        );
+        let without = rows.loss_at_scores(&eta, None).unwrap();
+        assert_eq!(without.to_bits(), loss.to_bits());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::model::{Labelled, LogisticRegression};
 use crate::multiclass::Design;
 use crate::sparse::{CsrMatrix, CsrView};
 use crate::{Error, Float, Result};
-use ndarray::{ArrayBase, Data, Ix1};
+use ndarray::{ArrayBase, ArrayView2, Data, Ix1};
 
 impl<F: Float> LogisticRegression<F> {
     /// [`path`](Self::path) on sparse CSR features (an `sprs` matrix),
@@ -89,4 +89,26 @@ pub(super) fn csr_columns<F: Float>(
             "rows must hold sorted, distinct column indices",
         )
     })
+}
+
+/// A CSR copy of `x` when at most half its entries are non-zero.
+pub(super) fn mostly_zero_as_csr<F: Float>(x: ArrayView2<'_, F>) -> Option<sprs::CsMat<F>> {
+    let nonzero = x.iter().filter(|&&v| v != F::zero()).count();
+    if nonzero.saturating_mul(2) > x.len() {
+        return None;
+    }
+    let mut indptr = Vec::with_capacity(x.nrows() + 1);
+    let (mut indices, mut data) = (Vec::with_capacity(nonzero), Vec::with_capacity(nonzero));
+    indptr.push(0);
+    for row in x.rows() {
+        for (j, &v) in row.iter().enumerate() {
+            if v != F::zero() {
+                indices.push(j);
+                data.push(v);
+            }
+        }
+        indptr.push(indices.len());
+    }
+    // Sorted, distinct column indices per row: a valid CSR matrix.
+    Some(sprs::CsMat::new(x.dim(), indptr, indices, data))
 }

@@ -63,6 +63,52 @@ impl<F: Float> Column<'_, F> {
         self.fold((), |(), i, v| f(i, v));
     }
 
+    /// Σᵢ xᵢ·aᵢ over the column's entries, in four interleaved sums.
+    #[inline]
+    pub fn dot(self, a: &[F]) -> F {
+        let mut sums = [F::zero(); 4];
+        let mut rest = F::zero();
+        match self {
+            Column::Dense(values) => {
+                let (x4, a4) = (values.chunks_exact(4), a.chunks_exact(4));
+                let (x_tail, a_tail) = (x4.remainder(), a4.remainder());
+                for (x, a) in x4.zip(a4) {
+                    for lane in 0..4 {
+                        sums[lane] += x[lane] * a[lane];
+                    }
+                }
+                for (&x, &a) in x_tail.iter().zip(a_tail) {
+                    rest += x * a;
+                }
+            }
+            Column::Sparse(rows, values) => {
+                let (r4, x4) = (rows.chunks_exact(4), values.chunks_exact(4));
+                let (r_tail, x_tail) = (r4.remainder(), x4.remainder());
+                for (r, x) in r4.zip(x4) {
+                    for lane in 0..4 {
+                        sums[lane] += x[lane] * a[r[lane] as usize];
+                    }
+                }
+                for (&i, &x) in r_tail.iter().zip(x_tail) {
+                    rest += x * a[i as usize];
+                }
+            }
+            Column::Ones(n) => {
+                let a4 = a[..n].chunks_exact(4);
+                let a_tail = a4.remainder();
+                for a in a4 {
+                    for lane in 0..4 {
+                        sums[lane] += a[lane];
+                    }
+                }
+                for &a in a_tail {
+                    rest += a;
+                }
+            }
+        }
+        (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
+    }
+
     /// Σᵢ xᵢ·aᵢ·bᵢ over the column's entries, in four interleaved sums (one
     /// running sum waits on every addition in turn: most of a sweep's time).
     #[inline]

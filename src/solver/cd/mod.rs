@@ -4,15 +4,18 @@ mod columns;
 mod hessian;
 mod model;
 mod rows;
+mod scored;
 
 use super::proximal::{L1Term, soft_threshold};
 use super::{Observer, Point, Solution, Solver, StopRule, Termination};
 use crate::objective::Objective;
+use crate::validate::check_params;
 use crate::{Float, Result};
 use columns::Columns;
 use hessian::hessian_direction;
 use model::{ColumnModel, Shape};
 use ndarray::Array1;
+use scored::{Scored, scores};
 
 /// Coordinate descent for L1 and elastic-net penalties (also plain L2 or
 /// none): the proximal Newton method of glmnet and newGLMNET.
@@ -35,7 +38,12 @@ use ndarray::Array1;
 /// Hessian, where an outer iteration costs far more than a sweep, it
 /// tightens quadratically near the end. A backtracking line search
 /// (σ = 0.01, halving) on the full objective makes every step a descent
-/// step.
+/// step. On the crate's objectives
+/// ([`RowAccess::loss_at_scores`](crate::objective::RowAccess::loss_at_scores)) the
+/// solver keeps the scores η = X̃·p: a trial step's value comes from
+/// η + t·X̃δ (X̃δ kept by the model) at O(n·k), and the gradient at an
+/// accepted point from the columns at O(nnz), so no evaluation reads X
+/// by rows.
 ///
 /// On the crate's objectives (any that give [`Objective::as_rows`]) H is
 /// never formed: the solver copies X once per fit into columns (compressed
@@ -173,11 +181,32 @@ impl<F: Float> Solver<F> for CoordinateDescent {
         stop: &StopRule<F>,
         observer: &mut dyn Observer<F>,
     ) -> Result<Solution<F>> {
-        let (l1, mut point) = L1Term::start(objective, start)?;
+        check_params(objective.n_params(), start.view())?;
+        let l1 = L1Term::of(objective);
         let sigma = F::from_f64_lossy(SUFFICIENT_DECREASE);
+        let half = F::from_f64_lossy(0.5);
         let rounding = F::epsilon() * F::from_f64_lossy(16.0);
         let coords = free_coordinates(objective);
         let data = column_data(objective, &l1);
+        // With the columns and an objective that gives its loss at given
+        // scores, the solver keeps the scores η of the current point: a
+        // trial step's value then costs O(n·k), and no evaluation reads X.
+        let mut scored = data.as_ref().and_then(|(columns, shape)| {
+            let rows = objective.as_rows()?;
+            Some(Scored::new(rows, columns, shape))
+        });
+        let first = scored.as_ref().and_then(|s| s.point(start.clone()));
+        if first.is_none() {
+            scored = None;
+        }
+        let (mut point, mut eta) =
+            first.unwrap_or_else(|| (Point::evaluate(objective, start), Vec::new()));
+        let evaluate = |params: Array1<F>| match scored.as_ref() {
+            Some(s) => s
+                .point(params.clone())
+                .unwrap_or_else(|| (Point::evaluate(objective, params), Vec::new())),
+            None => (Point::evaluate(objective, params), Vec::new()),
+        };
         let mut total = l1.total(&point);
         let mut iterations = 0;
         let termination = loop {
@@ -190,16 +219,24 @@ impl<F: Float> Solver<F> for CoordinateDescent {
             let floor = stop.tol() * share;
             let working = working_set(&point, &l1, &coords, optimality, objective.n_samples());
             let from_columns = data.as_ref().and_then(|(columns, shape)| {
+                let fresh;
+                let current: &[F] = if eta.len() == columns.n_rows() * shape.k {
+                    &eta
+                } else {
+                    fresh = scores(columns, shape, point.params.view());
+                    &fresh
+                };
                 let model = ColumnModel::at(
                     columns,
                     shape,
                     point.params.view(),
+                    current,
                     point.grad.view(),
                     &working,
                 );
                 model.is_finite().then_some(model)
             });
-            let delta = match from_columns {
+            let (delta, x_delta) = match from_columns {
                 // The model's subgradient brought to a fixed share of the
                 // outer one (newGLMNET ties its inner tolerance to the outer
                 // progress the same way): each outer iteration gains about
@@ -208,14 +245,23 @@ impl<F: Float> Solver<F> for CoordinateDescent {
                 Some(mut model) => {
                     let inner_tol = (optimality * share).max(floor);
                     cycle(&mut model, &working, inner_tol, self.max_sweeps);
-                    model.into_delta()
+                    let (delta, x_delta) = model.into_step();
+                    (delta, Some(x_delta))
                 }
                 // With a Hessian each outer iteration costs O(n·p²) and a
                 // sweep only O(p²): solve more accurately, quadratically
                 // tighter near the end, to save outer iterations.
                 None => {
                     let inner_tol = (optimality * share).min(optimality * optimality).max(floor);
-                    hessian_direction(objective, &point, &l1, &coords, inner_tol, self.max_sweeps)
+                    let delta = hessian_direction(
+                        objective,
+                        &point,
+                        &l1,
+                        &coords,
+                        inner_tol,
+                        self.max_sweeps,
+                    );
+                    (delta, None)
                 }
             };
             // Predicted decrease gᵀδ + λ₁(‖p + δ‖₁ − ‖p‖₁): negative unless p is optimal.
@@ -228,27 +274,45 @@ impl<F: Float> Solver<F> for CoordinateDescent {
             for _ in 0..MAX_HALVINGS {
                 let mut trial = point.params.clone();
                 trial.scaled_add(step, &delta);
-                let candidate = Point::evaluate(objective, trial);
-                let candidate_total = l1.total(&candidate);
                 let required = sigma * step * predicted;
                 // Near the optimum the decrease falls below the rounding of
                 // the objective, which cannot tell better from worse: there
                 // the step must bring the subgradient down instead.
-                let sufficient = if -required > rounding * total.abs() {
+                let measurable = -required > rounding * total.abs();
+                // A step the scores moved along it (η + t·X̃δ) show to fall
+                // short is halved without computing its gradient; one that
+                // passes is decided at its own scores, computed afresh.
+                if let (true, Some(s), Some(x_delta)) = (measurable, &scored, &x_delta) {
+                    let moved: Vec<F> = eta
+                        .iter()
+                        .zip(x_delta)
+                        .map(|(&e, &d)| e + step * d)
+                        .collect();
+                    if let Some(value) = s.value(&trial, &moved)
+                        && value + l1.value(&trial) > total + required
+                    {
+                        step *= half;
+                        continue;
+                    }
+                }
+                let (candidate, candidate_eta) = evaluate(trial);
+                let candidate_total = l1.total(&candidate);
+                let sufficient = if measurable {
                     candidate_total <= total + required
                 } else {
                     l1.optimality(&candidate) < optimality
                 };
                 if sufficient {
-                    accepted = Some((candidate, candidate_total));
+                    accepted = Some((candidate, candidate_eta, candidate_total));
                     break;
                 }
-                step *= F::from_f64_lossy(0.5);
+                step *= half;
             }
-            let Some((next, next_total)) = accepted else {
+            let Some((next, next_eta, next_total)) = accepted else {
                 break Termination::LineSearchFailed;
             };
             point = next;
+            eta = next_eta;
             total = next_total;
         };
         let report = l1.report(&point, iterations, termination);

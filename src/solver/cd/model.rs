@@ -45,6 +45,22 @@ impl<F: Float> Shape<F> {
     }
 }
 
+/// Output (class) and column of parameter `index`: coefficient (c, j) at
+/// c·d + j, then the intercepts.
+#[inline]
+pub(super) fn locate<'c, F: Float>(
+    columns: &'c Columns<F>,
+    shape: &Shape<F>,
+    index: usize,
+) -> (usize, Column<'c, F>) {
+    let d = shape.d;
+    if index < shape.k * d {
+        (index / d, columns.column(index % d))
+    } else {
+        (index - shape.k * d, columns.ones())
+    }
+}
+
 /// The model at one point, and the state of its coordinate descent.
 pub(super) struct ColumnModel<'a, F> {
     columns: &'a Columns<F>,
@@ -66,18 +82,19 @@ pub(super) struct ColumnModel<'a, F> {
 }
 
 impl<'a, F: Float> ColumnModel<'a, F> {
-    /// The model at `params` (gradient `grad`), with curvatures for the
-    /// coordinates `working`.
+    /// The model at `params` (scores `eta`, gradient `grad`), with
+    /// curvatures for the coordinates `working`.
     pub fn at(
         columns: &'a Columns<F>,
         shape: &'a Shape<F>,
         params: ArrayView1<'a, F>,
+        eta: &[F],
         grad: ArrayView1<'a, F>,
         working: &[usize],
     ) -> Self {
         let n = columns.n_rows();
         let k = shape.k;
-        let mut prob = scores(columns, shape, params);
+        let mut prob = eta.to_vec();
         let mut weight = vec![F::zero(); n * k];
         if k == 1 {
             for ((p, w), &s) in prob.iter_mut().zip(&mut weight).zip(&shape.share) {
@@ -134,12 +151,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
     /// Output (class) and column of parameter `index`.
     #[inline]
     fn locate(&self, index: usize) -> (usize, Column<'a, F>) {
-        let d = self.shape.d;
-        if index < self.shape.k * d {
-            (index / d, self.columns.column(index % d))
-        } else {
-            (index - self.shape.k * d, self.columns.ones())
-        }
+        locate(self.columns, self.shape, index)
     }
 
     /// The Hessian's diagonal entry of parameter `index`.
@@ -161,9 +173,9 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         }
     }
 
-    /// The step found.
-    pub fn into_delta(self) -> Array1<F> {
-        self.delta
+    /// The step found, and X̃ times it (n × k, row-major).
+    pub fn into_step(self) -> (Array1<F>, Vec<F>) {
+        (self.delta, self.x_delta)
     }
 
     /// (H·v) along parameter `index`, from X·v (`xv`, n × k) and, for the
@@ -364,9 +376,10 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                 Run::Crossing(crossing) => crossing,
             };
             // Coordinates cross zero: the better of the step cut at the
-            // first crossing and the full step with every crossing
-            // coordinate pinned at zero (a projected search), by the
-            // model's own value; then restart on the coordinates left.
+            // first crossing and the full step with every crossing (or
+            // nearly crossing, PIN_REACH) coordinate pinned at zero (a
+            // projected search), by the model's own value; then restart on
+            // the coordinates left.
             let cut_change = to_first * (to_first * curvature / (F::one() + F::one()) - rd);
             let (projected, x_step, u_step, pins) =
                 self.projected_step(rows.as_ref(), &free, &position, &sign, &direction, step);
@@ -407,6 +420,17 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
         Some(outcome)
     }
 }
+
+/// A projected search stops at zero the coordinates the step would carry
+/// across zero within this many times its length, not only within it.
+/// After a new α's first sweeps thousands of coordinates head back to
+/// zero, and a conjugate-gradient run stopped by each one or two crossing
+/// in turn (a restart each) spent most of the 20,000 × 50,000 path; with
+/// the longer reach each restart stops more of them. The model's value
+/// still decides between this step and the one cut at the first crossing.
+/// (One run each at tol 1e-8: reach 1 36 s, 2 20 s with a gap of 1.7e-8,
+/// 3 21 s, 4 23–26 s, 8 34 s with a gap of 1.4e-8, 16 56 s; BENCHMARKS.md.)
+const PIN_REACH: f64 = 4.0;
 
 /// How one run of conjugate gradients ended.
 enum Run<F> {
@@ -550,7 +574,8 @@ impl<F: Float> ColumnModel<'_, F> {
     }
 
     /// The change `step`·v on `free` with every coordinate it carries
-    /// across zero stopped at zero: the change, its X·change and mix
+    /// across zero, or would within [`PIN_REACH`] times the step, stopped
+    /// at zero: the change, its X·change and mix
     /// (computed afresh: `step` can be huge along a nearly flat direction,
     /// where step·X·v less the corrections would lose every digit), and
     /// the coordinates stopped.
@@ -565,9 +590,10 @@ impl<F: Float> ColumnModel<'_, F> {
     ) -> (Vec<F>, Vec<F>, Vec<F>, Vec<usize>) {
         let mut change: Vec<F> = v.iter().map(|&d| step * d).collect();
         let mut pins = Vec::new();
+        let reach = F::from_f64_lossy(PIN_REACH);
         for (a, &j) in free.iter().enumerate() {
             let value = self.params[j] + self.delta[j];
-            if sign[a] != F::zero() && (value + change[a]) * sign[a] <= F::zero() {
+            if sign[a] != F::zero() && (value + reach * change[a]) * sign[a] <= F::zero() {
                 change[a] = -value;
                 pins.push(j);
             }
@@ -637,28 +663,4 @@ fn dot<F: Float>(a: &[F], b: &[F]) -> F {
 
 fn largest<F: Float>(r: &[F]) -> F {
     r.iter().fold(F::zero(), |m, v| m.max(v.abs()))
-}
-
-/// The scores η = X·Wᵀ + b (n × k, row-major), reading only the non-zero
-/// coefficients' columns.
-fn scores<F: Float>(columns: &Columns<F>, shape: &Shape<F>, params: ArrayView1<'_, F>) -> Vec<F> {
-    let (k, d) = (shape.k, shape.d);
-    let n = columns.n_rows();
-    let mut eta = vec![F::zero(); n * k];
-    if params.len() > k * d {
-        for i in 0..n {
-            for c in 0..k {
-                eta[i * k + c] = params[k * d + c];
-            }
-        }
-    }
-    for c in 0..k {
-        for j in 0..d {
-            let w = params[c * d + j];
-            if w != F::zero() {
-                columns.column(j).for_each(|i, v| eta[i * k + c] += w * v);
-            }
-        }
-    }
-    eta
 }
