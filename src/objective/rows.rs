@@ -173,23 +173,21 @@ pub trait RowAccess<F: Float>: Send + Sync {
 }
 
 /// [`RowAccess::loss_at_scores`] for binary targets `y` in [0, 1] with
-/// weights summing to `weight_sum`: the sum in f64, row by row.
+/// weights summing to `weight_sum`.
 pub(super) fn binary_loss_at_scores<F: Float>(
     y: ArrayView1<'_, F>,
     weight: ArrayView1<'_, F>,
     weight_sum: F,
     eta: &[F],
-    mut residual: Option<&mut [F]>,
+    residual: Option<&mut [F]>,
 ) -> F {
-    let mut loss = 0.0_f64;
-    for (i, &e) in eta.iter().enumerate() {
-        let terms = binary_terms(y[i], e);
-        loss += (weight[i] * terms.loss).to_f64_lossy();
-        if let Some(out) = residual.as_deref_mut() {
-            out[i] = weight[i] / weight_sum * terms.residual;
+    weighted_loss_by_rows(1, weight, weight_sum, eta, residual, |i, e, share, out| {
+        let terms = binary_terms(y[i], e[0]);
+        if let Some(out) = out {
+            out[0] = share * terms.residual;
         }
-    }
-    F::from_f64_lossy(loss) / weight_sum
+        terms.loss
+    })
 }
 
 /// [`RowAccess::loss_at_scores`] for the softmax over `k` classes with
@@ -200,18 +198,41 @@ pub(super) fn softmax_loss_at_scores<F: Float>(
     weight: ArrayView1<'_, F>,
     weight_sum: F,
     eta: &[F],
+    residual: Option<&mut [F]>,
+) -> F {
+    weighted_loss_by_rows(
+        k,
+        weight,
+        weight_sum,
+        eta,
+        residual,
+        |i, row, share, out| {
+            if let Some(out) = out {
+                out.copy_from_slice(row);
+                softmax_residuals(share, class[i], out);
+            }
+            multinomial_cross_entropy(ArrayView1::from(row), class[i]).unwrap_or_else(F::nan)
+        },
+    )
+}
+
+/// Σᵢ sᵢ·ℓᵢ / Σᵢ sᵢ over rows of `width` scores each (summed in f64, row by
+/// row), where `row(i, scores, sᵢ / Σ sᵢ, residuals)` gives row i's loss ℓᵢ
+/// and writes its weighted residuals when they are asked for.
+fn weighted_loss_by_rows<F: Float>(
+    width: usize,
+    weight: ArrayView1<'_, F>,
+    weight_sum: F,
+    eta: &[F],
     mut residual: Option<&mut [F]>,
+    row: impl Fn(usize, &[F], F, Option<&mut [F]>) -> F,
 ) -> F {
     let mut loss = 0.0_f64;
-    for (i, row) in eta.chunks_exact(k).enumerate() {
-        let row_loss =
-            multinomial_cross_entropy(ArrayView1::from(row), class[i]).unwrap_or_else(F::nan);
-        loss += (weight[i] * row_loss).to_f64_lossy();
-        if let Some(out) = residual.as_deref_mut() {
-            let r = &mut out[i * k..(i + 1) * k];
-            r.copy_from_slice(row);
-            softmax_residuals(weight[i] / weight_sum, class[i], r);
-        }
+    for (i, scores) in eta.chunks_exact(width).enumerate() {
+        let out = residual
+            .as_deref_mut()
+            .map(|r| &mut r[i * width..(i + 1) * width]);
+        loss += (weight[i] * row(i, scores, weight[i] / weight_sum, out)).to_f64_lossy();
     }
     F::from_f64_lossy(loss) / weight_sum
 }
