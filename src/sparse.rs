@@ -14,6 +14,14 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use sprs::CsMatBase;
 use std::ops::Deref;
 
+/// Whether `nnz` non-zero entries out of `len` are few enough to store
+/// compressed: at most half. The coordinate-descent columns and the dense
+/// `path`'s CSR copy decide by this one rule, so that a path copies X to
+/// CSR exactly when the solver would compress its columns anyway.
+pub(crate) fn mostly_zero(nnz: usize, len: usize) -> bool {
+    nnz.saturating_mul(2) <= len
+}
+
 /// The rows of a CSR matrix: row i holds `indices[indptr[i]..indptr[i+1]]`
 /// and the matching `data` (offsets relative to `indptr[0]`).
 #[derive(Debug, Clone, Copy)]

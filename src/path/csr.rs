@@ -3,7 +3,7 @@
 use super::{Alphas, RegularizationPath, Walk};
 use crate::model::{Labelled, LogisticRegression};
 use crate::multiclass::Design;
-use crate::sparse::{CsrMatrix, CsrView};
+use crate::sparse::{CsrMatrix, CsrView, mostly_zero};
 use crate::{Error, Float, Result};
 use ndarray::{ArrayBase, ArrayView2, Data, Ix1};
 
@@ -94,7 +94,7 @@ pub(super) fn csr_columns<F: Float>(
 /// A CSR copy of `x` when at most half its entries are non-zero.
 pub(super) fn mostly_zero_as_csr<F: Float>(x: ArrayView2<'_, F>) -> Option<sprs::CsMat<F>> {
     let nonzero = x.iter().filter(|&&v| v != F::zero()).count();
-    if nonzero.saturating_mul(2) > x.len() {
+    if !mostly_zero(nonzero, x.len()) {
         return None;
     }
     let mut indptr = Vec::with_capacity(x.nrows() + 1);

@@ -3,6 +3,7 @@
 
 use crate::Float;
 use crate::objective::RowAccess;
+use crate::sparse::mostly_zero;
 
 /// The columns of X: compressed (CSC) when at most half the entries are
 /// non-zero, so a sweep costs O(nnz) even for a dense array of mostly
@@ -168,7 +169,7 @@ impl<F: Float> Columns<F> {
             });
         }
         let nnz: usize = count.iter().sum();
-        let storage = if nnz.saturating_mul(2) > n_rows.saturating_mul(d) {
+        let storage = if !mostly_zero(nnz, n_rows.saturating_mul(d)) {
             let mut values = vec![F::zero(); n_rows * d];
             for i in 0..n_rows {
                 rows.row(i).for_each(|j, v| values[j * n_rows + i] = v);
