@@ -3,7 +3,7 @@
 use crate::diagnostics::{Diagnostic, check_separation};
 use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
-use crate::objective::{BinaryLogistic, Counted, Multinomial, Objective};
+use crate::objective::{BinaryLogistic, Multinomial, Objective, minimize_counted};
 use crate::solver::Termination;
 use crate::solver::{FitReport, NoObserver, Observer, Solution, Solver, StopRule};
 use crate::sparse::CsrView;
@@ -394,10 +394,9 @@ fn fit_one<F: Float>(
 ) -> Result<Solved<F>> {
     let objective = runs.objective(problem, index, (problem.alpha, problem.l1));
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
-    let counted = Counted::new(&*objective);
-    let mut solution =
-        solver.minimize(&counted, start, stop, observer.unwrap_or(&mut NoObserver))?;
-    solution.report.evaluations = counted.evaluations();
+    let mut no_observer = NoObserver;
+    let observer = observer.unwrap_or(&mut no_observer);
+    let mut solution = minimize_counted(solver, &*objective, start, stop, observer)?;
     let diagnostics = diagnose(problem, runs, index, &*objective, &mut solution);
     Ok(Solved {
         params: solution.params,

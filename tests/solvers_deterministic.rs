@@ -939,3 +939,81 @@ fn auto_picks_newton_for_small_and_lbfgs_for_large_problems() {
     assert_eq!(large.report.iterations, lbfgs.report.iterations);
     assert_ne!(newton.report.iterations, lbfgs.report.iterations);
 }
+
+/// [`BinaryLogistic`] counting its Hessians.
+struct CountsHessians<'a> {
+    inner: &'a dyn Objective<f64>,
+    hessians: std::sync::atomic::AtomicUsize,
+}
+
+impl Objective<f64> for CountsHessians<'_> {
+    fn n_params(&self) -> usize {
+        self.inner.n_params()
+    }
+
+    fn n_samples(&self) -> usize {
+        self.inner.n_samples()
+    }
+
+    fn value_grad(&self, p: ArrayView1<'_, f64>, grad: ArrayViewMut1<'_, f64>) -> f64 {
+        self.inner.value_grad(p, grad)
+    }
+
+    fn hessian(&self, p: ArrayView1<'_, f64>) -> Array2<f64> {
+        self.hessians
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.hessian(p)
+    }
+
+    fn value_grad_rows(
+        &self,
+        p: ArrayView1<'_, f64>,
+        rows: &[usize],
+        grad: ArrayViewMut1<'_, f64>,
+    ) -> f64 {
+        self.inner.value_grad_rows(p, rows, grad)
+    }
+
+    fn l2_penalty(&self) -> f64 {
+        self.inner.l2_penalty()
+    }
+}
+
+/// Where a Hessian costs n·p² ≥ 1e8, Newton reuses one for a chord step
+/// while the gradient falls fast: fewer Hessians than iterations, and the
+/// optimum L-BFGS reaches at tol 1e-10. Below that size every step builds
+/// one (an iteration each, and one for the final decrement at most).
+#[test]
+fn newton_takes_chord_steps_only_where_hessians_are_costly() {
+    let hessians_and_iterations = |n: usize| {
+        let (x, y) = correlated_problem(n, 99, 2, 23);
+        let y = Array1::from_iter(y.iter().map(|&c| c as f64));
+        let objective = BinaryLogistic::new(x.view(), y, None, 1e-4, true).unwrap();
+        let counting = CountsHessians {
+            inner: &objective,
+            hessians: 0.into(),
+        };
+        let newton = solve(&Newton::new(), &counting, 1e-8, 100);
+        assert!(newton.report.converged(), "{:?}", newton.report);
+        let lbfgs = solve(&Lbfgs::new(), &objective, 1e-10, 1000);
+        let gap = (newton.report.objective - lbfgs.report.objective) / lbfgs.report.objective;
+        assert!(gap.abs() <= 1e-12, "n = {n}: {gap:e}");
+        let hessians = counting.hessians.into_inner();
+        println!(
+            "n = {n}: {hessians} Hessians, {} iterations",
+            newton.report.iterations
+        );
+        (hessians, newton.report.iterations)
+    };
+    // 10,000 × 100 parameters: n·p² = 1e8.
+    let (hessians, iterations) = hessians_and_iterations(10_000);
+    assert!(
+        hessians < iterations,
+        "{hessians} Hessians, {iterations} iterations"
+    );
+    let (hessians, iterations) = hessians_and_iterations(9_999);
+    assert!(
+        hessians >= iterations,
+        "{hessians} Hessians, {iterations} iterations"
+    );
+}

@@ -76,15 +76,38 @@ where
     T: Send,
     M: Fn(std::ops::Range<usize>) -> T + Sync + Send,
 {
+    map_chunks_init(n_rows, step, parallel, || (), |_, rows| f(rows))
+}
+
+/// [`map_chunks`] with scratch space: `f(scratch, rows)` gets a value made
+/// by `init` and shared by the ranges one task runs in turn, so buffers are
+/// allocated (and their pages touched) a few times per call, not once per
+/// range. Results must not depend on the scratch's earlier contents.
+pub(crate) fn map_chunks_init<S, T, I, M>(
+    n_rows: usize,
+    step: usize,
+    parallel: bool,
+    init: I,
+    f: M,
+) -> Vec<T>
+where
+    T: Send,
+    I: Fn() -> S + Sync + Send,
+    M: Fn(&mut S, std::ops::Range<usize>) -> T + Sync + Send,
+{
     let step = step.max(1);
     let ranges: Vec<_> = (0..n_rows)
         .step_by(step)
         .map(|start| start..(start + step).min(n_rows))
         .collect();
     if ranges.len() > 1 && parallel {
-        ranges.into_par_iter().map(f).collect()
+        ranges.into_par_iter().map_init(init, f).collect()
     } else {
-        ranges.into_iter().map(f).collect()
+        let mut scratch = init();
+        ranges
+            .into_iter()
+            .map(|rows| f(&mut scratch, rows))
+            .collect()
     }
 }
 

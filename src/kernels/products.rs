@@ -1,7 +1,7 @@
 //! Products over row chunks: dot products, η = Xw + b, the scores X Wᵀ + b
 //! and the weighted Gram matrices of the Hessians.
 
-use super::chunks::{gram_chunk_rows, map_chunks, map_row_chunks, with_avx2};
+use super::chunks::{gram_chunk_rows, map_chunks_init, map_row_chunks, with_avx2};
 use crate::Float;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip, s};
 
@@ -116,8 +116,13 @@ pub(crate) fn weighted_gram_with<F: Float>(
     // Chunks run in parallel, each with a sequential update into its own
     // Gram, summed in chunk order: faer parallelizing one skinny update
     // (p × p output, thousands of rows) spent its time in barriers.
-    let parts = map_chunks(n, gram_chunk_rows(p), n * p * p >= 1 << 20, |rows| {
-        let mut scaled = Array2::zeros((rows.len(), p));
+    let step = gram_chunk_rows(p);
+    // Each task fills one buffer of √h·X̃ rows in turn: a fresh buffer per
+    // chunk cost a memset of its own and, on a process's first fit, page
+    // faults on new memory (about 7 MB for 1e5 × 100).
+    let scratch = || Array2::zeros((step.min(n), p));
+    let parts = map_chunks_init(n, step, n * p * p >= 1 << 20, scratch, |buffer, rows| {
+        let mut scaled = buffer.slice_mut(s![..rows.len(), ..]);
         let h = weights(rows.clone());
         let x = x.slice(s![rows, ..]);
         match (scaled.as_slice_mut(), x.as_slice(), h.as_slice()) {
@@ -169,6 +174,25 @@ pub(crate) fn scores<F: Float>(
     let mut eta = Array2::zeros((x.nrows(), coef.nrows()));
     scores_into(x, coef, intercept, eta.view_mut());
     eta
+}
+
+/// Scores class by class, k × rows: `out[(c, i)]` = xᵢ·w_c + b_c, as the
+/// softmax pass walks them. One GEMM with the rows as its long dimension:
+/// on the Intel Xeon of BENCHMARKS.md's fifth round the 10-class 1e5 × 50
+/// fit took 177–192 ms this way against 207–222 ms for row-major scores
+/// (a GEMM whose 10 output columns filled 16-wide kernels) copied into
+/// this layout; on the AMD EPYC of the third round it made no difference.
+pub(crate) fn scores_by_class<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView2<'_, F>,
+    intercept: ArrayView1<'_, F>,
+) -> Array2<F> {
+    let mut out = Array2::zeros((coef.nrows(), x.nrows()));
+    F::gemm_tn_add(out.view_mut(), coef.t(), x.t());
+    for (mut row, &b) in out.rows_mut().into_iter().zip(intercept) {
+        row.mapv_inplace(|v| v + b);
+    }
+    out
 }
 
 /// [`scores`] written into `out` (rows × k). One class (a binary model):

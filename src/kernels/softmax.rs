@@ -1,7 +1,7 @@
 //! The fused softmax (multinomial) pass and the softmax probabilities.
 
 use super::chunks::{map_row_chunks, with_avx2};
-use super::products::scores;
+use super::products::{scores, scores_by_class};
 use super::scalar::{logsumexp, softmax_inplace};
 use crate::Float;
 use crate::fastmath::{exp_nonpositive, log1p_nonneg};
@@ -77,10 +77,8 @@ fn multinomial_parts<F: Float>(
         let weight = data.weight.slice(s![rows]);
         // The scores class by class (k × rows): the softmax then runs down
         // SIMD lanes of rows, where row by row it ran across a handful of
-        // classes (ten, split into two registers and a scalar tail). The
-        // GEMM writes them row by row: asked for k × rows directly, faer
-        // packs (copies) the chunk of X first.
-        let mut eta = transposed(scores(x, coef, intercept));
+        // classes (ten, split into two registers and a scalar tail).
+        let mut eta = scores_by_class(x, coef, intercept);
         let loss = match (eta.as_slice_mut(), weight.as_slice()) {
             (Some(eta), Some(weight)) => softmax_columns(eta, class, weight),
             _ => eta
@@ -95,25 +93,6 @@ fn multinomial_parts<F: Float>(
         F::gemm_tn_add(grad.view_mut(), eta.t(), x);
         (loss, grad, eta.sum_axis(Axis(1)))
     })
-}
-
-/// `a` (m × k, standard layout) as a standard-layout k × m array, by plain
-/// loops (ndarray's `as_standard_layout` of the transposed view walks it
-/// element by element through its iterator: 6% of a 20-feature softmax fit).
-fn transposed<F: Float>(a: Array2<F>) -> Array2<F> {
-    let (m, k) = a.dim();
-    let mut out = Array2::zeros((k, m));
-    match (a.as_slice(), out.as_slice_mut()) {
-        (Some(a), Some(t)) if k > 0 => {
-            for (i, row) in a.chunks_exact(k).enumerate() {
-                for (c, &v) in row.iter().enumerate() {
-                    t[c * m + i] = v;
-                }
-            }
-        }
-        _ => out.assign(&a.t()),
-    }
-    out
 }
 
 with_avx2! {

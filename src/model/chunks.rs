@@ -6,6 +6,7 @@ use crate::chunked::{
     Passes, RunKind, exact_preparation, minibatch_refused,
 };
 use crate::multiclass::{Fit, Runs, Strategy, centre};
+use crate::objective::minimize_counted;
 use crate::solver::{NoObserver, Solution};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
@@ -89,9 +90,13 @@ impl<F: Float> LogisticRegression<F> {
         let mut passes = preparation.count();
         let model = self.fit_runs(first.classes().to_vec(), &problem, |run_problem, params| {
             let objective = ChunkedObjective::from_problem(source, run_problem, Passes::default());
-            let solved = self
-                .solver
-                .minimize(&objective, params, &stop, &mut NoObserver);
+            let solved = minimize_counted(
+                self.solver.as_ref(),
+                &objective,
+                params,
+                &stop,
+                &mut NoObserver,
+            );
             passes += objective.passes();
             match objective.take_error() {
                 Some(error) => Err(error),
@@ -133,9 +138,13 @@ impl<F: Float> LogisticRegression<F> {
         let mut evaluations = 0;
         let model = self.fit_runs(classes, &problem, |run_problem, params| {
             let objective = EngineObjective::new(engine, run_problem);
-            let solved = self
-                .solver
-                .minimize(&objective, params, &stop, &mut NoObserver);
+            let solved = minimize_counted(
+                self.solver.as_ref(),
+                &objective,
+                params,
+                &stop,
+                &mut NoObserver,
+            );
             evaluations += objective.evaluations();
             match objective.take_error() {
                 Some(error) => Err(error),
