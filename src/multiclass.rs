@@ -3,9 +3,11 @@
 use crate::diagnostics::{Diagnostic, check_separation};
 use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
-use crate::objective::{BinaryLogistic, Multinomial, Objective, minimize_counted};
+use crate::objective::{BinaryLogistic, Multinomial, Objective};
 use crate::solver::Termination;
-use crate::solver::{FitReport, NoObserver, Observer, Solution, Solver, StopRule};
+use crate::solver::{
+    FitReport, NoObserver, Observer, Solution, Solver, StopRule, minimize_counted,
+};
 use crate::sparse::CsrView;
 use crate::{Float, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};

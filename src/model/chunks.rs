@@ -6,8 +6,7 @@ use crate::chunked::{
     Passes, RunKind, exact_preparation, minibatch_refused,
 };
 use crate::multiclass::{Fit, Runs, Strategy, centre};
-use crate::objective::minimize_counted;
-use crate::solver::{NoObserver, Solution};
+use crate::solver::{NoObserver, Solution, minimize_counted};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
 

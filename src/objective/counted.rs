@@ -2,9 +2,8 @@
 //! how many passes over the data its solver asked for.
 
 use super::{Objective, RowAccess};
-use crate::solver::{Observer, Solution, Solver, StopRule};
-use crate::{Float, Result};
-use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
+use crate::Float;
+use ndarray::{Array2, ArrayView1, ArrayViewMut1};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `inner`, with each call of [`value`](Objective::value) or
@@ -88,19 +87,4 @@ impl<F: Float> Objective<F> for Counted<'_, F> {
     fn as_rows(&self) -> Option<&dyn RowAccess<F>> {
         self.inner.as_rows()
     }
-}
-
-/// `solver` minimizing `objective` from `start`, with the report's
-/// `evaluations` set to the full evaluations it asked for.
-pub(crate) fn minimize_counted<F: Float>(
-    solver: &dyn Solver<F>,
-    objective: &dyn Objective<F>,
-    start: Array1<F>,
-    stop: &StopRule<F>,
-    observer: &mut dyn Observer<F>,
-) -> Result<Solution<F>> {
-    let counted = Counted::new(objective);
-    let mut solution = solver.minimize(&counted, start, stop, observer)?;
-    solution.report.evaluations = counted.evaluations();
-    Ok(solution)
 }

@@ -21,7 +21,7 @@ pub use penalty::Penalty;
 pub use rows::{Row, RowAccess};
 
 use crate::Float;
-pub(crate) use counted::minimize_counted;
+pub(crate) use counted::Counted;
 pub(crate) use multinomial::{SoftmaxHessianSums, softmax_redundant_params};
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
 pub(crate) use penalty::{add_l2, add_l2_hessian, l1_value, scaled_with_l2};

@@ -290,6 +290,21 @@ pub struct Solution<F> {
     pub report: FitReport<F>,
 }
 
+/// `solver` minimizing `objective` from `start`, with the report's
+/// `evaluations` set to the full evaluations it asked for.
+pub(crate) fn minimize_counted<F: Float>(
+    solver: &dyn Solver<F>,
+    objective: &dyn Objective<F>,
+    start: Array1<F>,
+    stop: &StopRule<F>,
+    observer: &mut dyn Observer<F>,
+) -> Result<Solution<F>> {
+    let counted = crate::objective::Counted::new(objective);
+    let mut solution = solver.minimize(&counted, start, stop, observer)?;
+    solution.report.evaluations = counted.evaluations();
+    Ok(solution)
+}
+
 impl<F: Float> Solution<F> {
     /// The solution at `point`, reached after `iterations` iterations.
     pub(crate) fn at(point: Point<F>, iterations: usize, termination: Termination) -> Self {
