@@ -233,8 +233,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         if change != F::zero() {
             self.delta[index] += change;
             if k == 1 {
-                let xd = &mut self.x_delta;
-                column.for_each(|i, v| xd[i] += change * v);
+                column.axpy(change, &mut self.x_delta);
             } else {
                 let (xd, u, p) = (&mut self.x_delta, &mut self.u, &self.prob);
                 column.for_each(|i, v| {
