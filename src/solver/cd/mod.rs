@@ -34,7 +34,8 @@ use scored::{Scored, scores};
 /// preconditioned, stopped or cut where a coordinate reaches zero)
 /// alternate with the sweeps, which move coordinates onto and off zero.
 /// The inner tolerance is a tenth of the outer optimality (newGLMNET ties
-/// its inner tolerance to the outer progress likewise); with the dense
+/// its inner tolerance to the outer progress likewise), 0.9 of it on a
+/// fit's first model and a tenth of tol on the last; with the dense
 /// Hessian, where an outer iteration costs far more than a sweep, it
 /// tightens quadratically near the end. A backtracking line search
 /// (σ = 0.01, halving) on the full objective makes every step a descent
