@@ -1,6 +1,7 @@
 //! Proximal Newton with coordinate descent on each quadratic model (newGLMNET).
 
 mod columns;
+mod crossing;
 mod hessian;
 mod model;
 mod rows;

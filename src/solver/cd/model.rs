@@ -10,6 +10,7 @@
 //! pass over a column per update: O(nnz) per sweep on sparse columns.
 
 use super::columns::{Column, Columns};
+use super::crossing::{Crossing, PIN_REACH, Run, first_crossing};
 use super::rows::ActiveRows;
 use super::{CoordinateModel, soft_threshold};
 use crate::Float;
@@ -323,7 +324,8 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     break Run::Stalled;
                 }
                 let step = rz / curvature;
-                let to_first = self.first_crossing(&free, &direction, &sign);
+                let to_first =
+                    first_crossing(self.params, self.delta.view(), &free, &direction, &sign);
                 if to_first < step {
                     break Run::Crossing(Crossing {
                         step,
@@ -411,43 +413,6 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
     }
 }
 
-/// A projected search stops at zero the coordinates the step would carry
-/// across zero within this many times its length, not only within it.
-/// After a new α's first sweeps thousands of coordinates head back to
-/// zero, and a conjugate-gradient run stopped by each one or two crossing
-/// in turn (a restart each) spent most of the 20,000 × 50,000 path; with
-/// the longer reach each restart stops more of them. The model's value
-/// still decides between this step and the one cut at the first crossing.
-/// (One run each at tol 1e-8: reach 1 36 s, 2 20 s with a gap of 1.7e-8,
-/// 3 21 s, 4 23–26 s, 8 34 s with a gap of 1.4e-8, 16 56 s; BENCHMARKS.md.)
-const PIN_REACH: f64 = 4.0;
-
-/// How one run of conjugate gradients ended.
-enum Run<F> {
-    /// Out of steps, or no positive curvature along its direction.
-    Stalled,
-    /// The model's gradient over the free coordinates is within the tolerance.
-    Converged,
-    /// The next step would carry coordinates across zero.
-    Crossing(Crossing<F>),
-}
-
-/// A conjugate-gradient step that would carry coordinates across zero.
-struct Crossing<F> {
-    /// The full step along `direction`.
-    step: F,
-    /// The step at which the first coordinate reaches zero.
-    to_first: F,
-    direction: Vec<F>,
-    /// X·direction and its softmax mix.
-    x_dir: Vec<F>,
-    u_dir: Vec<F>,
-    /// −(model gradient)·direction.
-    rd: F,
-    /// directionᵀ·H·direction.
-    curvature: F,
-}
-
 impl<F: Float> ColumnModel<'_, F> {
     /// The L1 term's sign on coordinate j (0 off the penalty).
     fn sign(&self, j: usize) -> F {
@@ -461,35 +426,6 @@ impl<F: Float> ColumnModel<'_, F> {
         } else {
             F::zero()
         }
-    }
-
-    /// The step along `v` (on `free`, signs `sign`) at which the first
-    /// coordinate heading for zero reaches it; infinity if none does.
-    /// Ratios compared by cross-multiplication and the heading tested
-    /// without a branch: a division and a mispredicted branch per
-    /// coordinate had made this scan most of a step's work outside the
-    /// product with H.
-    fn first_crossing(&self, free: &[usize], v: &[F], sign: &[F]) -> F {
-        let (Some(params), Some(delta)) = (self.params.as_slice(), self.delta.as_slice()) else {
-            return free
-                .iter()
-                .zip(v)
-                .zip(sign)
-                .filter(|&((_, &d), &s)| d * s < F::zero())
-                .fold(F::infinity(), |t, ((&j, &d), _)| {
-                    t.min(-(self.params[j] + self.delta[j]) / d)
-                });
-        };
-        // The smallest |value| / |d| so far, as a fraction.
-        let (mut distance, mut speed) = (F::infinity(), F::one());
-        for ((&j, &d), &s) in free.iter().zip(v).zip(sign) {
-            let value = (params[j] + delta[j]).abs();
-            let heading = d * s < F::zero();
-            if heading & (value * speed < distance * d.abs()) {
-                (distance, speed) = (value, d.abs());
-            }
-        }
-        distance / speed
     }
 
     /// The rows of the columns of `free`, where a product with H by rows
