@@ -10,6 +10,7 @@
 //! pass over a column per update: O(nnz) per sweep on sparse columns.
 
 use super::columns::{Column, Columns};
+use super::crossing::{Crossing, PIN_REACH, Run, first_crossing};
 use super::rows::ActiveRows;
 use super::{CoordinateModel, soft_threshold};
 use crate::Float;
@@ -233,8 +234,7 @@ impl<'a, F: Float> ColumnModel<'a, F> {
         if change != F::zero() {
             self.delta[index] += change;
             if k == 1 {
-                let xd = &mut self.x_delta;
-                column.for_each(|i, v| xd[i] += change * v);
+                column.axpy(change, &mut self.x_delta);
             } else {
                 let (xd, u, p) = (&mut self.x_delta, &mut self.u, &self.prob);
                 column.for_each(|i, v| {
@@ -324,17 +324,9 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
                     break Run::Stalled;
                 }
                 let step = rz / curvature;
-                // The first coordinate the step would carry across zero.
-                let mut first: Option<(F, usize)> = None;
-                for (a, (&j, &d)) in free.iter().zip(&direction).enumerate() {
-                    if sign[a] != F::zero() && d * sign[a] < F::zero() {
-                        let to_zero = -(self.params[j] + self.delta[j]) / d;
-                        if to_zero < step && first.is_none_or(|(t, _)| to_zero < t) {
-                            first = Some((to_zero, a));
-                        }
-                    }
-                }
-                if let Some((to_first, _)) = first {
+                let to_first =
+                    first_crossing(self.params, self.delta.view(), &free, &direction, &sign);
+                if to_first < step {
                     break Run::Crossing(Crossing {
                         step,
                         to_first,
@@ -419,43 +411,6 @@ impl<F: Float> CoordinateModel<F> for ColumnModel<'_, F> {
         };
         Some(outcome)
     }
-}
-
-/// A projected search stops at zero the coordinates the step would carry
-/// across zero within this many times its length, not only within it.
-/// After a new α's first sweeps thousands of coordinates head back to
-/// zero, and a conjugate-gradient run stopped by each one or two crossing
-/// in turn (a restart each) spent most of the 20,000 × 50,000 path; with
-/// the longer reach each restart stops more of them. The model's value
-/// still decides between this step and the one cut at the first crossing.
-/// (One run each at tol 1e-8: reach 1 36 s, 2 20 s with a gap of 1.7e-8,
-/// 3 21 s, 4 23–26 s, 8 34 s with a gap of 1.4e-8, 16 56 s; BENCHMARKS.md.)
-const PIN_REACH: f64 = 4.0;
-
-/// How one run of conjugate gradients ended.
-enum Run<F> {
-    /// Out of steps, or no positive curvature along its direction.
-    Stalled,
-    /// The model's gradient over the free coordinates is within the tolerance.
-    Converged,
-    /// The next step would carry coordinates across zero.
-    Crossing(Crossing<F>),
-}
-
-/// A conjugate-gradient step that would carry coordinates across zero.
-struct Crossing<F> {
-    /// The full step along `direction`.
-    step: F,
-    /// The step at which the first coordinate reaches zero.
-    to_first: F,
-    direction: Vec<F>,
-    /// X·direction and its softmax mix.
-    x_dir: Vec<F>,
-    u_dir: Vec<F>,
-    /// −(model gradient)·direction.
-    rd: F,
-    /// directionᵀ·H·direction.
-    curvature: F,
 }
 
 impl<F: Float> ColumnModel<'_, F> {

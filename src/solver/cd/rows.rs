@@ -4,7 +4,7 @@
 //! pass), where the columns need two passes, and blocks of rows run in
 //! parallel.
 
-use super::columns::Column;
+use super::columns::{Column, clamp};
 use crate::Float;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -158,8 +158,11 @@ impl<F: Float> ActiveRows<F> {
 /// not inlined, so that s and the sums' address stay in registers).
 #[inline(never)]
 fn row_scatter<F: Float>(position: &[u32], values: &[F], s: F, sums: &mut [F]) {
+    let Some(last) = sums.len().checked_sub(1) else {
+        return;
+    };
     for (&a, &x) in position.iter().zip(values) {
-        sums[a as usize] += x * s;
+        sums[clamp(a, last)] += x * s;
     }
 }
 
@@ -168,17 +171,20 @@ fn row_scatter<F: Float>(position: &[u32], values: &[F], s: F, sums: &mut [F]) {
 /// a product's time.
 #[inline]
 fn row_dot<F: Float>(position: &[u32], values: &[F], v: &[F]) -> F {
+    let Some(last) = v.len().checked_sub(1) else {
+        return F::zero();
+    };
     let mut sums = [F::zero(); 4];
     let (p4, x4) = (position.chunks_exact(4), values.chunks_exact(4));
     let (p_rest, x_rest) = (p4.remainder(), x4.remainder());
     for (p, x) in p4.zip(x4) {
         for lane in 0..4 {
-            sums[lane] += x[lane] * v[p[lane] as usize];
+            sums[lane] += x[lane] * v[clamp(p[lane], last)];
         }
     }
     let mut rest = F::zero();
     for (&a, &x) in p_rest.iter().zip(x_rest) {
-        rest += x * v[a as usize];
+        rest += x * v[clamp(a, last)];
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
 }
