@@ -6,7 +6,8 @@ use crate::chunked::{
     Passes, RunKind, exact_preparation, minibatch_refused,
 };
 use crate::multiclass::{Fit, Runs, Strategy, centre};
-use crate::solver::{NoObserver, Solution, minimize_counted};
+use crate::objective::Objective;
+use crate::solver::{NoObserver, Solution, StopRule, minimize_counted};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
 
@@ -89,13 +90,7 @@ impl<F: Float> LogisticRegression<F> {
         let mut passes = preparation.count();
         let model = self.fit_runs(first.classes().to_vec(), &problem, |run_problem, params| {
             let objective = ChunkedObjective::from_problem(source, run_problem, Passes::default());
-            let solved = minimize_counted(
-                self.solver.as_ref(),
-                &objective,
-                params,
-                &stop,
-                &mut NoObserver,
-            );
+            let solved = self.minimize(&objective, params, &stop);
             passes += objective.passes();
             match objective.take_error() {
                 Some(error) => Err(error),
@@ -137,13 +132,7 @@ impl<F: Float> LogisticRegression<F> {
         let mut evaluations = 0;
         let model = self.fit_runs(classes, &problem, |run_problem, params| {
             let objective = EngineObjective::new(engine, run_problem);
-            let solved = minimize_counted(
-                self.solver.as_ref(),
-                &objective,
-                params,
-                &stop,
-                &mut NoObserver,
-            );
+            let solved = self.minimize(&objective, params, &stop);
             evaluations += objective.evaluations();
             match objective.take_error() {
                 Some(error) => Err(error),
@@ -151,6 +140,22 @@ impl<F: Float> LogisticRegression<F> {
             }
         })?;
         Ok((model, evaluations))
+    }
+
+    /// The solver's run on one objective, its evaluations counted.
+    fn minimize(
+        &self,
+        objective: &dyn Objective<F>,
+        params: Array1<F>,
+        stop: &StopRule<F>,
+    ) -> Result<Solution<F>> {
+        minimize_counted(
+            self.solver.as_ref(),
+            objective,
+            params,
+            stop,
+            &mut NoObserver,
+        )
     }
 
     fn refuse_minibatch_solvers(&self) -> Result<()> {
