@@ -117,9 +117,10 @@ pub(crate) fn weighted_gram_with<F: Float>(
     // Gram, summed in chunk order: faer parallelizing one skinny update
     // (p × p output, thousands of rows) spent its time in barriers.
     let step = gram_chunk_rows(p);
-    // Each task fills one buffer of √h·X̃ rows in turn: a fresh buffer per
-    // chunk cost a memset of its own and, on a process's first fit, page
-    // faults on new memory (about 7 MB for 1e5 × 100).
+    // Each task fills one buffer of √h·X̃ rows in turn: a fresh zeroed
+    // buffer per chunk (2 MB at 100 features) cost a memset each, about 5%
+    // of a Newton fit's profile. (A process's first Hessian is still about
+    // twice as slow as the next ones: BENCHMARKS.md, issue 21's fifth round.)
     let scratch = || Array2::zeros((step.min(n), p));
     let parts = map_chunks_init(n, step, n * p * p >= 1 << 20, scratch, |buffer, rows| {
         let mut scaled = buffer.slice_mut(s![..rows.len(), ..]);
