@@ -105,7 +105,8 @@ impl<F: Float> Solver<F> for Newton {
         let mut iterations = 0;
         // Half the decrement of the last step taken (none before the first).
         let mut last_half_decrement = None;
-        // The matrix of the last step's solve and max |∇f| where it was taken.
+        // With chord steps: the matrix of the last step's solve and max |∇f|
+        // where it was taken.
         let mut last_solve: Option<(Array2<F>, F)> = None;
         let chords = chord_steps_pay(objective);
         let termination = loop {
@@ -119,17 +120,18 @@ impl<F: Float> Solver<F> for Newton {
                     break termination;
                 }
             }
-            let reusable = last_solve
+            let chord = last_solve
                 .take()
-                .filter(|_| chords)
                 .filter(|(_, before)| grad_max <= *before * F::from_f64_lossy(REUSE_RATIO))
-                .map(|(matrix, _)| matrix);
+                .and_then(|(matrix, _)| {
+                    let direction = chord_direction(&matrix, &point, &redundant)?;
+                    Some((direction, Some(matrix)))
+                });
             // The decrement needs the direction: computed between the observer
             // and the stop tests.
-            let (direction, matrix) = reusable
-                .and_then(|matrix| chord_direction(matrix, &point, &redundant))
-                .unwrap_or_else(|| newton_direction(objective, &point, &redundant));
-            last_solve = matrix.map(|matrix| (matrix, grad_max));
+            let (direction, matrix) =
+                chord.unwrap_or_else(|| newton_direction(objective, &point, &redundant));
+            last_solve = matrix.filter(|_| chords).map(|matrix| (matrix, grad_max));
             let half_decrement = -point.grad.dot(&direction) * F::from_f64_lossy(0.5);
             let converged = grad_max <= stop.tol() && half_decrement <= stop.tol();
             if let Err(termination) = stop.test(converged, iterations) {
@@ -200,15 +202,13 @@ fn newton_direction<F: Float>(
 }
 
 /// A chord step: the direction from the matrix of an earlier step (none if
-/// it no longer factors, which takes a gradient that is not finite).
+/// it no longer factors).
 fn chord_direction<F: Float>(
-    matrix: Array2<F>,
+    matrix: &Array2<F>,
     point: &Point<F>,
     redundant: &[usize],
-) -> Option<(Array1<F>, Option<Array2<F>>)> {
-    let rhs = newton_rhs(point, redundant);
-    let direction = F::cholesky_solve(matrix.view(), rhs.view())?;
-    Some((direction, Some(matrix)))
+) -> Option<Array1<F>> {
+    F::cholesky_solve(matrix.view(), newton_rhs(point, redundant).view())
 }
 
 /// −∇f with the redundant parameters' entries zero.

@@ -4,6 +4,7 @@
 
 use crate::Float;
 use ndarray::ArrayView1;
+use std::borrow::Cow;
 
 /// A projected search stops at zero the coordinates the step would carry
 /// across zero within this many times its length, not only within it.
@@ -55,16 +56,7 @@ pub(super) fn first_crossing<F: Float>(
     v: &[F],
     sign: &[F],
 ) -> F {
-    let (Some(p), Some(dl)) = (params.as_slice(), delta.as_slice()) else {
-        return free
-            .iter()
-            .zip(v)
-            .zip(sign)
-            .filter(|&((_, &d), &s)| d * s < F::zero())
-            .fold(F::infinity(), |t, ((&j, &d), _)| {
-                t.min(-(params[j] + delta[j]) / d)
-            });
-    };
+    let (p, dl) = (contiguous(params), contiguous(delta));
     // The smallest |value| / |d| so far, as a fraction.
     let (mut distance, mut speed) = (F::infinity(), F::one());
     for ((&j, &d), &s) in free.iter().zip(v).zip(sign) {
@@ -75,4 +67,13 @@ pub(super) fn first_crossing<F: Float>(
         }
     }
     distance / speed
+}
+
+/// `a` as a slice: borrowed when contiguous (as the solver's own arrays
+/// are), else copied once, so that [`first_crossing`] has one loop.
+fn contiguous<F: Float>(a: ArrayView1<'_, F>) -> Cow<'_, [F]> {
+    match a.to_slice() {
+        Some(slice) => Cow::Borrowed(slice),
+        None => Cow::Owned(a.to_vec()),
+    }
 }
