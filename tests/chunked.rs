@@ -103,6 +103,22 @@ fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
     }
 }
 
+/// Enough rows for the binary Hessian's Gram product to deal its chunks
+/// (about 1,000 rows each at 64 features: 2¹⁶ values) to all of its lanes
+/// and come round again, so the chunked sums must follow the same lanes.
+#[test]
+fn newton_over_many_gram_chunks_gives_the_same_bits() {
+    let d = 64;
+    let (x, y) = correlated_problem(12_037, d, 2, 23);
+    let y = Array1::from(y);
+    let settings = LogisticRegression::new().solver(Newton::new()).tol(1e-10);
+    let in_memory = settings.fit(&x, &y).expect("in-memory fit");
+    let rows = in_memory_chunk_rows(d, 1);
+    let chunks = MemoryChunks::new(x.view(), y.view(), None, rows).unwrap();
+    let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+    assert_same_fit(&chunked, &in_memory, "binary Newton over 12 Gram chunks");
+}
+
 /// 1, 7 and 64 chunks of uneven sizes.
 fn uneven_chunkings(n: usize) -> Vec<Vec<usize>> {
     let mut rng = SplitMix(99);

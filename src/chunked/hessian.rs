@@ -2,7 +2,7 @@
 //! blocks.
 
 use crate::Float;
-use crate::kernels::{BinaryData, binary_hessian_gram, gram_chunk_rows};
+use crate::kernels::{BinaryData, GRAM_LANES, binary_hessian_gram, gram_chunk_rows};
 use crate::layout::Layout;
 use crate::multiclass::binary_targets;
 use crate::objective::SoftmaxHessianSums;
@@ -14,7 +14,10 @@ use ndarray::{Array2, ArrayView1, ArrayView2, s};
 /// same bits.
 pub(crate) enum HessianSums<F> {
     Binary {
-        total: Array2<F>,
+        /// Block b's Gram is added to lane b mod [`GRAM_LANES`], as the
+        /// in-memory Gram deals its chunks.
+        lanes: Vec<Array2<F>>,
+        blocks: usize,
         d: usize,
         fit_intercept: bool,
         positive: usize,
@@ -28,15 +31,13 @@ impl<F: Float> HessianSums<F> {
     pub fn new(layout: Layout, positive: Option<usize>) -> Self {
         match positive {
             None => HessianSums::Softmax(SoftmaxHessianSums::new(layout)),
-            Some(positive) => {
-                let p = layout.n_params();
-                HessianSums::Binary {
-                    total: Array2::zeros((p, p)),
-                    d: layout.n_features,
-                    fit_intercept: layout.fit_intercept,
-                    positive,
-                }
-            }
+            Some(positive) => HessianSums::Binary {
+                lanes: Vec::new(),
+                blocks: 0,
+                d: layout.n_features,
+                fit_intercept: layout.fit_intercept,
+                positive,
+            },
         }
     }
 
@@ -58,7 +59,8 @@ impl<F: Float> HessianSums<F> {
     ) {
         match self {
             HessianSums::Binary {
-                total,
+                lanes,
+                blocks,
                 d,
                 fit_intercept,
                 positive,
@@ -70,7 +72,13 @@ impl<F: Float> HessianSums<F> {
                     y: y.view(),
                     weight,
                 };
-                *total += &binary_hessian_gram(data, coef, intercept, *fit_intercept);
+                let part = binary_hessian_gram(data, coef, intercept, *fit_intercept);
+                match lanes.get_mut(*blocks % GRAM_LANES) {
+                    Some(lane) => *lane += &part,
+                    // The in-memory lane's 0 + part: `part` is such a sum.
+                    None => lanes.push(part),
+                }
+                *blocks += 1;
             }
             HessianSums::Softmax(sums) => {
                 let layout = sums.layout();
@@ -83,7 +91,17 @@ impl<F: Float> HessianSums<F> {
     /// The sums times `scale`, without the penalty.
     pub fn finish(self, scale: F) -> Array2<F> {
         match self {
-            HessianSums::Binary { mut total, .. } => {
+            HessianSums::Binary {
+                lanes,
+                d,
+                fit_intercept,
+                ..
+            } => {
+                let p = d + usize::from(fit_intercept);
+                let mut total = Array2::zeros((p, p));
+                for lane in &lanes {
+                    total += lane;
+                }
                 total.mapv_inplace(|v| v * scale);
                 total
             }

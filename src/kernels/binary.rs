@@ -2,7 +2,7 @@
 //! the Hessian weights.
 
 use super::chunks::{map_row_chunks, with_avx2};
-use super::products::{dot, linear_predictor, linear_predictor_rows, weighted_gram_with};
+use super::products::{dot, linear_predictor, linear_predictor_into, weighted_gram_with};
 use super::scalar::binary_terms;
 use crate::Float;
 use crate::fastmath::{exp_nonpositive, log1p_unit};
@@ -288,13 +288,13 @@ pub(crate) fn binary_hessian_gram<F: Float>(
     intercept: F,
     fit_intercept: bool,
 ) -> Array2<F> {
-    weighted_gram_with(data.x, fit_intercept, |rows| {
-        let rows = BinaryData {
-            x: data.x.slice(s![rows.clone(), ..]),
-            y: data.y.slice(s![rows.clone()]),
-            weight: data.weight.slice(s![rows]),
-        };
-        hessian_weights_from(linear_predictor_rows(rows.x, coef, intercept).into(), rows)
+    weighted_gram_with(data.x, fit_intercept, |rows, h| {
+        let x = data.x.slice(s![rows.clone(), ..]);
+        linear_predictor_into(x, coef, intercept, h);
+        let (y, weight) = (data.y.slice(s![rows.clone()]), data.weight.slice(s![rows]));
+        for ((h, &y), &w) in h.iter_mut().zip(y).zip(weight) {
+            *h = w * binary_terms(y, *h).hess_weight;
+        }
     })
 }
 

@@ -5,11 +5,14 @@
 use ndarray::{ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
-/// Rows per chunk for the Gram products XᵀDX: about 2 MB of f64 rows, tall
-/// enough that each rank-k update (or GEMM) runs near full speed (a 128 KiB
-/// chunk of 100 features is only 162 rows).
+/// Rows per chunk for the Gram products XᵀDX: about 512 KiB of f64 rows,
+/// tall enough that each rank-k update (or GEMM) runs near full speed (a
+/// 128 KiB chunk of 100 features is only 162 rows). Chunks of 2 MiB ran no
+/// faster, and their scratch buffers' fresh pages made a process's first
+/// Newton fit of 1e5 × 100 take 124 ms against 103–104 ms (later fits:
+/// 88–94 against 84–86 ms; BENCHMARKS.md, issue 21's sixth round).
 pub(crate) fn gram_chunk_rows(width: usize) -> usize {
-    ((1 << 18) / width.max(1)).clamp(64, 16_384)
+    ((1 << 16) / width.max(1)).clamp(64, 16_384)
 }
 
 /// Rows per chunk: about 128 KiB of X, so a chunk stays in L2 between the

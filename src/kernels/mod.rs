@@ -22,7 +22,7 @@ pub(crate) use binary::{
     binary_loss_grad_sums, sigmoid_pairs,
 };
 pub(crate) use chunks::{chunk_rows, gram_chunk_rows, map_row_chunks, map_row_chunks_into};
-pub(crate) use products::{scores, weighted_gram};
+pub(crate) use products::{GRAM_LANES, scores, weighted_gram};
 pub(crate) use scalar::{binary_terms, sigmoid_pair};
 pub(crate) use softmax::{
     MultinomialData, multinomial_loss_grad, multinomial_loss_grad_sums, multinomial_probabilities,

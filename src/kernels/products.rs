@@ -3,7 +3,7 @@
 
 use super::chunks::{gram_chunk_rows, map_chunks_init, map_row_chunks, with_avx2};
 use crate::Float;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Zip, s};
 
 /// a·b with sixteen independent partial sums, which the compiler keeps in
 /// SIMD registers (one running sum is a dependency chain it may not reorder):
@@ -65,14 +65,26 @@ pub(super) fn linear_predictor_rows<F: Float>(
     coef: ArrayView1<'_, F>,
     intercept: F,
 ) -> Vec<F> {
+    let mut eta = vec![F::zero(); x.nrows()];
+    linear_predictor_into(x, coef, intercept, &mut eta);
+    eta
+}
+
+/// [`linear_predictor_rows`] into `out` (one per row of `x`).
+pub(super) fn linear_predictor_into<F: Float>(
+    x: ArrayView2<'_, F>,
+    coef: ArrayView1<'_, F>,
+    intercept: F,
+    out: &mut [F],
+) {
     let d = x.ncols();
     match (x.as_slice(), coef.as_slice()) {
-        (Some(x), Some(coef)) if d > 0 => {
-            let mut eta = vec![F::zero(); x.len() / d];
-            row_dots(x, d, coef, intercept, &mut eta);
-            eta
+        (Some(x), Some(coef)) if d > 0 => row_dots(x, d, coef, intercept, out),
+        _ => {
+            for (o, row) in out.iter_mut().zip(x.rows()) {
+                *o = row.dot(&coef) + intercept;
+            }
         }
-        _ => (x.dot(&coef) + intercept).to_vec(),
     }
 }
 
@@ -98,64 +110,67 @@ pub(crate) fn weighted_gram<F: Float>(
     h: ArrayView1<'_, F>,
     fit_intercept: bool,
 ) -> Array2<F> {
-    weighted_gram_with(x, fit_intercept, |rows| h.slice(s![rows]).to_owned())
+    weighted_gram_with(x, fit_intercept, |rows, out| {
+        for (o, &v) in out.iter_mut().zip(h.slice(s![rows])) {
+            *o = v;
+        }
+    })
 }
 
-/// [`weighted_gram`] with the weights of each chunk of rows computed by
-/// `weights(rows)` just before the chunk's update, while its rows are in
-/// cache (the binary Hessian's weights need xᵢ·w: computed up front, they
-/// cost a pass over X of their own). The chunks are [`weighted_gram`]'s,
-/// so the result is the same bits whenever the weights are.
+/// [`weighted_gram`] with the weights of rows `rows` computed by
+/// `weights(rows, out)` into `out` just before those rows are scaled, in
+/// blocks of [`WEIGHT_BLOCK_ROWS`] rows, so that a block read for its
+/// weights is still in cache when it is scaled (the binary Hessian's
+/// weights need xᵢ·w: computed up front, they cost a pass over X of their
+/// own). The result is the same bits as [`weighted_gram`]'s whenever the
+/// weights are.
 pub(crate) fn weighted_gram_with<F: Float>(
     x: ArrayView2<'_, F>,
     fit_intercept: bool,
-    weights: impl Fn(std::ops::Range<usize>) -> Array1<F> + Sync,
+    weights: impl Fn(std::ops::Range<usize>, &mut [F]) + Sync,
 ) -> Array2<F> {
     let (n, d) = x.dim();
     let p = d + usize::from(fit_intercept);
-    // Chunks run in parallel, each with a sequential update into its own
-    // Gram, summed in chunk order: faer parallelizing one skinny update
-    // (p × p output, thousands of rows) spent its time in barriers.
     let step = gram_chunk_rows(p);
-    // Each task fills one buffer of √h·X̃ rows in turn: a fresh zeroed
-    // buffer per chunk (2 MB at 100 features) cost a memset each, about 5%
-    // of a Newton fit's profile. (A process's first Hessian is still about
-    // twice as slow as the next ones: BENCHMARKS.md, issue 21's fifth round.)
-    let scratch = || Array2::zeros((step.min(n), p));
-    let parts = map_chunks_init(n, step, n * p * p >= 1 << 20, scratch, |buffer, rows| {
-        let mut scaled = buffer.slice_mut(s![..rows.len(), ..]);
-        let h = weights(rows.clone());
-        let x = x.slice(s![rows, ..]);
-        match (scaled.as_slice_mut(), x.as_slice(), h.as_slice()) {
-            (Some(out), Some(x), Some(h)) if d > 0 => {
-                for ((out, xi), &hi) in out.chunks_exact_mut(p).zip(x.chunks_exact(d)).zip(h) {
-                    let r = hi.sqrt();
-                    for (o, &v) in out.iter_mut().zip(xi) {
-                        *o = r * v;
-                    }
-                    if fit_intercept {
-                        out[d] = r;
-                    }
-                }
+    let chunks = n.div_ceil(step);
+    let lanes = GRAM_LANES.min(chunks);
+    // Each task keeps one buffer of √h·X̃ rows and one chunk's Gram for
+    // the lanes it runs. Chunks run in parallel (lane by lane), each one
+    // sequential update: faer parallelizing one skinny update (p × p
+    // output, thousands of rows) spent its time in barriers.
+    let scratch = || {
+        (
+            Array2::zeros((step.min(n), p)),
+            Array2::zeros((p, p)),
+            vec![F::zero(); WEIGHT_BLOCK_ROWS],
+        )
+    };
+    let parallel = n * p * p >= 1 << 20;
+    let lane_sums = map_chunks_init(lanes, 1, parallel, scratch, |buffers, lane| {
+        let (scaled, part, h) = buffers;
+        let mut sum = Array2::zeros((p, p));
+        for chunk in (lane.start..chunks).step_by(lanes) {
+            let rows = chunk * step..((chunk + 1) * step).min(n);
+            let mut scaled = scaled.slice_mut(s![..rows.len(), ..]);
+            for (block, mut out) in scaled
+                .axis_chunks_iter_mut(Axis(0), WEIGHT_BLOCK_ROWS)
+                .enumerate()
+            {
+                let first = rows.start + block * WEIGHT_BLOCK_ROWS;
+                let block = first..first + out.nrows();
+                let h = &mut h[..block.len()];
+                weights(block.clone(), h);
+                scale_rows(x.slice(s![block, ..]), h, fit_intercept, out.view_mut());
             }
-            _ => Zip::from(scaled.rows_mut())
-                .and(x.rows())
-                .and(&h)
-                .for_each(|mut out, xi, &hi| {
-                    let r = hi.sqrt();
-                    out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
-                    if fit_intercept {
-                        out[d] = r;
-                    }
-                }),
+            part.fill(F::zero());
+            F::gram_lower_add(part.view_mut(), scaled.view());
+            sum += &*part;
         }
-        let mut gram = Array2::zeros((p, p));
-        F::gram_lower_add(gram.view_mut(), scaled.view());
-        gram
+        sum
     });
     let mut gram = Array2::zeros((p, p));
-    for part in parts {
-        gram += &part;
+    for sum in lane_sums {
+        gram += &sum;
     }
     // Only the lower triangle was accumulated: mirror it.
     for i in 0..p {
@@ -164,6 +179,53 @@ pub(crate) fn weighted_gram_with<F: Float>(
         }
     }
     gram
+}
+
+/// Running sums the Gram products deal their chunks to: chunk c is added
+/// to sum c mod `GRAM_LANES` in chunk order, and the sums are added in
+/// order. The bits depend only on the chunks (never on the thread count),
+/// at most this many tasks run at once, and memory is this many p × p
+/// sums, where one per chunk, kept until all were summed in chunk order,
+/// took 3 MB of fresh pages per Hessian of 1e5 × 100 (page faults were
+/// about a fifth of a process's first Newton fit; BENCHMARKS.md, issue
+/// 21's sixth round).
+pub(crate) const GRAM_LANES: usize = 8;
+
+/// Rows whose weights are computed at once before they are scaled: 256
+/// rows of 100 f64 features are 200 KB, which stay in L2.
+const WEIGHT_BLOCK_ROWS: usize = 256;
+
+/// `out` = √h·X̃ row by row for X̃ = [X, 1] (or X without intercept).
+fn scale_rows<F: Float>(
+    x: ArrayView2<'_, F>,
+    h: &[F],
+    fit_intercept: bool,
+    mut out: ArrayViewMut2<'_, F>,
+) {
+    let (d, p) = (x.ncols(), out.ncols());
+    match (out.as_slice_mut(), x.as_slice()) {
+        (Some(out), Some(x)) if d > 0 => {
+            for ((out, xi), &hi) in out.chunks_exact_mut(p).zip(x.chunks_exact(d)).zip(h) {
+                let r = hi.sqrt();
+                for (o, &v) in out.iter_mut().zip(xi) {
+                    *o = r * v;
+                }
+                if fit_intercept {
+                    out[d] = r;
+                }
+            }
+        }
+        _ => Zip::from(out.rows_mut())
+            .and(x.rows())
+            .and(h)
+            .for_each(|mut out, xi, &hi| {
+                let r = hi.sqrt();
+                out.slice_mut(s![..d]).zip_mut_with(&xi, |o, &v| *o = r * v);
+                if fit_intercept {
+                    out[d] = r;
+                }
+            }),
+    }
 }
 
 /// Scores η = X Wᵀ + b for a block of rows.
