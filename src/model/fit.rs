@@ -202,7 +202,7 @@ impl<F: Float> LogisticRegression<F> {
         if self.penalty == crate::Penalty::Firth {
             return self.fit_firth(labelled, strategy, x, scaling, stop);
         }
-        let problem = labelled.problem(x, alpha, l1, self.fit_intercept);
+        let (problem, classes) = labelled.into_problem(x, alpha, l1, self.fit_intercept);
         let mut start = self.warm_start_for(strategy, problem.n_classes, x.ncols())?;
         if let (Some(scaling), Some((coef, intercept))) = (scaling, &mut start) {
             scaling.to_standardized(coef, intercept);
@@ -213,7 +213,7 @@ impl<F: Float> LogisticRegression<F> {
             scaling.to_original(&mut fit.coef, &mut fit.intercept)?;
         }
         let record = self.record(alpha, l1);
-        let model = FittedLogisticRegression::new(labelled.classes, strategy, fit, record);
+        let model = FittedLogisticRegression::new(classes, strategy, fit, record);
         self.check_converged(&model)?;
         Ok(model)
     }
@@ -268,6 +268,7 @@ impl<F: Float> LogisticRegression<F> {
 }
 
 /// Checked, encoded labels and the final per-row weights.
+#[derive(Clone)]
 pub(crate) struct Labelled<F, L> {
     pub classes: Vec<L>,
     pub class: Vec<usize>,
@@ -275,7 +276,31 @@ pub(crate) struct Labelled<F, L> {
 }
 
 impl<F: Float, L> Labelled<F, L> {
-    /// The problem on `x` (these rows, any columns) with the given strengths.
+    /// The problem on `x` (these rows, any columns) with the given
+    /// strengths, and the labels. (It takes the rows' classes and weights
+    /// instead of copying them: fresh pages for two n-long arrays per fit.)
+    pub(crate) fn into_problem<'a>(
+        self,
+        x: Design<'a, F>,
+        alpha: F,
+        l1: F,
+        fit_intercept: bool,
+    ) -> (Problem<'a, F>, Vec<L>) {
+        let problem = Problem {
+            x,
+            class: self.class,
+            n_classes: self.classes.len(),
+            weight: self.weight,
+            alpha,
+            l1,
+            fit_intercept,
+        };
+        (problem, self.classes)
+    }
+}
+
+impl<F: Float, L: Clone> Labelled<F, L> {
+    /// [`into_problem`](Self::into_problem)'s problem from a copy.
     pub(crate) fn problem<'a>(
         &self,
         x: Design<'a, F>,
@@ -283,15 +308,7 @@ impl<F: Float, L> Labelled<F, L> {
         l1: F,
         fit_intercept: bool,
     ) -> Problem<'a, F> {
-        Problem {
-            x,
-            class: self.class.clone(),
-            n_classes: self.classes.len(),
-            weight: self.weight.clone(),
-            alpha,
-            l1,
-            fit_intercept,
-        }
+        self.clone().into_problem(x, alpha, l1, fit_intercept).0
     }
 }
 
