@@ -167,13 +167,16 @@ const SHIFTS: usize = 19;
 /// Near the optimum a Newton step from x₀ shrinks the gradient by a factor
 /// r ≈ ½L‖Δx‖ (L the Hessian's Lipschitz constant in the Newton metric), and
 /// a chord step with H(x₀) from x₁ by about ‖H(x₀)⁻¹(H(x₁) − H(x₀))‖ ≈ 2r:
-/// at r ≤ 0.05 it gains a digit or more for one evaluation (O(n·p)), where
-/// a Newton step would add an O(n·p²) Hessian. Binary 1e5 × 100 and
-/// 1e6 × 100 at tol 1e-6: 3 Hessians instead of 4, the same 5 evaluations.
-/// At ¼ they took 2 Hessians and 6 evaluations, but fits at tol 1e-10 then
-/// ran chains of chord steps whose objective changes were at rounding level
-/// (and, being linear, could stop just inside tol where Newton overshoots).
-const REUSE_RATIO: f64 = 0.05;
+/// at r ≤ 0.2 it still gains most of a digit for one evaluation (O(n·p)),
+/// where a Newton step would add an O(n·p²) Hessian. Binary 1e5 × 100 at
+/// tol 1e-6: 2 Hessians and 6 evaluations (67–75 ms) against 3 and 5 at
+/// r ≤ 0.05 (82–94 ms) and 4 and 5 without chord steps; 1e6 × 100: 2
+/// Hessians against 3 (716–747 against 740–765 ms). At tol 1e-10 the
+/// 1e5 × 100 fit takes 8 iterations against 6, in the same time. Small fits
+/// never take chord steps ([`chord_steps_pay`]): when they did, fits at tol
+/// 1e-10 ran chains of chord steps whose objective changes were at rounding
+/// level.
+const REUSE_RATIO: f64 = 0.2;
 
 /// Whether chord steps are used at all: only when a Hessian costs enough
 /// (n·p² ≥ 1e8, a few milliseconds) for an evaluation saved to matter. On
