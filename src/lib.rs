@@ -54,7 +54,7 @@
 //! |---|---|---|---|
 //! | [`solver::Newton`] (IRLS) | up to a few hundred parameters | O(n·p² + p³) | to machine precision in a few steps: the lowest objective of all solvers on the bench problems (gap 0 in BENCHMARKS.md) |
 //! | [`solver::Lbfgs`] | many parameters, many classes | O(n·p) per trial | max \|∇f\| ≤ tol: gaps ≤ 7.3e-11 at tol 1e-6 on the bench problems |
-//! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters, else L-BFGS; with L1: CD ≤ 256, else FISTA | as the solver it picks |
+//! | [`solver::Auto`] (default) | anything | Newton ≤ 64 parameters (≤ 201 on dense binary data of ≥ 1e7 values), else L-BFGS; with L1: CD (FISTA above 256 parameters for objectives without row access) | as the solver it picks |
 //! | [`solver::GradientDescent`] | teaching, baselines | O(n·p) | max \|∇f\| ≤ tol when it converges; slow on ill-conditioned data |
 //! | [`solver::Sgd`], [`solver::Adam`] | data larger than memory, streaming (`partial_fit`) | O(batch·p) per step | defaults, max_iter 1000: SGD within 3.3e-4 and Adam within 2.2e-4 of the optimal objective on 150–2,000 standardized rows, iris as shipped 2.4e-5 and 9.2e-5, standardized iris 1.4e-4 and 6.4e-5 (tol 1e-4); within 2.8e-4 (SGD) and 4.8e-4 (Adam) on the bench problems (tol 1e-6); usually stopped by `NoImprovement` at max \|∇f\| ≈ 1e-3 |
 //! | [`solver::CoordinateDescent`] | L1 / elastic net, up to a few hundred parameters | O(n·p²) + sweeps | exact zeros; max subgradient ≤ tol |

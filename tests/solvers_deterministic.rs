@@ -940,6 +940,29 @@ fn auto_picks_newton_for_small_and_lbfgs_for_large_problems() {
     assert_ne!(newton.report.iterations, lbfgs.report.iterations);
 }
 
+/// Dense binary data with 1e7 values of X get Newton up to
+/// `tall_newton_max_params` parameters (101 here), one row fewer L-BFGS.
+#[test]
+fn auto_picks_newton_on_tall_binary_data_up_to_its_tall_limit() {
+    use logreg::solver::Auto;
+    let (x, y) = correlated_problem(100_000, 100, 2, 9);
+    let target: Array1<f64> = y.iter().map(|&c| c as f64).collect();
+    let iterations = |rows: usize, solver: &dyn Solver<f64>| {
+        let x = x.slice(s![..rows, ..]);
+        let target = target.slice(s![..rows]).to_owned();
+        let objective = BinaryLogistic::new(x, target, None, 1e-3, true).unwrap();
+        solve(solver, &objective, 1e-4, 1000).report.iterations
+    };
+    let tall = iterations(100_000, &Auto::new());
+    assert_eq!(tall, iterations(100_000, &Newton::new()));
+    let lbfgs = iterations(100_000, &Lbfgs::new());
+    assert_ne!(tall, lbfgs);
+    let capped = Auto::new().tall_newton_max_params(100);
+    assert_eq!(iterations(100_000, &capped), lbfgs);
+    let shorter = iterations(99_999, &Auto::new());
+    assert_eq!(shorter, iterations(99_999, &Lbfgs::new()));
+}
+
 /// [`BinaryLogistic`] counting its Hessians.
 struct CountsHessians<'a> {
     inner: &'a dyn Objective<f64>,

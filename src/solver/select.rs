@@ -4,12 +4,13 @@ use super::{
     Adam, CoordinateDescent, Fista, GradientDescent, Lbfgs, Newton, Observer, Saga, Sgd, Solution,
     Solver, StopRule,
 };
-use crate::objective::Objective;
+use crate::objective::{Objective, Row};
 use crate::{Error, Float, Result};
 use ndarray::Array1;
 
-/// The default solver: [`Newton`] for up to `newton_max_params` parameters,
-/// [`Lbfgs`] above.
+/// The default solver: [`Newton`] for up to `newton_max_params` parameters
+/// (up to `tall_newton_max_params` on tall dense binary data), [`Lbfgs`]
+/// above.
 ///
 /// Newton converges in a handful of iterations but each one costs
 /// O(n·p²) for the Hessian and O(p³) for its Cholesky factor; L-BFGS costs
@@ -20,6 +21,18 @@ use ndarray::Array1;
 /// 6.2 / 11 / 27 / 114 / 269 ms at 11 / 26 / 51 / 101 / 201 parameters,
 /// L-BFGS 5.1 / 17 / 37 / 36 / 69 ms. Newton still reaches a far tighter
 /// optimum per iteration; set the threshold higher when you need that.
+///
+/// On tall data L-BFGS's many passes run from memory instead of cache, while
+/// Newton's Hessians are compute-bound products at near full speed, so
+/// binary objectives with dense rows and at least 1e7 values of X (80 MB
+/// in f64) use Newton up to `tall_newton_max_params` parameters (default
+/// 201). Measured with the `fit` example (issue 21's sixth round, first
+/// fit in a process, best of 3, tol 1e-6; BENCHMARKS.md): Newton against
+/// L-BFGS took 92 against 105 ms on 1e5 × 100, 117 against 159 ms on
+/// 1e5 × 127, 306 against 481 ms on 3e5 × 127, 206 against 238 ms on
+/// 1e5 × 200 and 756 against 1,071 ms on 1e6 × 100 (490 against 697 ms in
+/// f32), but 38 against 29 ms on 4e4 × 100 and 49 against 36 ms on
+/// 4e4 × 127 (X of 4e6 and 5e6 values).
 ///
 /// With an L1 or elastic-net term ([`Objective::l1_penalty`] > 0), which
 /// Newton and L-BFGS cannot minimize, it picks [`CoordinateDescent`] for up
@@ -50,6 +63,7 @@ use ndarray::Array1;
 #[derive(Debug, Clone, Copy)]
 pub struct Auto {
     newton_max_params: usize,
+    tall_newton_max_params: usize,
     cd_max_params: usize,
 }
 
@@ -57,13 +71,19 @@ impl Default for Auto {
     fn default() -> Self {
         Self {
             newton_max_params: 64,
+            tall_newton_max_params: 201,
             cd_max_params: usize::MAX,
         }
     }
 }
 
+/// Values of X (rows × features) from which dense binary data count as
+/// tall for [`Auto::tall_newton_max_params`].
+const TALL_VALUES: usize = 10_000_000;
+
 impl Auto {
-    /// Newton up to 64 parameters, L-BFGS above.
+    /// Newton up to 64 parameters (201 on tall dense binary data), L-BFGS
+    /// above.
     ///
     /// ```
     /// use logreg::objective::BinaryLogistic;
@@ -82,7 +102,9 @@ impl Auto {
         Self::default()
     }
 
-    /// The largest number of parameters for which Newton is used.
+    /// The largest number of parameters for which Newton is used (on tall
+    /// dense binary data the larger of this and
+    /// [`tall_newton_max_params`](Self::tall_newton_max_params)).
     ///
     /// ```
     /// use logreg::objective::BinaryLogistic;
@@ -101,6 +123,40 @@ impl Auto {
     pub fn newton_max_params(mut self, newton_max_params: usize) -> Self {
         self.newton_max_params = newton_max_params;
         self
+    }
+
+    /// The largest number of parameters for which Newton is used on a
+    /// binary objective with dense rows and at least 1e7 values of X
+    /// (default 201; see [`Auto`] for the measurements). A limit below
+    /// `newton_max_params` has no effect.
+    ///
+    /// ```
+    /// use logreg::LogisticRegression;
+    /// use logreg::solver::Auto;
+    /// // Newton only up to 64 parameters, however tall the data.
+    /// let settings = LogisticRegression::<f64>::new().solver(Auto::new().tall_newton_max_params(0));
+    /// let model = settings.fit(&ndarray::array![[0.0], [1.0], [2.0], [3.0]], &ndarray::array![0, 1, 0, 1])?;
+    /// assert!(model.report().converged());
+    /// # Ok::<(), logreg::Error>(())
+    /// ```
+    /// (tests/solvers_deterministic.rs checks the choice on 100,000 × 100.)
+    pub fn tall_newton_max_params(mut self, tall_newton_max_params: usize) -> Self {
+        self.tall_newton_max_params = tall_newton_max_params;
+        self
+    }
+
+    /// The largest number of parameters for which `objective` gets Newton.
+    fn newton_limit<F: Float>(&self, objective: &dyn Objective<F>) -> usize {
+        let tall_dense_binary = objective.as_rows().is_some_and(|rows| {
+            rows.outputs() == 1
+                && rows.n_features() * objective.n_samples() >= TALL_VALUES
+                && matches!(rows.row(0), Row::Dense(_))
+        });
+        if tall_dense_binary {
+            self.newton_max_params.max(self.tall_newton_max_params)
+        } else {
+            self.newton_max_params
+        }
     }
 
     /// The largest number of parameters for which an L1 or elastic-net fit
@@ -149,7 +205,7 @@ impl<F: Float> Solver<F> for Auto {
             } else {
                 Fista::new().minimize(objective, start, stop, observer)
             }
-        } else if objective.n_params() <= self.newton_max_params {
+        } else if objective.n_params() <= self.newton_limit(objective) {
             Newton::new().minimize(objective, start, stop, observer)
         } else {
             Lbfgs::new().minimize(objective, start, stop, observer)
