@@ -75,7 +75,8 @@ impl<F: Float> HessianSums<F> {
                 let part = binary_hessian_gram(data, coef, intercept, *fit_intercept);
                 match lanes.get_mut(*blocks % GRAM_LANES) {
                     Some(lane) => *lane += &part,
-                    // The in-memory lane's 0 + part: `part` is such a sum.
+                    // An in-memory lane starts as 0 + its first chunk's
+                    // Gram, which is what `part` already is.
                     None => lanes.push(part),
                 }
                 *blocks += 1;

@@ -185,10 +185,11 @@ pub(crate) fn weighted_gram_with<F: Float>(
 /// to sum c mod `GRAM_LANES` in chunk order, and the sums are added in
 /// order. The bits depend only on the chunks (never on the thread count),
 /// at most this many tasks run at once, and memory is this many p × p
-/// sums, where one per chunk, kept until all were summed in chunk order,
-/// took 3 MB of fresh pages per Hessian of 1e5 × 100 (page faults were
-/// about a fifth of a process's first Newton fit; BENCHMARKS.md, issue
-/// 21's sixth round).
+/// sums. One sum per chunk, kept until all were added in chunk order, took
+/// 3 MB of fresh pages per Hessian of 1e5 × 100: a process's first Newton
+/// fit there took about 5,100 page faults, against 2,400 with the lanes,
+/// the weight blocks and 512 KiB chunks (BENCHMARKS.md, issue 21's sixth
+/// round).
 pub(crate) const GRAM_LANES: usize = 8;
 
 /// Rows whose weights are computed at once before they are scaled: 256

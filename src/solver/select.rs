@@ -22,15 +22,15 @@ use ndarray::Array1;
 /// L-BFGS 5.1 / 17 / 37 / 36 / 69 ms. Newton still reaches a far tighter
 /// optimum per iteration; set the threshold higher when you need that.
 ///
-/// On tall data L-BFGS's many passes run from memory instead of cache, while
-/// Newton's Hessians are compute-bound products at near full speed, so
-/// binary objectives with dense rows and at least 1e7 values of X (80 MB
-/// in f64) use Newton up to `tall_newton_max_params` parameters (default
-/// 201). Measured with the `fit` example (issue 21's sixth round, first
+/// On tall data L-BFGS's many passes run from memory instead of cache,
+/// while Newton's Hessians are compute-bound products, so binary
+/// objectives with dense rows and at least 1e7 values of X (80 MB in f64)
+/// use Newton up to `tall_newton_max_params` parameters (default 201).
+/// Measured with the `fit` example (issue 21's sixth round, first
 /// fit in a process, best of 3, tol 1e-6; BENCHMARKS.md): Newton against
 /// L-BFGS took 92 against 105 ms on 1e5 × 100, 117 against 159 ms on
 /// 1e5 × 127, 306 against 481 ms on 3e5 × 127, 206 against 238 ms on
-/// 1e5 × 200 and 756 against 1,071 ms on 1e6 × 100 (490 against 697 ms in
+/// 1e5 × 200 and 779 against 1,092 ms on 1e6 × 100 (490 against 697 ms in
 /// f32), but 38 against 29 ms on 4e4 × 100 and 49 against 36 ms on
 /// 4e4 × 127 (X of 4e6 and 5e6 values).
 ///
