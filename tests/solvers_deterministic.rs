@@ -940,8 +940,9 @@ fn auto_picks_newton_for_small_and_lbfgs_for_large_problems() {
     assert_ne!(newton.report.iterations, lbfgs.report.iterations);
 }
 
-/// Dense binary data with 1e7 values of X get Newton up to
-/// `tall_newton_max_params` parameters (101 here), one row fewer L-BFGS.
+/// Dense binary data with 1e7 values of X (100,000 × 100: 101 parameters)
+/// get Newton up to `tall_newton_max_params` parameters; a limit of 100,
+/// or one row fewer, gets L-BFGS.
 #[test]
 fn auto_picks_newton_on_tall_binary_data_up_to_its_tall_limit() {
     use logreg::solver::Auto;
