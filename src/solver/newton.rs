@@ -108,7 +108,7 @@ impl<F: Float> Solver<F> for Newton {
         // With chord steps: the matrix of the last step's solve and max |∇f|
         // where it was taken.
         let mut last_solve: Option<(Array2<F>, F)> = None;
-        let chords = chord_steps_pay(objective);
+        let reuse_ratio = reuse_ratio(objective);
         let termination = loop {
             let grad_max = match stop.observe_point(&point, iterations, observer) {
                 Ok(grad_max) => grad_max,
@@ -122,7 +122,7 @@ impl<F: Float> Solver<F> for Newton {
             }
             let chord = last_solve
                 .take()
-                .filter(|(_, before)| grad_max <= *before * F::from_f64_lossy(REUSE_RATIO))
+                .filter(|(_, before)| reuse_ratio.is_some_and(|r| grad_max <= *before * r))
                 .and_then(|(matrix, _)| {
                     let direction = chord_direction(&matrix, &point, &redundant)?;
                     Some((direction, Some(matrix)))
@@ -131,7 +131,9 @@ impl<F: Float> Solver<F> for Newton {
             // and the stop tests.
             let (direction, matrix) =
                 chord.unwrap_or_else(|| newton_direction(objective, &point, &redundant));
-            last_solve = matrix.filter(|_| chords).map(|matrix| (matrix, grad_max));
+            last_solve = matrix
+                .filter(|_| reuse_ratio.is_some())
+                .map(|matrix| (matrix, grad_max));
             let half_decrement = -point.grad.dot(&direction) * F::from_f64_lossy(0.5);
             let converged = grad_max <= stop.tol() && half_decrement <= stop.tol();
             if let Err(termination) = stop.test(converged, iterations) {
@@ -163,29 +165,35 @@ impl<F: Float> Solver<F> for Newton {
 const SHIFTS: usize = 19;
 
 /// The largest ratio of max |∇f| after a step to that before it for which
-/// the step's matrix is used again (a chord step) instead of a new Hessian.
+/// the step's matrix is used again (a chord step) instead of a new Hessian;
+/// `None` for no chord steps.
+///
 /// Near the optimum a Newton step from x₀ shrinks the gradient by a factor
 /// r ≈ ½L‖Δx‖ (L the Hessian's Lipschitz constant in the Newton metric), and
-/// a chord step with H(x₀) from x₁ by about ‖H(x₀)⁻¹(H(x₁) − H(x₀))‖ ≈ 2r:
-/// at r ≤ 0.2 it still gains most of a digit for one evaluation (O(n·p)),
-/// where a Newton step would add an O(n·p²) Hessian. Binary 1e5 × 100 at
-/// tol 1e-6: 2 Hessians and 6 evaluations (67–75 ms) against 3 and 5 at
-/// r ≤ 0.05 (82–94 ms) and 4 and 5 without chord steps; 1e6 × 100: 2
-/// Hessians against 3 (716–747 against 740–765 ms). At tol 1e-10 the
-/// 1e5 × 100 fit takes 8 iterations against 6, in the same time. Small fits
-/// never take chord steps ([`chord_steps_pay`]): when they did, fits at tol
-/// 1e-10 ran chains of chord steps whose objective changes were at rounding
-/// level.
-const REUSE_RATIO: f64 = 0.2;
-
-/// Whether chord steps are used at all: only when a Hessian costs enough
-/// (n·p² ≥ 1e8, a few milliseconds) for an evaluation saved to matter. On
-/// smaller problems every step is a Newton step, which ends a fit well
-/// inside tol (a chord step's linear convergence stops it just inside),
-/// as fits compared at 1e-12 in tests/chunked.rs rely on.
-fn chord_steps_pay<F: Float>(objective: &dyn Objective<F>) -> bool {
+/// a chord step with H(x₀) from x₁ by about ‖H(x₀)⁻¹(H(x₁) − H(x₀))‖ ≈ 2r,
+/// for one evaluation (O(n·p)) where a Newton step would add an O(n·p²)
+/// Hessian. But a chord step converges linearly: it ends a fit just inside
+/// tol, where a Newton step overshoots far inside it.
+///
+/// - Only where a Hessian costs enough (n·p² ≥ 1e8, a few milliseconds) for
+///   an evaluation saved to matter. When small fits took them, fits at tol
+///   1e-10 ran chains of chord steps whose objective changes were at
+///   rounding level, and fits compared at 1e-12 in tests/chunked.rs parted.
+/// - r ≤ 1/5 on in-memory binary objectives. Binary 1e5 × 100 at tol 1e-6:
+///   2 Hessians and 6 evaluations (67–75 ms) against 3 and 5 at r ≤ 1/20
+///   (82–94 ms) and 4 and 5 without chord steps; 1e6 × 100: 2 Hessians
+///   against 3 (716–747 against 740–765 ms).
+/// - r ≤ 1/20 on the others (softmax, chunked, user-defined). At 1/5 the
+///   unstandardized 10-class digits fit at tol 1e-10 ended 2.0e-6 from the
+///   tol-1e-13 optimum in one intercept, against under 1e-6 at 1/20
+///   (python/tests/test_parity.py, issue 21's sixth round).
+fn reuse_ratio<F: Float>(objective: &dyn Objective<F>) -> Option<F> {
     let p = objective.n_params() as f64;
-    objective.n_samples() as f64 * p * p >= 1e8
+    if (objective.n_samples() as f64) * p * p < 1e8 {
+        return None;
+    }
+    let binary = objective.as_rows().is_some_and(|rows| rows.outputs() == 1);
+    Some(F::from_f64_lossy(if binary { 0.2 } else { 0.05 }))
 }
 
 /// The Newton direction from a new Hessian, and the matrix it was solved
