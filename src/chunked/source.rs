@@ -181,8 +181,8 @@ pub trait ChunkSource<F: Float>: Sync {
 ///
 /// ```
 /// use logreg::chunked::in_memory_chunk_rows;
-/// assert_eq!(in_memory_chunk_rows(8, 1), 2048);
-/// assert_eq!(in_memory_chunk_rows(5, 3), 2048);
+/// assert_eq!(in_memory_chunk_rows(8, 1), 8192);
+/// assert_eq!(in_memory_chunk_rows(5, 3), 8192);
 /// ```
 pub fn in_memory_chunk_rows(n_features: usize, outputs: usize) -> usize {
     if outputs <= 1 {

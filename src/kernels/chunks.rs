@@ -6,20 +6,27 @@ use ndarray::{ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 /// Rows per chunk for the Gram products XᵀDX: about 512 KiB of f64 rows,
-/// tall enough that each rank-k update (or GEMM) runs near full speed (a
-/// 128 KiB chunk of 100 features is only 162 rows). Chunks of 2 MiB ran no
-/// faster, and their scratch buffers' fresh pages made a process's first
+/// tall enough that each rank-k update (or GEMM) runs near full speed
+/// (655 rows at 100 features). Chunks of 2 MiB ran no faster, and their scratch buffers' fresh pages made a process's first
 /// Newton fit of 1e5 × 100 take 124 ms against 103–104 ms (later fits:
 /// 88–94 against 84–86 ms; BENCHMARKS.md, issue 21's sixth round).
 pub(crate) fn gram_chunk_rows(width: usize) -> usize {
     ((1 << 16) / width.max(1)).clamp(64, 16_384)
 }
 
-/// Rows per chunk: about 128 KiB of X, so a chunk stays in L2 between the
-/// forward (η = Xw) and backward (Xᵀr) halves of a pass. Depends only on d, so
-/// the summation order never depends on the thread count.
+/// Rows per chunk: about 512 KiB of f64 X (at most 16,384 rows, so that
+/// narrow data still split between threads). Depends only on d, so the
+/// summation order never depends on the thread count. A pass walks each
+/// chunk in blocks of 8 rows that stay in L1 between the dot products and
+/// the gradient updates, so the chunk's size sets only the per-chunk costs
+/// (a task, a gradient buffer, one more term in the sums) and the shape of
+/// the softmax's GEMMs. 1e6 × 100, criterion `large/`, alternated twice
+/// against 128 KiB chunks: binary pass 52.6–53.6 against 55.3–55.4 ms in
+/// f64 and 34.0–34.1 against 34.7–34.9 ms in f32; softmax pass 113–118
+/// against 129–131 ms in f64 and 69–71 against 79–80 ms in f32. Chunks of
+/// 2 MiB made the softmax pass slower (151 ms).
 pub(crate) fn chunk_rows(n_features: usize) -> usize {
-    (16_384 / n_features.max(1)).clamp(64, 16_384)
+    (65_536 / n_features.max(1)).clamp(64, 16_384)
 }
 
 /// Maps `f` over the row chunks of X (in parallel when the work is large
