@@ -25,8 +25,9 @@ use ndarray::{Array1, Array2};
 /// the optimum and the new point is closer still.
 ///
 /// On problems where a Hessian costs milliseconds (n·p² ≥ 1e8), while the
-/// gradient falls fast (max |∇f| to at most a twentieth of its value at the
-/// last step's start), the next step reuses the last step's matrix
+/// gradient falls fast (max |∇f| to at most a fifth of its value at the
+/// last step's start on the crate's in-memory binary objectives, a
+/// twentieth on others), the next step reuses the last step's matrix
 /// instead of building a new Hessian: a chord (simplified Newton) step,
 /// which near the optimum gains nearly as much as a Newton step for a
 /// fraction of its cost. A step that gains less brings a new Hessian. The
@@ -185,7 +186,7 @@ const SHIFTS: usize = 19;
 ///   against 3 (716–747 against 740–765 ms).
 /// - r ≤ 1/20 on the others (softmax, chunked, user-defined). At 1/5 the
 ///   unstandardized 10-class digits fit at tol 1e-10 ended 2.0e-6 from the
-///   tol-1e-13 optimum in one intercept, against under 1e-6 at 1/20
+///   tol-1e-13 optimum in one intercept, against 4.7e-8 at 1/20
 ///   (python/tests/test_parity.py, issue 21's sixth round).
 fn reuse_ratio<F: Float>(objective: &dyn Objective<F>) -> Option<F> {
     let p = objective.n_params() as f64;
