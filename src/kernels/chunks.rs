@@ -7,9 +7,10 @@ use rayon::prelude::*;
 
 /// Rows per chunk for the Gram products XᵀDX: about 512 KiB of f64 rows,
 /// tall enough that each rank-k update (or GEMM) runs near full speed
-/// (655 rows at 100 features). Chunks of 2 MiB ran no faster, and their scratch buffers' fresh pages made a process's first
-/// Newton fit of 1e5 × 100 take 124 ms against 103–104 ms (later fits:
-/// 88–94 against 84–86 ms; BENCHMARKS.md, issue 21's sixth round).
+/// (655 rows at 100 features). Chunks of 2 MiB ran no faster, and their
+/// scratch buffers' fresh pages made a process's first Newton fit of
+/// 1e5 × 100 take 124 ms against 103–104 ms (later fits: 88–94 against
+/// 84–86 ms; BENCHMARKS.md, issue 21's sixth round).
 pub(crate) fn gram_chunk_rows(width: usize) -> usize {
     ((1 << 16) / width.max(1)).clamp(64, 16_384)
 }
