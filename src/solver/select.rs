@@ -133,9 +133,11 @@ impl Auto {
     /// ```
     /// use logreg::LogisticRegression;
     /// use logreg::solver::Auto;
+    /// use ndarray::array;
     /// // Newton only up to 64 parameters, however tall the data.
-    /// let settings = LogisticRegression::<f64>::new().solver(Auto::new().tall_newton_max_params(0));
-    /// let model = settings.fit(&ndarray::array![[0.0], [1.0], [2.0], [3.0]], &ndarray::array![0, 1, 0, 1])?;
+    /// let auto = Auto::new().tall_newton_max_params(0);
+    /// let settings = LogisticRegression::<f64>::new().solver(auto);
+    /// let model = settings.fit(&array![[0.0], [1.0], [2.0], [3.0]], &array![0, 1, 0, 1])?;
     /// assert!(model.report().converged());
     /// # Ok::<(), logreg::Error>(())
     /// ```
