@@ -146,6 +146,7 @@ pub(crate) fn weighted_gram_with<F: Float>(
         )
     };
     let parallel = n * p * p >= 1 << 20;
+    // One task per lane: ranges of length 1 over 0..lanes.
     let lane_sums = map_chunks_init(lanes, 1, parallel, scratch, |buffers, lane| {
         let (scaled, part, h) = buffers;
         let mut sum = Array2::zeros((p, p));

@@ -151,7 +151,7 @@ impl Auto {
     fn newton_limit<F: Float>(&self, objective: &dyn Objective<F>) -> usize {
         let tall_dense_binary = objective.as_rows().is_some_and(|rows| {
             rows.outputs() == 1
-                && rows.n_features() * objective.n_samples() >= TALL_VALUES
+                && rows.n_features().saturating_mul(objective.n_samples()) >= TALL_VALUES
                 && matches!(rows.row(0), Row::Dense(_))
         });
         if tall_dense_binary {
