@@ -3,7 +3,7 @@
 use crate::diagnostics::{Diagnostic, check_separation};
 use crate::layout::Layout;
 use crate::objective::sparse::{SparseLogistic, Target};
-use crate::objective::{BinaryLogistic, Multinomial, Objective};
+use crate::objective::{BinaryLogistic, ClassSums, Multinomial, Objective, ZeroRun};
 use crate::solver::Termination;
 use crate::solver::{
     FitReport, NoObserver, Observer, Solution, Solver, StopRule, minimize_counted,
@@ -76,6 +76,10 @@ pub(crate) struct Problem<'a, F> {
     /// The L1 strength (the non-smooth term).
     pub l1: F,
     pub fit_intercept: bool,
+    /// Each class's weight and weighted column sums over x, when the fit's
+    /// checks computed them: the runs' value and gradient at zero without a
+    /// pass (`None`: the solvers evaluate their start).
+    pub class_sums: Option<ClassSums>,
 }
 
 /// The features of a problem: a dense array or sparse CSR rows.
@@ -274,6 +278,16 @@ impl Runs {
         }
     }
 
+    /// Which objective run `run` minimizes, for its value at zero.
+    pub fn zero_run(&self, run: usize) -> ZeroRun {
+        match self.strategy {
+            Strategy::Multinomial => ZeroRun::Multinomial,
+            Strategy::Binary | Strategy::OneVsRest => ZeroRun::Binary {
+                positive: self.positive_class(run),
+            },
+        }
+    }
+
     /// The objective of run `run` on `problem`'s data, with L2 strength
     /// `alpha` and L1 strength `l1`.
     pub fn objective<'a, F: Float>(
@@ -395,10 +409,18 @@ fn fit_one<F: Float>(
     observer: Option<&mut dyn Observer<F>>,
 ) -> Result<Solved<F>> {
     let objective = runs.objective(problem, index, (problem.alpha, problem.l1));
+    let at_zero = match (&start, &problem.class_sums) {
+        (None, Some(sums))
+            if sums.n_features() == problem.x.ncols() && sums.n_classes() == problem.n_classes =>
+        {
+            Some(sums.value_grad_at_zero(runs.zero_run(index), problem.fit_intercept))
+        }
+        _ => None,
+    };
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));
     let mut no_observer = NoObserver;
     let observer = observer.unwrap_or(&mut no_observer);
-    let mut solution = minimize_counted(solver, &*objective, start, stop, observer)?;
+    let mut solution = minimize_counted(solver, &*objective, start, at_zero, stop, observer)?;
     let diagnostics = diagnose(problem, runs, index, &*objective, &mut solution);
     Ok(Solved {
         params: solution.params,

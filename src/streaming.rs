@@ -293,6 +293,7 @@ impl<F: Float, L: Clone + Ord> FittedLogisticRegression<F, L> {
             alpha,
             l1: F::zero(),
             fit_intercept: self.record.fit_intercept,
+            class_sums: None,
         };
         let runs = problem.runs(self.strategy);
         let rows: Vec<usize> = (0..x.nrows()).collect();

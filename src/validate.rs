@@ -10,6 +10,12 @@ use rayon::prelude::*;
 
 /// Checks that x is non-empty and finite.
 pub(crate) fn check_features<F: Float>(x: ArrayView2<'_, F>) -> Result<()> {
+    check_shape(x)?;
+    check_finite_matrix("x", x)
+}
+
+/// Checks that x has rows and columns.
+pub(crate) fn check_shape<F>(x: ArrayView2<'_, F>) -> Result<()> {
     let (n, d) = x.dim();
     if n == 0 {
         return Err(Error::EmptyData);
@@ -17,7 +23,7 @@ pub(crate) fn check_features<F: Float>(x: ArrayView2<'_, F>) -> Result<()> {
     if d == 0 {
         return Err(Error::NoFeatures { rows: n });
     }
-    check_finite_matrix("x", x)
+    Ok(())
 }
 
 /// Checks that there is one `what` per row: `got` == `expected`.

@@ -103,6 +103,55 @@ fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
     }
 }
 
+/// Without standardization or class weights, fits start at zero with the
+/// value and gradient there from each class's sums, which the in-memory
+/// fit computes in its check of x and the chunked fit in its first pass:
+/// the same bits again, and no pass for the start.
+#[test]
+fn starts_from_class_sums_give_the_same_bits_and_save_a_pass() {
+    for (name, classes, multiclass) in cases() {
+        let outputs = if multiclass == Multiclass::Multinomial {
+            classes
+        } else {
+            1
+        };
+        let rows = in_memory_chunk_rows(6, outputs);
+        // `data`'s rows before their columns are shifted and scaled.
+        let (x, y, w) = data(3 * rows + 123, 6, classes);
+        let x =
+            (&x - &array![1.0, -2.0, 50.0, 0.0, 3.0, 0.5]) / &array![3.0, 0.5, 10.0, 1.0, 2.0, 0.1];
+        for (solver, settings) in [
+            ("newton", LogisticRegression::new().solver(Newton::new())),
+            ("lbfgs", LogisticRegression::new().solver(Lbfgs::new())),
+        ] {
+            let settings = settings.multiclass(multiclass).c(10.0).tol(1e-8);
+            let case = format!("{name} {solver}");
+            let in_memory = settings.fit_weighted(&x, &y, &w).expect("in-memory fit");
+            let chunks = MemoryChunks::new(x.view(), y.view(), Some(w.view()), rows).unwrap();
+            let chunked = settings.fit_chunks(&chunks).expect("chunked fit");
+            assert_same_fit(&chunked, &in_memory, &case);
+            // Class weights of 1 are the same objective, but a fit with
+            // class weights evaluates its start by a pass. Newton takes the
+            // same steps, with one more evaluation per run. (L-BFGS can part
+            // by an iteration from a start gradient a rounding away.)
+            let evaluated = settings
+                .clone()
+                .class_weight(ClassWeight::Manual(vec![1.0; classes]))
+                .fit_weighted(&x, &y, &w)
+                .expect("fit with class weights");
+            assert_eq!(evaluated.reports().len(), in_memory.reports().len());
+            if solver == "newton" {
+                for (saved, evaluated) in in_memory.reports().iter().zip(evaluated.reports()) {
+                    assert_eq!(saved.iterations, evaluated.iterations, "{case}");
+                    assert_eq!(saved.evaluations + 1, evaluated.evaluations, "{case}");
+                }
+            }
+            let gap = (&in_memory.coef() - &evaluated.coef()).mapv(f64::abs);
+            assert!(gap.iter().all(|&g| g < 1e-6), "{case}: {gap}");
+        }
+    }
+}
+
 /// Enough rows for the binary Hessian's Gram product to deal its chunks
 /// (about 1,000 rows each at 64 features: 2¹⁶ values) to all of its lanes
 /// and come round again, so the chunked sums must follow the same lanes.

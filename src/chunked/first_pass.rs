@@ -3,6 +3,7 @@
 
 use super::features::Features;
 use super::source::Chunk;
+use crate::objective::ClassSums;
 use crate::sparse::CsrView;
 use crate::weights::ClassWeight;
 use crate::{Error, Float, Result};
@@ -171,6 +172,10 @@ pub struct FirstPass<L> {
     pub(super) moments: Vec<Moments>,
     pub(super) max_abs: Vec<f64>,
     pub(super) n_features: usize,
+    /// Each class's weight and weighted column sums, for the runs' start
+    /// at zero ([`ClassSums`]); `None` once a CSR chunk is seen (sparse
+    /// fits evaluate their start).
+    pub(super) class_sums: Option<ClassSums>,
 }
 
 impl<L: Clone + Ord> FirstPass<L> {
@@ -220,14 +225,20 @@ impl<L: Clone + Ord> FirstPass<L> {
         }
         match &chunk.x {
             Features::Dense(x) => {
+                let mut sums = ClassSums::empty(pass.classes.len(), x.ncols());
                 for ((row, &c), &w) in x.rows().into_iter().zip(&class).zip(&weight) {
+                    sums.add_row(c, w, row.iter().copied());
                     pass.moments[c].add_row(row.iter().map(|v| v.to_f64_lossy()), w);
                     for (m, v) in pass.max_abs.iter_mut().zip(&row) {
                         *m = m.max(v.abs().to_f64_lossy());
                     }
                 }
+                pass.class_sums = Some(sums);
             }
-            Features::Csr(x) => pass.add_csr(x.view(), &class, &weight),
+            Features::Csr(x) => {
+                pass.class_sums = None;
+                pass.add_csr(x.view(), &class, &weight);
+            }
         }
         Ok(pass)
     }
@@ -314,12 +325,23 @@ impl<L: Clone + Ord> FirstPass<L> {
         classes.sort();
         classes.dedup();
         let mut merged = Self::empty(classes, self.n_features.max(other.n_features));
+        // Sums of CSR chunks, or of chunks of other widths (an error later),
+        // are not kept.
+        if self.class_sums.is_none()
+            || other.class_sums.is_none()
+            || self.n_features != other.n_features
+        {
+            merged.class_sums = None;
+        }
         for part in [&*self, other] {
             for (c, label) in part.classes.iter().enumerate() {
                 let to = merged.classes.binary_search(label).unwrap_or_default();
                 merged.class_rows[to] += part.class_rows[c];
                 merged.class_weight[to] += part.class_weight[c];
                 merged.moments[to].merge(&part.moments[c]);
+                if let (Some(sums), Some(from)) = (&mut merged.class_sums, &part.class_sums) {
+                    sums.add_class(to, from, c);
+                }
             }
             for (m, &v) in merged.max_abs.iter_mut().zip(&part.max_abs) {
                 *m = m.max(v);
@@ -339,6 +361,7 @@ impl<L: Clone + Ord> FirstPass<L> {
             max_abs: vec![0.0; d],
             classes,
             n_features: d,
+            class_sums: Some(ClassSums::empty(k, d)),
         }
     }
 
@@ -395,6 +418,11 @@ impl<L: Clone + Ord> FirstPass<L> {
     }
 
     /// Each column's largest |x|.
+    /// Each class's weight and weighted column sums (dense chunks only).
+    pub(crate) fn class_sums(&self) -> Option<&ClassSums> {
+        self.class_sums.as_ref()
+    }
+
     pub(crate) fn max_abs(&self) -> &[f64] {
         &self.max_abs
     }

@@ -1,6 +1,6 @@
 //! Byte encodings of a [`FirstPass`] and a [`ChunkProblem`], so that an
 //! engine's workers in other processes can compute first passes and
-//! partial sums (format version 1, little-endian).
+//! partial sums (format version 2, little-endian).
 //!
 //! Both start with a 4-byte magic (`LRFP`, `LRCP`) and a u16 version, then
 //! the fields in declaration order: counts as u64, floats as f64 bits,
@@ -11,13 +11,14 @@
 use super::first_pass::{FirstPass, Moments};
 use super::problem::{ChunkProblem, RunKind};
 use crate::error::PartialSumsError;
+use crate::objective::ClassSums;
 use crate::standardize::Scaling;
 use crate::{Error, Float, Result};
 
 const FIRST_PASS_MAGIC: &[u8; 4] = b"LRFP";
 const PROBLEM_MAGIC: &[u8; 4] = b"LRCP";
 /// The newest format version this build writes and reads.
-const VERSION: u16 = 1;
+const VERSION: u16 = 2;
 
 /// Appends fields to a byte buffer.
 #[derive(Default)]
@@ -152,7 +153,7 @@ impl<'a> Reader<'a> {
 }
 
 impl<L: Clone + Ord> FirstPass<L> {
-    /// The first pass as bytes (magic `LRFP`, format version 1), with each
+    /// The first pass as bytes (magic `LRFP`, format version 2), with each
     /// label written by `label`: for an engine whose workers compute first
     /// passes in other processes.
     ///
@@ -181,6 +182,14 @@ impl<L: Clone + Ord> FirstPass<L> {
             w.floats(m.m2.iter().copied());
         }
         w.floats(self.max_abs.iter().copied());
+        match &self.class_sums {
+            Some(sums) => {
+                w.u64(1);
+                w.floats(sums.weights().iter().copied());
+                w.floats(sums.sums().iter().copied());
+            }
+            None => w.u64(0),
+        }
         w.0
     }
 
@@ -203,13 +212,23 @@ impl<L: Clone + Ord> FirstPass<L> {
             pass.moments[c] = Moments { weight, mean, m2 };
         }
         pass.max_abs = r.floats_of(d)?;
+        pass.class_sums = match r.u64()? {
+            0 => None,
+            1 => {
+                let k = pass.classes.len();
+                let weights = r.floats_of(k)?;
+                let sums = r.floats_of(k.saturating_mul(d))?;
+                ClassSums::from_parts(d, weights, sums)
+            }
+            _ => return Err(corrupt("class sums flag")),
+        };
         r.finish()?;
         Ok(pass)
     }
 }
 
 impl<F: Float, L: Clone + Ord> ChunkProblem<F, L> {
-    /// The problem as bytes (magic `LRCP`, format version 1), with each
+    /// The problem as bytes (magic `LRCP`, format version 2), with each
     /// label written by `label`: what a worker in another process needs to
     /// compute [`partial`](Self::partial) sums.
     ///

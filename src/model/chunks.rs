@@ -6,7 +6,7 @@ use crate::chunked::{
     Passes, RunKind, exact_preparation, minibatch_refused,
 };
 use crate::multiclass::{Fit, Runs, Strategy, centre};
-use crate::objective::Objective;
+use crate::objective::{ClassSums, Objective};
 use crate::solver::{NoObserver, Solution, StopRule, minimize_counted};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2};
@@ -88,15 +88,22 @@ impl<F: Float> LogisticRegression<F> {
         let preparation = Passes::default();
         let (first, problem) = exact_preparation(self, source, &preparation)?;
         let mut passes = preparation.count();
-        let model = self.fit_runs(first.classes().to_vec(), &problem, |run_problem, params| {
-            let objective = ChunkedObjective::from_problem(source, run_problem, Passes::default());
-            let solved = self.minimize(&objective, params, &stop);
-            passes += objective.passes();
-            match objective.take_error() {
-                Some(error) => Err(error),
-                None => solved,
-            }
-        })?;
+        let sums = first.class_sums();
+        let model = self.fit_runs(
+            first.classes().to_vec(),
+            &problem,
+            sums,
+            |run_problem, start| {
+                let objective =
+                    ChunkedObjective::from_problem(source, run_problem, Passes::default());
+                let solved = self.minimize(&objective, start, &stop);
+                passes += objective.passes();
+                match objective.take_error() {
+                    Some(error) => Err(error),
+                    None => solved,
+                }
+            },
+        )?;
         Ok((model, passes))
     }
 
@@ -128,11 +135,12 @@ impl<F: Float> LogisticRegression<F> {
             });
         }
         let classes = first.classes().to_vec();
+        let sums = first.class_sums().cloned();
         let problem = ChunkProblem::new(self, first, RunKind::Multinomial)?;
         let mut evaluations = 0;
-        let model = self.fit_runs(classes, &problem, |run_problem, params| {
+        let model = self.fit_runs(classes, &problem, sums.as_ref(), |run_problem, start| {
             let objective = EngineObjective::new(engine, run_problem);
-            let solved = self.minimize(&objective, params, &stop);
+            let solved = self.minimize(&objective, start, &stop);
             evaluations += objective.evaluations();
             match objective.take_error() {
                 Some(error) => Err(error),
@@ -142,17 +150,19 @@ impl<F: Float> LogisticRegression<F> {
         Ok((model, evaluations))
     }
 
-    /// The solver's run on one objective, its evaluations counted.
+    /// The solver's run on one objective from `start` (and the objective's
+    /// value and gradient there, when known), its evaluations counted.
     fn minimize(
         &self,
         objective: &dyn Objective<F>,
-        params: Array1<F>,
+        start: RunStart<F>,
         stop: &StopRule<F>,
     ) -> Result<Solution<F>> {
         minimize_counted(
             self.solver.as_ref(),
             objective,
-            params,
+            start.params,
+            start.at_start,
             stop,
             &mut NoObserver,
         )
@@ -173,7 +183,8 @@ impl<F: Float> LogisticRegression<F> {
         &self,
         classes: Vec<L>,
         problem: &ChunkProblem<F, L>,
-        mut solve: impl FnMut(ChunkProblem<F, L>, Array1<F>) -> Result<Solution<F>>,
+        class_sums: Option<&ClassSums>,
+        mut solve: impl FnMut(ChunkProblem<F, L>, RunStart<F>) -> Result<Solution<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let k = classes.len();
         let d = problem.n_features;
@@ -193,11 +204,17 @@ impl<F: Float> LogisticRegression<F> {
                 Strategy::Multinomial => RunKind::Multinomial,
             };
             let run_problem = problem.with_run(run);
-            let params = match &start {
-                Some((c, b)) => runs.params(c, b, index),
-                None => Array1::zeros(run_problem.n_params()),
+            let start = match &start {
+                Some((c, b)) => RunStart {
+                    params: runs.params(c, b, index),
+                    at_start: None,
+                },
+                None => RunStart {
+                    params: Array1::zeros(run_problem.n_params()),
+                    at_start: self.value_grad_at_zero(class_sums, &runs, index, d, k),
+                },
             };
-            let solution = solve(run_problem, params)?;
+            let solution = solve(run_problem, start)?;
             runs.store(solution.params.view(), &mut coef, &mut intercept, index);
             reports.push(solution.report);
         }
@@ -218,4 +235,27 @@ impl<F: Float> LogisticRegression<F> {
             classes, strategy, fit, record,
         ))
     }
+
+    /// Run `index`'s value and gradient at zero from the first pass's
+    /// class sums, when the settings start there ([`starts_from_class_sums`](Self::starts_from_class_sums))
+    /// and the sums are of this data.
+    fn value_grad_at_zero(
+        &self,
+        class_sums: Option<&ClassSums>,
+        runs: &Runs,
+        index: usize,
+        d: usize,
+        k: usize,
+    ) -> Option<(F, Array1<F>)> {
+        let sums = class_sums.filter(|s| s.n_features() == d && s.n_classes() == k)?;
+        self.starts_from_class_sums()
+            .then(|| sums.value_grad_at_zero(runs.zero_run(index), self.fit_intercept))
+    }
+}
+
+/// Where a solver run starts: its parameters, and the objective's value
+/// and gradient there when already known.
+struct RunStart<F> {
+    params: Array1<F>,
+    at_start: Option<(F, Array1<F>)>,
 }

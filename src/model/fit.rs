@@ -5,12 +5,14 @@ use super::FittedLogisticRegression;
 use super::labels::{Label, encode_labels};
 use super::settings::LogisticRegression;
 use crate::multiclass::{self, Design, Problem, Run, Strategy};
+use crate::objective::ClassSums;
 use crate::solver::{Observer, StopRule};
 use crate::standardize::Scaling;
-use crate::validate::{check_features, check_finite, check_length};
+use crate::validate::{check_features, check_finite, check_finite_rows, check_length, check_shape};
 use crate::weights::{check_every_class_weighs, effective_weights};
 use crate::{Error, Float, Result};
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, s};
+use rayon::prelude::*;
 
 impl<F: Float> LogisticRegression<F> {
     /// Fits the model to features `x` (n × d) and labels `y` (n) of any
@@ -176,7 +178,11 @@ impl<F: Float> LogisticRegression<F> {
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
-        let labelled = self.labelled(x, y, sample_weight)?;
+        let labelled = if self.starts_from_class_sums() {
+            self.labelled_with_sums(x, y, sample_weight)?
+        } else {
+            self.labelled(x, y, sample_weight)?
+        };
         let scaled = self.scaled(x, &labelled.weight);
         let (scaling, x_fit) = match &scaled {
             Some((scaling, x)) => (Some(scaling), x.view()),
@@ -242,6 +248,47 @@ impl<F: Float> LogisticRegression<F> {
         self.labelled_rows(x.nrows(), y, sample_weight)
     }
 
+    /// [`labelled`](Self::labelled), with each class's weight and weighted
+    /// column sums over x computed in the same read that checks x is
+    /// finite: the solvers' start at zero without a pass of their own. The
+    /// rows go in the chunks of the fit's passes
+    /// ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
+    /// row by row, the chunks' sums added in order: as a fit over those
+    /// chunks sums them in its first pass, for the same bits.
+    pub(crate) fn labelled_with_sums<L: Clone + Ord>(
+        &self,
+        x: ArrayView2<'_, F>,
+        y: ArrayView1<'_, L>,
+        sample_weight: Option<ArrayView1<'_, F>>,
+    ) -> Result<Labelled<F, L>> {
+        let name = |e| self.name_columns(e, x.ncols());
+        check_shape(x).map_err(name)?;
+        let mut labelled = self.labelled_rows(x.nrows(), y, sample_weight)?;
+        let k = labelled.classes.len();
+        let outputs = match self.multiclass.strategy(k) {
+            Strategy::Multinomial => k,
+            Strategy::Binary | Strategy::OneVsRest => 1,
+        };
+        let rows = crate::chunked::in_memory_chunk_rows(x.ncols(), outputs);
+        let (class, weight) = (&labelled.class, labelled.weight.as_slice());
+        let parts: Vec<Result<ClassSums>> = (0..x.nrows().div_ceil(rows))
+            .into_par_iter()
+            .map(|chunk| {
+                let range = chunk * rows..((chunk + 1) * rows).min(x.nrows());
+                let block = x.slice(s![range.clone(), ..]);
+                check_finite_rows("x", block, range.start)?;
+                let weight = weight.map(|w| &w[range.clone()]);
+                Ok(ClassSums::of_rows(block, &class[range], weight, k))
+            })
+            .collect();
+        let mut sums = ClassSums::empty(k, x.ncols());
+        for part in parts {
+            sums.merge(&part.map_err(name)?);
+        }
+        labelled.class_sums = Some(sums);
+        Ok(labelled)
+    }
+
     /// Checks y and the weights against `n_rows` checked rows, and encodes
     /// the labels.
     pub(crate) fn labelled_rows<L: Clone + Ord>(
@@ -263,6 +310,7 @@ impl<F: Float> LogisticRegression<F> {
             classes,
             class,
             weight,
+            class_sums: None,
         })
     }
 }
@@ -273,6 +321,9 @@ pub(crate) struct Labelled<F, L> {
     pub classes: Vec<L>,
     pub class: Vec<usize>,
     pub weight: Array1<F>,
+    /// Each class's weight and weighted column sums over x, when the
+    /// checks computed them ([`LogisticRegression::labelled_with_sums`]).
+    pub class_sums: Option<ClassSums>,
 }
 
 impl<F: Float, L> Labelled<F, L> {
@@ -294,6 +345,7 @@ impl<F: Float, L> Labelled<F, L> {
             alpha,
             l1,
             fit_intercept,
+            class_sums: self.class_sums,
         };
         (problem, self.classes)
     }

@@ -436,6 +436,19 @@ impl<F: Float> LogisticRegression<F> {
 impl<F: Float> LogisticRegression<F> {
     /// The strengths (L2, L1) of the two penalty terms for data whose
     /// weights sum to `weight_sum`.
+    /// Whether a fit with these settings starts its solvers at zero with
+    /// the value and gradient there computed from each class's sums over
+    /// the data (by the checks' read of x, or a chunked fit's first pass)
+    /// instead of a pass. Those sums are of x as given and of the sample
+    /// weights, so standardized fits, class weights, warm starts and
+    /// Firth's penalty evaluate their start as before.
+    pub(crate) fn starts_from_class_sums(&self) -> bool {
+        !self.standardize
+            && matches!(self.class_weight, ClassWeight::None)
+            && self.warm_start.is_none()
+            && self.penalty != Penalty::Firth
+    }
+
     pub(crate) fn strengths_for(&self, weight_sum: F) -> (F, F) {
         self.strength.split(self.penalty, weight_sum)
     }

@@ -6,6 +6,7 @@
 //! one flat array: coefficients first (class-major for [`Multinomial`]: k×d),
 //! then the intercepts (1 or k) when the model fits them.
 
+mod at_zero;
 mod binary;
 mod counted;
 pub(crate) mod firth;
@@ -21,7 +22,8 @@ pub use penalty::Penalty;
 pub use rows::{Row, RowAccess};
 
 use crate::Float;
-pub(crate) use counted::Counted;
+pub(crate) use at_zero::{ClassSums, ZeroRun};
+pub(crate) use counted::{Counted, Known};
 pub(crate) use multinomial::{SoftmaxHessianSums, softmax_redundant_params};
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1};
 pub(crate) use penalty::{add_l2, add_l2_hessian, l1_value, scaled_with_l2};
