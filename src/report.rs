@@ -81,7 +81,10 @@ pub struct FitReport<F> {
     /// How many times the fit evaluated the objective over all its rows
     /// (its value, or value and gradient: one pass over the data each),
     /// counted by `LogisticRegression` around whatever solver it runs; the
-    /// line searches' trial points included, Hessians not. Solvers that work
+    /// line searches' trial points included, Hessians not. A start at zero
+    /// is not one when the fit's checks computed its value and gradient from
+    /// each class's sums over the data (no standardization, class weights,
+    /// warm start or Firth penalty): the read that checks x serves it. Solvers that work
     /// row by row or column by column (SAGA, SGD, Adam; coordinate descent,
     /// which on the crate's objectives computes values and gradients from
     /// its own scores and columns and so counts none) do most or all of

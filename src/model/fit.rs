@@ -8,7 +8,9 @@ use crate::multiclass::{self, Design, Problem, Run, Strategy};
 use crate::objective::ClassSums;
 use crate::solver::{Observer, StopRule};
 use crate::standardize::Scaling;
-use crate::validate::{check_features, check_finite, check_finite_rows, check_length, check_shape};
+use crate::validate::{
+    check_finite, check_finite_matrix, check_finite_rows, check_length, check_shape,
+};
 use crate::weights::{check_every_class_weighs, effective_weights};
 use crate::{Error, Float, Result};
 use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, s};
@@ -244,8 +246,13 @@ impl<F: Float> LogisticRegression<F> {
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<Labelled<F, L>> {
-        check_features(x).map_err(|e| self.name_columns(e, x.ncols()))?;
-        self.labelled_rows(x.nrows(), y, sample_weight)
+        // x's shape, then y and the weights, then x's values: the order of
+        // `labelled_with_sums`, whose read of the values needs the labels.
+        let name = |e| self.name_columns(e, x.ncols());
+        check_shape(x).map_err(name)?;
+        let labelled = self.labelled_rows(x.nrows(), y, sample_weight)?;
+        check_finite_matrix("x", x).map_err(name)?;
+        Ok(labelled)
     }
 
     /// [`labelled`](Self::labelled), with each class's weight and weighted
