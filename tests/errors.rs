@@ -1130,3 +1130,41 @@ fn errors_are_std_errors() {
     fn is_error<E: std::error::Error + Send + Sync + 'static>(_: &E) {}
     is_error(&Error::EmptyData);
 }
+
+/// Default fits check x in the read that sums each class's columns (for
+/// their start at zero): a NaN or ±∞ in a row of weight 0 is still found
+/// (0·∞ is NaN), and finite values whose sums overflow are no error: those
+/// fits evaluate their start, as fits with class weights always do.
+#[test]
+fn the_summing_check_of_x_finds_bad_values_in_rows_of_weight_zero() {
+    let weight = array![1.0, 1.0, 0.0, 1.0];
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut x = x();
+        x[(2, 1)] = bad;
+        let err = LogisticRegression::new()
+            .fit_weighted(&x, &y(), &weight)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::NonFiniteEntry {
+                what: "x",
+                row: 2,
+                column: 1,
+                feature: None,
+            },
+            "{bad}"
+        );
+    }
+    let mut x = x();
+    x[(0, 0)] = f64::MAX;
+    x[(2, 0)] = f64::MAX;
+    let summed = LogisticRegression::new().max_iter(5).fit(&x, &y());
+    let evaluated = LogisticRegression::new()
+        .max_iter(5)
+        .class_weight(ClassWeight::Manual(vec![1.0, 1.0]))
+        .fit(&x, &y());
+    match (summed, evaluated) {
+        (Ok(a), Ok(b)) => assert_eq!(a.coef(), b.coef()),
+        (a, b) => assert_eq!(a.map(drop), b.map(drop)),
+    }
+}

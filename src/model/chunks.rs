@@ -247,7 +247,8 @@ impl<F: Float> LogisticRegression<F> {
         d: usize,
         k: usize,
     ) -> Option<(F, Array1<F>)> {
-        let sums = class_sums.filter(|s| s.n_features() == d && s.n_classes() == k)?;
+        let sums =
+            class_sums.filter(|s| s.n_features() == d && s.n_classes() == k && s.is_finite())?;
         self.starts_from_class_sums()
             .then(|| sums.value_grad_at_zero(runs.zero_run(index), self.fit_intercept))
     }

@@ -283,16 +283,29 @@ impl<F: Float> LogisticRegression<F> {
             .map(|chunk| {
                 let range = chunk * rows..((chunk + 1) * rows).min(x.nrows());
                 let block = x.slice(s![range.clone(), ..]);
-                check_finite_rows("x", block, range.start)?;
-                let weight = weight.map(|w| &w[range.clone()]);
-                Ok(ClassSums::of_rows(block, &class[range], weight, k))
+                let sums = ClassSums::of_rows(
+                    block,
+                    &class[range.clone()],
+                    weight.map(|w| &w[range.clone()]),
+                    k,
+                );
+                // A NaN or ±∞ in x makes its class's column sum NaN or ±∞
+                // (weights are finite, and 0·∞ is NaN), so finite sums
+                // mean finite rows; sums that overflowed from finite
+                // values are told apart by the check itself.
+                if !sums.is_finite() {
+                    check_finite_rows("x", block, range.start)?;
+                }
+                Ok(sums)
             })
             .collect();
         let mut sums = ClassSums::empty(k, x.ncols());
         for part in parts {
             sums.merge(&part.map_err(name)?);
         }
-        labelled.class_sums = Some(sums);
+        // Sums that overflowed (from values near the largest float) give
+        // no start: the solver evaluates it, as without sums.
+        labelled.class_sums = sums.is_finite().then_some(sums);
         Ok(labelled)
     }
 

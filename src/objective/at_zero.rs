@@ -48,15 +48,27 @@ impl ClassSums {
         weight: Option<&[F]>,
         k: usize,
     ) -> Self {
-        let mut sums = Self::empty(k, x.ncols());
-        for (i, (row, &c)) in x.rows().into_iter().zip(class).enumerate() {
-            let w = weight.map_or(1.0, |w| w[i].to_f64_lossy());
-            sums.add_row(c, w, row.iter().copied());
+        let d = x.ncols();
+        let mut sums = Self::empty(k, d);
+        let weight_of = |i: usize| weight.map_or(1.0, |w| w[i].to_f64_lossy());
+        match x.as_slice() {
+            // Rows as slices: the additions in SIMD lanes (the same bits).
+            Some(values) if d > 0 => {
+                for (i, (row, &c)) in values.chunks_exact(d).zip(class).enumerate() {
+                    sums.add_row(c, weight_of(i), row.iter().copied());
+                }
+            }
+            _ => {
+                for (i, (row, &c)) in x.rows().into_iter().zip(class).enumerate() {
+                    sums.add_row(c, weight_of(i), row.iter().copied());
+                }
+            }
         }
         sums
     }
 
     /// Adds one row of class `c` with sample weight `w`.
+    #[inline]
     pub(crate) fn add_row<F: Float>(&mut self, c: usize, w: f64, row: impl Iterator<Item = F>) {
         let d = self.n_features;
         self.weight[c] += w;
@@ -80,6 +92,11 @@ impl ClassSums {
         for c in 0..self.weight.len() {
             self.add_class(c, other, c);
         }
+    }
+
+    /// Whether every sum is finite.
+    pub(crate) fn is_finite(&self) -> bool {
+        self.sums.iter().chain(&self.weight).all(|v| v.is_finite())
     }
 
     pub(crate) fn n_classes(&self) -> usize {
