@@ -102,10 +102,7 @@ fn large_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     let (n, d) = (1_000_000, 100);
     let (x, y) = data::<F>(n, d, 2);
     let target: Array1<F> = y.iter().map(|&c| F::from_f64_lossy(c as f64)).collect();
-    let objective = BinaryLogistic::new(x.view(), target, None, F::from_f64_lossy(1e-6), true)
-        .expect("valid data");
-    let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
-    let mut grad = Array1::zeros(objective.n_params());
+    let (objective, params, mut grad) = binary_at_fixed_params(x.view(), target);
     let mut group = c.benchmark_group(format!("large/{type_name}/{n}x{d}"));
     group.sample_size(10);
     group.throughput(Throughput::Elements((n * d) as u64));
@@ -157,10 +154,7 @@ fn cached_binary<F: Float>(c: &mut Criterion, type_name: &str) {
     let (n, d) = (4 * in_memory_chunk_rows(100, 1), 100);
     let (x, y) = data::<F>(n, d, 2);
     let target: Array1<F> = y.iter().map(|&c| F::from_f64_lossy(c as f64)).collect();
-    let objective = BinaryLogistic::new(x.view(), target, None, F::from_f64_lossy(1e-6), true)
-        .expect("valid data");
-    let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
-    let mut grad = Array1::zeros(objective.n_params());
+    let (objective, params, mut grad) = binary_at_fixed_params(x.view(), target);
     let mut group = c.benchmark_group(format!("cached/{type_name}/{n}x{d}"));
     group.throughput(Throughput::Elements((n * d) as u64));
     group.bench_function("value_grad", |b| {
@@ -175,6 +169,19 @@ fn cached_binary<F: Float>(c: &mut Criterion, type_name: &str) {
         })
     });
     group.finish();
+}
+
+/// The binary objective on `x` (α = 1e-6, with intercept), parameters
+/// of 0.01 to evaluate it at, and room for its gradient.
+fn binary_at_fixed_params<F: Float>(
+    x: ArrayView2<'_, F>,
+    target: Array1<F>,
+) -> (BinaryLogistic<'_, F>, Array1<F>, Array1<F>) {
+    let objective =
+        BinaryLogistic::new(x, target, None, F::from_f64_lossy(1e-6), true).expect("valid data");
+    let params = Array1::from_elem(objective.n_params(), F::from_f64_lossy(0.01));
+    let grad = Array1::zeros(objective.n_params());
+    (objective, params, grad)
 }
 
 fn large(c: &mut Criterion) {

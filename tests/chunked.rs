@@ -79,16 +79,21 @@ fn cases() -> Vec<(&'static str, usize, Multiclass)> {
     ]
 }
 
+/// Rows per chunk of the in-memory passes over `data`'s 6 features.
+fn pass_chunk_rows(classes: usize, multiclass: Multiclass) -> usize {
+    let outputs = if multiclass == Multiclass::Multinomial {
+        classes
+    } else {
+        1
+    };
+    in_memory_chunk_rows(6, outputs)
+}
+
 #[test]
 fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
     for (name, classes, multiclass) in cases() {
         // Several in-memory chunks, and a short last one.
-        let outputs = if multiclass == Multiclass::Multinomial {
-            classes
-        } else {
-            1
-        };
-        let rows = in_memory_chunk_rows(6, outputs);
+        let rows = pass_chunk_rows(classes, multiclass);
         let (x, y, w) = data(3 * rows + 123, 6, classes);
         let solvers: Vec<(&str, LogisticRegression<f64>)> = vec![
             ("newton", settings(Newton::new(), multiclass)),
@@ -110,12 +115,7 @@ fn chunks_matching_the_in_memory_passes_give_the_same_bits() {
 #[test]
 fn starts_from_class_sums_give_the_same_bits_and_save_a_pass() {
     for (name, classes, multiclass) in cases() {
-        let outputs = if multiclass == Multiclass::Multinomial {
-            classes
-        } else {
-            1
-        };
-        let rows = in_memory_chunk_rows(6, outputs);
+        let rows = pass_chunk_rows(classes, multiclass);
         // `data`'s rows before their columns are shifted and scaled.
         let (x, y, w) = data(3 * rows + 123, 6, classes);
         let x =

@@ -180,11 +180,7 @@ impl<F: Float> LogisticRegression<F> {
         observer: Option<&mut dyn Observer<F>>,
     ) -> Result<FittedLogisticRegression<F, L>> {
         let stop = self.check_settings()?;
-        let labelled = if self.starts_from_class_sums() {
-            self.labelled_with_sums(x, y, sample_weight)?
-        } else {
-            self.labelled(x, y, sample_weight)?
-        };
+        let labelled = self.labelled_summing(x, y, sample_weight, self.starts_from_class_sums())?;
         let scaled = self.scaled(x, &labelled.weight);
         let (scaling, x_fit) = match &scaled {
             Some((scaling, x)) => (Some(scaling), x.view()),
@@ -246,31 +242,44 @@ impl<F: Float> LogisticRegression<F> {
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
     ) -> Result<Labelled<F, L>> {
-        // x's shape, then y and the weights, then x's values: the order of
-        // `labelled_with_sums`, whose read of the values needs the labels.
-        let name = |e| self.name_columns(e, x.ncols());
-        check_shape(x).map_err(name)?;
-        let labelled = self.labelled_rows(x.nrows(), y, sample_weight)?;
-        check_finite_matrix("x", x).map_err(name)?;
-        Ok(labelled)
+        self.labelled_summing(x, y, sample_weight, false)
     }
 
-    /// [`labelled`](Self::labelled), with each class's weight and weighted
-    /// column sums over x computed in the same read that checks x is
-    /// finite: the solvers' start at zero without a pass of their own. The
-    /// rows go in the chunks of the fit's passes
-    /// ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
-    /// row by row, the chunks' sums added in order: as a fit over those
-    /// chunks sums them in its first pass, for the same bits.
-    pub(crate) fn labelled_with_sums<L: Clone + Ord>(
+    /// [`labelled`](Self::labelled); with `sums`, each class's weight and
+    /// weighted column sums over x are computed in the read that checks x
+    /// is finite ([`class_sums_checking`](Self::class_sums_checking)). In
+    /// either case x's shape is checked first, then y and the weights,
+    /// then x's values (the sums need the labels).
+    fn labelled_summing<L: Clone + Ord>(
         &self,
         x: ArrayView2<'_, F>,
         y: ArrayView1<'_, L>,
         sample_weight: Option<ArrayView1<'_, F>>,
+        sums: bool,
     ) -> Result<Labelled<F, L>> {
         let name = |e| self.name_columns(e, x.ncols());
         check_shape(x).map_err(name)?;
         let mut labelled = self.labelled_rows(x.nrows(), y, sample_weight)?;
+        if sums {
+            labelled.class_sums = self.class_sums_checking(x, &labelled).map_err(name)?;
+        } else {
+            check_finite_matrix("x", x).map_err(name)?;
+        }
+        Ok(labelled)
+    }
+
+    /// Checks that x is finite and returns each class's weight and weighted
+    /// column sums over it: the solvers' start at zero without a pass of
+    /// their own (`None` when the sums overflowed). The rows go in the
+    /// chunks of the fit's passes
+    /// ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
+    /// row by row, the chunks' sums added in order: as a fit over those
+    /// chunks sums them in its first pass, for the same bits.
+    fn class_sums_checking<L>(
+        &self,
+        x: ArrayView2<'_, F>,
+        labelled: &Labelled<F, L>,
+    ) -> Result<Option<ClassSums>> {
         let k = labelled.classes.len();
         let outputs = match self.multiclass.strategy(k) {
             Strategy::Multinomial => k,
@@ -301,12 +310,11 @@ impl<F: Float> LogisticRegression<F> {
             .collect();
         let mut sums = ClassSums::empty(k, x.ncols());
         for part in parts {
-            sums.merge(&part.map_err(name)?);
+            sums.merge(&part?);
         }
         // Sums that overflowed (from values near the largest float) give
         // no start: the solver evaluates it, as without sums.
-        labelled.class_sums = sums.is_finite().then_some(sums);
-        Ok(labelled)
+        Ok(sums.is_finite().then_some(sums))
     }
 
     /// Checks y and the weights against `n_rows` checked rows, and encodes
@@ -342,7 +350,7 @@ pub(crate) struct Labelled<F, L> {
     pub class: Vec<usize>,
     pub weight: Array1<F>,
     /// Each class's weight and weighted column sums over x, when the
-    /// checks computed them ([`LogisticRegression::labelled_with_sums`]).
+    /// checks computed them (`LogisticRegression::class_sums_checking`).
     pub class_sums: Option<ClassSums>,
 }
 
