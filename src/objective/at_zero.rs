@@ -2,10 +2,10 @@
 //!
 //! At w = 0, b = 0 every score is 0, so every row has the same
 //! probabilities (½, or 1/k for the softmax) and the same loss (ln 2, or
-//! ln k), and the gradient (1/S) Σᵢ sᵢ (pᵢ − yᵢ) x̃ᵢ needs only each class's
+//! ln k), and the gradient (1/S) Σᵢ sᵢ (pᵢ − yᵢ) xᵢ needs only each class's
 //! weight S_c = Σ sᵢ and weighted column sums C_c = Σ sᵢ xᵢ over its rows:
 //!
-//! - binary, positive classes P: ∇w = (½ T − C_P) / S and ∂b = (½ S − S_P) / S,
+//! - binary, positive class P: ∇w = (½ T − C_P) / S and ∂b = (½ S − S_P) / S,
 //!   with T = Σ_c C_c;
 //! - softmax: ∇w_c = (T/k − C_c) / S and ∂b_c = (S/k − S_c) / S.
 //!
