@@ -417,12 +417,12 @@ impl<L: Clone + Ord> FirstPass<L> {
         &self.class_weight
     }
 
-    /// Each column's largest |x|.
     /// Each class's weight and weighted column sums (dense chunks only).
     pub(crate) fn class_sums(&self) -> Option<&ClassSums> {
         self.class_sums.as_ref()
     }
 
+    /// Each column's largest |x|.
     pub(crate) fn max_abs(&self) -> &[f64] {
         &self.max_abs
     }
