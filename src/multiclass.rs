@@ -410,11 +410,11 @@ fn fit_one<F: Float>(
 ) -> Result<Solved<F>> {
     let objective = runs.objective(problem, index, (problem.alpha, problem.l1));
     let at_zero = match (&start, &problem.class_sums) {
-        (None, Some(sums))
-            if sums.n_features() == problem.x.ncols() && sums.n_classes() == problem.n_classes =>
-        {
-            Some(sums.value_grad_at_zero(runs.zero_run(index), problem.fit_intercept))
-        }
+        (None, Some(sums)) => sums.start_at_zero(
+            runs.zero_run(index),
+            problem.fit_intercept,
+            (problem.x.ncols(), problem.n_classes),
+        ),
         _ => None,
     };
     let start = start.unwrap_or_else(|| Array1::zeros(objective.n_params()));

@@ -247,10 +247,10 @@ impl<F: Float> LogisticRegression<F> {
         d: usize,
         k: usize,
     ) -> Option<(F, Array1<F>)> {
-        let sums =
-            class_sums.filter(|s| s.n_features() == d && s.n_classes() == k && s.is_finite())?;
-        self.starts_from_class_sums()
-            .then(|| sums.value_grad_at_zero(runs.zero_run(index), self.fit_intercept))
+        if !self.starts_from_class_sums() {
+            return None;
+        }
+        class_sums?.start_at_zero(runs.zero_run(index), self.fit_intercept, (d, k))
     }
 }
 

@@ -261,7 +261,7 @@ impl<F: Float> LogisticRegression<F> {
         check_shape(x).map_err(name)?;
         let mut labelled = self.labelled_rows(x.nrows(), y, sample_weight)?;
         if sums {
-            labelled.class_sums = self.class_sums_checking(x, &labelled).map_err(name)?;
+            labelled.class_sums = Some(self.class_sums_checking(x, &labelled).map_err(name)?);
         } else {
             check_finite_matrix("x", x).map_err(name)?;
         }
@@ -270,7 +270,7 @@ impl<F: Float> LogisticRegression<F> {
 
     /// Checks that x is finite and returns each class's weight and weighted
     /// column sums over it: the solvers' start at zero without a pass of
-    /// their own (`None` when the sums overflowed). The rows go in the
+    /// their own (unless the sums overflowed). The rows go in the
     /// chunks of the fit's passes
     /// ([`in_memory_chunk_rows`](crate::chunked::in_memory_chunk_rows)),
     /// row by row, the chunks' sums added in order: as a fit over those
@@ -279,7 +279,7 @@ impl<F: Float> LogisticRegression<F> {
         &self,
         x: ArrayView2<'_, F>,
         labelled: &Labelled<F, L>,
-    ) -> Result<Option<ClassSums>> {
+    ) -> Result<ClassSums> {
         let k = labelled.classes.len();
         let outputs = match self.multiclass.strategy(k) {
             Strategy::Multinomial => k,
@@ -312,9 +312,7 @@ impl<F: Float> LogisticRegression<F> {
         for part in parts {
             sums.merge(&part?);
         }
-        // Sums that overflowed (from values near the largest float) give
-        // no start: the solver evaluates it, as without sums.
-        Ok(sums.is_finite().then_some(sums))
+        Ok(sums)
     }
 
     /// Checks y and the weights against `n_rows` checked rows, and encodes

@@ -48,21 +48,10 @@ impl ClassSums {
         weight: Option<&[F]>,
         k: usize,
     ) -> Self {
-        let d = x.ncols();
-        let mut sums = Self::empty(k, d);
-        let weight_of = |i: usize| weight.map_or(1.0, |w| w[i].to_f64_lossy());
-        match x.as_slice() {
-            // Rows as slices: the additions in SIMD lanes (the same bits).
-            Some(values) if d > 0 => {
-                for (i, (row, &c)) in values.chunks_exact(d).zip(class).enumerate() {
-                    sums.add_row(c, weight_of(i), row.iter().copied());
-                }
-            }
-            _ => {
-                for (i, (row, &c)) in x.rows().into_iter().zip(class).enumerate() {
-                    sums.add_row(c, weight_of(i), row.iter().copied());
-                }
-            }
+        let mut sums = Self::empty(k, x.ncols());
+        for (i, (row, &c)) in x.rows().into_iter().zip(class).enumerate() {
+            let w = weight.map_or(1.0, |w| w[i].to_f64_lossy());
+            sums.add_row(c, w, row.iter().copied());
         }
         sums
     }
@@ -103,10 +92,6 @@ impl ClassSums {
         self.weight.len()
     }
 
-    pub(crate) fn n_features(&self) -> usize {
-        self.n_features
-    }
-
     /// S_c, one per class.
     pub(crate) fn weights(&self) -> &[f64] {
         &self.weight
@@ -127,15 +112,24 @@ impl ClassSums {
         })
     }
 
+    /// [`value_grad_at_zero`](Self::value_grad_at_zero) when these are the
+    /// sums of `k` classes over `d` features and finite (sums that
+    /// overflowed give no start: the solver evaluates it).
+    pub(crate) fn start_at_zero<F: Float>(
+        &self,
+        run: ZeroRun,
+        fit_intercept: bool,
+        (d, k): (usize, usize),
+    ) -> Option<(F, Array1<F>)> {
+        (self.n_features == d && self.n_classes() == k && self.is_finite())
+            .then(|| self.value_grad_at_zero(run, fit_intercept))
+    }
+
     /// The objective (1/S) Σ sᵢ ℓᵢ + (α/2)‖w‖² and its gradient at zero,
     /// in the flat layout of the objectives (coefficients, class-major for
     /// the softmax, then the intercepts when `fit_intercept`): `run` says
     /// which.
-    pub(crate) fn value_grad_at_zero<F: Float>(
-        &self,
-        run: ZeroRun,
-        fit_intercept: bool,
-    ) -> (F, Array1<F>) {
+    fn value_grad_at_zero<F: Float>(&self, run: ZeroRun, fit_intercept: bool) -> (F, Array1<F>) {
         let d = self.n_features;
         let total: f64 = self.weight.iter().sum();
         let mut t = vec![0.0; d];
